@@ -1,0 +1,39 @@
+//! Communique publishes press statements written in Markdown as a typeset PDF press release
+//! and an EPUB 3 briefing.
+//!
+//! The pipeline is reader → model → backends:
+//!
+//! 1. [`markdown::read`] turns Markdown with YAML or TOML front matter into a
+//!    [`model::Document`] and diagnostics. It is the only user of pulldown-cmark.
+//! 2. The model carries meaning only: no fonts, sizes, pages or pixels.
+//! 3. Backends are functions from a document (and options) to bytes that write no files:
+//!    [`pdf::pdf`] lays the document out with our own engine; [`epub::epub`] serializes XHTML
+//!    and lets the e-reader lay it out; [`dump::dump`] prints the model as text.
+//!
+//! The binary (`src/main.rs`, `src/cli.rs`) parses flags, runs the pipeline and writes each
+//! output atomically.
+
+pub mod diag;
+pub mod dump;
+pub mod epub;
+pub mod markdown;
+pub mod model;
+pub mod pdf;
+
+pub use diag::{Diagnostic, Severity};
+pub use model::Document;
+
+/// What a backend produced: the file's bytes and the warnings met on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The version written into generated files (`Communique <version>`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `SOURCE_DATE_EPOCH` from the environment, when set to a valid integer.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}

@@ -1,0 +1,582 @@
+//! The document model: what a statement *means*, with no fonts, sizes, pages or pixels.
+//!
+//! The reader ([`crate::markdown`]) builds it; every backend reads it. It does no I/O.
+//! Source positions are kept as byte offsets ([`Offset`]) so that a backend can report
+//! `path:line:col` through [`SourceMap`] without the model knowing about lines.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A byte offset into the original source file (front matter included).
+pub type Offset = u32;
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub meta: Metadata,
+    pub blocks: Vec<Block>,
+    /// Footnote definitions that are referenced, in order of first reference
+    /// (`number` is 1 for the first).
+    pub footnotes: Vec<Footnote>,
+    /// Where the text came from, for diagnostics.
+    pub source: SourceMap,
+}
+
+/// Identity of a block in its document: assigned in reading order, unique within a document.
+/// Layout keeps it on every placed item so that the PDF can be tagged per block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct BlockId(pub u32);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub id: BlockId,
+    /// Byte offset of the block's first character in the source.
+    pub at: Offset,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    /// `level` is 1..=6; `id` is unique in the document (from `{#id}` or generated).
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    BlockQuote(Vec<Block>),
+    List(List),
+    CodeBlock {
+        lang: Option<String>,
+        text: String,
+    },
+    Table(Table),
+    ThematicBreak,
+    /// Raw HTML from the source, kept verbatim. Backends decide what to do with it; none
+    /// passes it through blindly.
+    RawHtml(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// `None` for a bullet list, `Some(start)` for an ordered one.
+    pub start: Option<u64>,
+    /// Tight lists have no blank lines between items.
+    pub tight: bool,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(checked)` for a task-list item.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub aligns: Vec<Align>,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub type Cell = Vec<Inline>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    pub label: String,
+    /// 1-based, in order of first reference.
+    pub number: u32,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Text exactly as the author typed it (after optional smart punctuation).
+    Text {
+        text: String,
+        at: Offset,
+    },
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        title: String,
+        content: Vec<Inline>,
+    },
+    Image(Image),
+    /// A line end inside a paragraph: a space in reflowed text.
+    SoftBreak,
+    /// A forced line break.
+    HardBreak,
+    /// A reference to `Document::footnotes[number - 1]`.
+    FootnoteRef {
+        label: String,
+        number: u32,
+    },
+    /// Inline raw HTML, kept verbatim (see [`BlockKind::RawHtml`]).
+    RawHtml(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Path as written in the Markdown (relative to the Markdown file).
+    pub path: String,
+    pub alt: String,
+    pub title: String,
+    pub at: Offset,
+}
+
+/// Typed front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    /// The headline.
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub organization: Option<String>,
+    /// Authors (pandoc's `author`), in order.
+    pub authors: Vec<String>,
+    pub description: Option<String>,
+    pub date: Option<DateTime>,
+    /// City (and state) for the dateline, e.g. `WASHINGTON`.
+    pub dateline: Option<String>,
+    pub release: Release,
+    pub contacts: Vec<Contact>,
+    /// BCP 47 language tag.
+    pub lang: String,
+    pub dir: Option<Direction>,
+    pub keywords: Vec<String>,
+    /// "About <organization>" boilerplate, read as Markdown.
+    pub about: Vec<Block>,
+    /// Logo image path, relative to the Markdown file.
+    pub logo: Option<String>,
+    /// Cover image path for e-books, relative to the Markdown file.
+    pub cover: Option<String>,
+}
+
+impl Default for Metadata {
+    fn default() -> Self {
+        Metadata {
+            title: String::new(),
+            subtitle: None,
+            organization: None,
+            authors: Vec::new(),
+            description: None,
+            date: None,
+            dateline: None,
+            release: Release::Immediate,
+            contacts: Vec::new(),
+            lang: DEFAULT_LANG.to_string(),
+            dir: None,
+            keywords: Vec::new(),
+            about: Vec::new(),
+            logo: None,
+            cover: None,
+        }
+    }
+}
+
+pub const DEFAULT_LANG: &str = "en-US";
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Release {
+    #[default]
+    Immediate,
+    /// Not to be published before `until`, which always carries a UTC offset.
+    /// `zone` is the name to print (e.g. `EST`); when absent the offset is printed.
+    Embargoed {
+        until: DateTime,
+        zone: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+/// An ISO 8601 calendar date with an optional time of day and UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub time: Option<Time>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Time {
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    /// Minutes east of UTC, when given (`Z` is `Some(0)`).
+    pub offset_minutes: Option<i16>,
+}
+
+impl DateTime {
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+
+    /// Seconds since the Unix epoch (UTC; a missing time is midnight, a missing offset UTC).
+    pub fn unix_seconds(&self) -> i64 {
+        let mut s = self.days_since_epoch() * 86400;
+        if let Some(t) = self.time {
+            s += t.hour as i64 * 3600 + t.minute as i64 * 60 + t.second as i64;
+            s -= t.offset_minutes.unwrap_or(0) as i64 * 60;
+        }
+        s
+    }
+
+    /// The UTC date-time of a Unix timestamp (for `SOURCE_DATE_EPOCH`).
+    pub fn from_unix_seconds(secs: i64) -> DateTime {
+        let days = secs.div_euclid(86400);
+        let rem = secs.rem_euclid(86400);
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719468;
+        let era = if z >= 0 { z } else { z - 146096 } / 146097;
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let y = if m <= 2 { y + 1 } else { y } as i32;
+        DateTime {
+            year: y,
+            month: m,
+            day: d,
+            time: Some(Time {
+                hour: (rem / 3600) as u8,
+                minute: (rem % 3600 / 60) as u8,
+                second: (rem % 60) as u8,
+                offset_minutes: Some(0),
+            }),
+        }
+    }
+
+    /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff]]`,
+    /// then optionally `Z` or `±HH:MM` / `±HHMM` / `±HH`.
+    pub fn parse_iso(s: &str) -> Result<DateTime, String> {
+        let s = s.trim();
+        let bad = || {
+            format!(
+                "`{s}` is not an ISO 8601 date; write it as YYYY-MM-DD, e.g. 2026-11-27, or with a time as 2026-11-27T09:00:00-05:00"
+            )
+        };
+        let b = s.as_bytes();
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let (year, month, day) = match (num(0..4), num(5..7), num(8..10)) {
+            (Some(y), Some(m), Some(d)) => (y as i32, m as u8, d as u8),
+            _ => return Err(bad()),
+        };
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(format!(
+                "`{s}` is not a real calendar date (month {month}, day {day})"
+            ));
+        }
+        let rest = &s[10..];
+        if rest.is_empty() {
+            return Ok(DateTime {
+                year,
+                month,
+                day,
+                time: None,
+            });
+        }
+        let rest = rest
+            .strip_prefix('T')
+            .or_else(|| rest.strip_prefix('t'))
+            .or_else(|| rest.strip_prefix(' '))
+            .ok_or_else(bad)?;
+        let rb = rest.as_bytes();
+        if rb.len() < 5 || rb[2] != b':' {
+            return Err(bad());
+        }
+        let two = |r: std::ops::Range<usize>| -> Option<u8> {
+            let p = rest.get(r)?;
+            if p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()) {
+                p.parse().ok()
+            } else {
+                None
+            }
+        };
+        let hour = two(0..2).ok_or_else(bad)?;
+        let minute = two(3..5).ok_or_else(bad)?;
+        let mut i = 5;
+        let mut second = 0;
+        if rb.get(i) == Some(&b':') {
+            second = two(6..8).ok_or_else(bad)?;
+            i = 8;
+            if rb.get(i) == Some(&b'.') {
+                i += 1;
+                while rb.get(i).is_some_and(|c| c.is_ascii_digit()) {
+                    i += 1;
+                }
+            }
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(format!("`{s}` has a time of day out of range"));
+        }
+        let zone = rest[i..].trim_start();
+        let offset_minutes = if zone.is_empty() {
+            None
+        } else if zone == "Z" || zone == "z" {
+            Some(0)
+        } else {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return Err(bad()),
+            };
+            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+            if !(digits.len() == 2 || digits.len() == 4)
+                || !digits.bytes().all(|c| c.is_ascii_digit())
+            {
+                return Err(bad());
+            }
+            let h: i16 = digits[0..2].parse().map_err(|_| bad())?;
+            let m: i16 = if digits.len() == 4 {
+                digits[2..4].parse().map_err(|_| bad())?
+            } else {
+                0
+            };
+            if h > 14 || m > 59 {
+                return Err(format!("`{s}` has a UTC offset out of range"));
+            }
+            Some(sign * (h * 60 + m))
+        };
+        Ok(DateTime {
+            year,
+            month,
+            day,
+            time: Some(Time {
+                hour,
+                minute,
+                second,
+                offset_minutes,
+            }),
+        })
+    }
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// ISO 8601 form: `2026-11-27` or `2026-11-27T09:00:00-05:00`.
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
+        if let Some(t) = self.time {
+            write!(f, "T{:02}:{:02}:{:02}", t.hour, t.minute, t.second)?;
+            match t.offset_minutes {
+                Some(0) => write!(f, "Z")?,
+                Some(o) => {
+                    let sign = if o < 0 { '-' } else { '+' };
+                    write!(f, "{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60)?
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Maps byte offsets back to `line:col` (1-based; columns count characters).
+#[derive(Clone, Default)]
+pub struct SourceMap {
+    /// Path as the user gave it, for messages.
+    pub path: PathBuf,
+    text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+impl fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SourceMap({})", self.path.display())
+    }
+}
+
+/// Two source maps are equal when they name the same path: the model's equality is about meaning.
+impl PartialEq for SourceMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl SourceMap {
+    pub fn new(path: impl Into<PathBuf>, text: &str) -> SourceMap {
+        let mut starts = vec![0u32];
+        starts.extend(memchr_newlines(text).map(|i| (i + 1) as u32));
+        SourceMap {
+            path: path.into(),
+            text: Arc::from(text),
+            line_starts: starts.into(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: Offset) -> (u32, u32) {
+        let offset = (offset as usize).min(self.text.len());
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        (line as u32 + 1, col as u32)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+}
+
+impl Document {
+    /// Visits every block of the body, depth first in reading order (not the footnotes or `about`).
+    pub fn walk_blocks<'a>(&'a self, f: &mut impl FnMut(&'a Block)) {
+        walk(&self.blocks, f)
+    }
+}
+
+fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
+    for b in blocks {
+        f(b);
+        match &b.kind {
+            BlockKind::BlockQuote(inner) => walk(inner, f),
+            BlockKind::List(l) => {
+                for item in &l.items {
+                    walk(&item.blocks, f)
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The plain text of inlines, as a reader would hear it (links by their text, images by alt text,
+/// breaks as spaces, footnote references omitted).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    push_plain(inlines, &mut s);
+    s
+}
+
+fn push_plain(inlines: &[Inline], s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text { text, .. } => s.push_str(text),
+            Inline::Code(t) => s.push_str(t),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. } => push_plain(c, s),
+            Inline::Image(img) => s.push_str(&img.alt),
+            Inline::SoftBreak | Inline::HardBreak => s.push(' '),
+            Inline::FootnoteRef { .. } | Inline::RawHtml(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        let d = DateTime::parse_iso("2026-11-27").unwrap();
+        assert_eq!(d.to_string(), "2026-11-27");
+        let d = DateTime::parse_iso("2026-11-28T00:01:00-05:00").unwrap();
+        assert_eq!(d.to_string(), "2026-11-28T00:01:00-05:00");
+        assert_eq!(d.unix_seconds(), 1795842060);
+        let d = DateTime::parse_iso("2026-11-27 09:30Z").unwrap();
+        assert_eq!(d.to_string(), "2026-11-27T09:30:00Z");
+        assert!(DateTime::parse_iso("yesterday").is_err());
+        assert!(DateTime::parse_iso("2026-02-30").is_err());
+        assert!(DateTime::parse_iso("2026-11-27T25:00").is_err());
+        assert!(DateTime::parse_iso("2026-11-27T09:00+0530").is_ok());
+    }
+
+    #[test]
+    fn unix_round_trip() {
+        for s in [0i64, 951782400, 1795842060, -86400] {
+            assert_eq!(DateTime::from_unix_seconds(s).unix_seconds(), s);
+        }
+        assert_eq!(
+            DateTime::from_unix_seconds(1795842060).to_string(),
+            "2026-11-28T05:01:00Z"
+        );
+    }
+
+    #[test]
+    fn line_col() {
+        let m = SourceMap::new("x.md", "ab\n“cd\nef");
+        assert_eq!(m.line_col(0), (1, 1));
+        assert_eq!(m.line_col(3), (2, 1));
+        assert_eq!(m.line_col(6), (2, 2)); // after the 3-byte quote
+        assert_eq!(m.line_col(100), (3, 3));
+    }
+}
