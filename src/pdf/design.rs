@@ -1,0 +1,954 @@
+//! The press-release design: what goes where on the page, in which face and size.
+//!
+//! Page one: letterhead, release line and date (with the media contacts beside them),
+//! headline (balanced), subtitle, then the body, whose first paragraph opens with the AP
+//! dateline. After the body: "About <organization>", then `###`. Continuing pages carry
+//! "- more -" at the foot; later pages a running header; every page "Page N of M".
+
+use crate::Diagnostic;
+use crate::model::{
+    self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release,
+};
+
+use super::fonts::{Bundled, FontBook};
+use super::layout::{
+    self, Flow, Front, Geometry, Line, OutlineEntry, Origin, Page, Rule, place_line,
+};
+use super::paragraph::{self, Align, Report, SetOptions, Text};
+use super::shape::{BLACK, Rgb, Style};
+use super::{Paper, PdfOptions};
+
+/// The laid-out document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaidOut {
+    pub geometry: Geometry,
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+}
+
+const ACCENT: Rgb = [0.08, 0.22, 0.42];
+const GREY: Rgb = [0.35, 0.35, 0.35];
+const BODY_SIZE: f32 = 11.0;
+const BODY_LEADING: f32 = 15.0;
+const PARA_SPACE: f32 = 7.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Serif,
+    Sans,
+    Mono,
+}
+
+/// Inline style state while walking inlines.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    family: Family,
+    bold: bool,
+    italic: bool,
+    size: f32,
+    color: Rgb,
+    hyphenate: bool,
+}
+
+impl Ctx {
+    fn body() -> Ctx {
+        Ctx {
+            family: Family::Serif,
+            bold: false,
+            italic: false,
+            size: BODY_SIZE,
+            color: BLACK,
+            hyphenate: true,
+        }
+    }
+    fn style(&self) -> Style {
+        let face = match (self.family, self.bold, self.italic) {
+            (Family::Serif, false, false) => Bundled::Serif,
+            (Family::Serif, false, true) => Bundled::SerifItalic,
+            (Family::Serif, true, false) => Bundled::SerifBold,
+            (Family::Serif, true, true) => Bundled::SerifBoldItalic,
+            (Family::Sans, false, _) => Bundled::Sans,
+            (Family::Sans, true, _) => Bundled::SansBold,
+            (Family::Mono, ..) => Bundled::Mono,
+        };
+        Style {
+            face: face.id(),
+            size: self.size,
+            color: self.color,
+            hyphenate: self.hyphenate && self.family != Family::Mono,
+        }
+    }
+}
+
+/// Collects the warnings met while setting text.
+struct Setter<'a> {
+    doc: &'a Document,
+    book: &'a FontBook,
+    lang: &'a str,
+    missing: Vec<(char, Option<u32>)>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Setter<'_> {
+    fn set(&mut self, text: &Text, opts: &SetOptions) -> Vec<Line> {
+        let mut report = Report::default();
+        let lines = paragraph::set(self.book, text, opts, self.lang, &mut report);
+        for m in report.missing {
+            if !self.missing.iter().any(|(c, _)| *c == m.ch) {
+                self.missing.push((m.ch, text.source_of(m.at)));
+            }
+        }
+        for (word, at) in report.overfull {
+            let d = Diagnostic::warning(format!(
+                "`{word}` is wider than the line; it is split without a hyphen"
+            ))
+            .help("add a break opportunity (a space or a hyphen) or shorten it");
+            let d = match text.source_of(at) {
+                Some(o) => d.at(&self.doc.source, o),
+                None => d,
+            };
+            self.diagnostics.push(d);
+        }
+        lines
+    }
+
+    /// Sets a single line of plain text (furniture), without hyphenation.
+    fn set_plain(&mut self, s: &str, ctx: Ctx, width: f32, align: Align, leading: f32) -> Vec<Line> {
+        let mut t = Text::default();
+        let ctx = Ctx {
+            hyphenate: false,
+            ..ctx
+        };
+        t.push(s, ctx.style(), None, None);
+        self.set(
+            &t,
+            &SetOptions {
+                width,
+                align,
+                balance: false,
+                leading,
+                em: ctx.size,
+            },
+        )
+    }
+}
+
+/// Lays out the whole press release.
+pub fn lay_out(
+    doc: &Document,
+    book: &FontBook,
+    opts: &PdfOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> LaidOut {
+    let meta = &doc.meta;
+    let paper = opts.paper.unwrap_or_else(|| Paper::for_lang(&meta.lang));
+    let (pw, ph) = paper.size();
+    let margin_x = 78.0;
+    let measure = pw - 2.0 * margin_x;
+    let geometry = Geometry {
+        width: pw,
+        height: ph,
+        left: margin_x,
+        top_first: 50.0,
+        top_other: 86.0,
+        bottom: ph - 74.0,
+    };
+    let mut s = Setter {
+        doc,
+        book,
+        lang: &meta.lang,
+        missing: Vec::new(),
+        diagnostics,
+    };
+    let body_align = if opts.ragged {
+        Align::Left
+    } else {
+        Align::Justify
+    };
+
+    let mut flows: Vec<Flow> = Vec::new();
+    front_matter(&mut s, doc, measure, &mut flows);
+
+    // The body, with the dateline opening the first paragraph.
+    let mut dateline = dateline_text(doc);
+    let mut b = BlockCx {
+        width: measure,
+        indent: 0.0,
+        align: body_align,
+        ctx: Ctx::body(),
+        about: false,
+    };
+    for block in &doc.blocks {
+        block_flows(&mut s, block, &b, &mut dateline, &mut flows);
+    }
+    if let Some(first) = flows.iter().position(|f| matches!(f.origin, Origin::Block(_)))
+        && let Some(f) = flows.get_mut(first)
+    {
+        f.space_before = f.space_before.max(14.0);
+    }
+
+    // "About <organization>".
+    if !meta.about.is_empty() {
+        let title = match &meta.organization {
+            Some(o) => format!("About {o}"),
+            None => "About".to_string(),
+        };
+        let ctx = Ctx {
+            family: Family::Sans,
+            bold: true,
+            size: 10.0,
+            color: ACCENT,
+            ..Ctx::body()
+        };
+        let lines = s.set_plain(&title, ctx, measure, Align::Left, 14.0);
+        flows.push(Flow {
+            origin: Origin::Front(Front::AboutHeading),
+            indent: 0.0,
+            space_before: 18.0,
+            lines,
+            keep_with_next: true,
+            splittable: false,
+            outline: Some((1, title)),
+        });
+        b.about = true;
+        b.ctx.size = 10.0;
+        let mut none = None;
+        for block in &meta.about {
+            block_flows(&mut s, block, &b, &mut none, &mut flows);
+        }
+    }
+    // The end mark.
+    let lines = s.set_plain("###", Ctx::body(), measure, Align::Center, BODY_LEADING);
+    flows.push(Flow {
+        origin: Origin::Front(Front::EndMark),
+        indent: 0.0,
+        space_before: 14.0,
+        lines,
+        keep_with_next: false,
+        splittable: false,
+        outline: None,
+    });
+
+    let placement = layout::paginate(&flows, &geometry);
+    let (mut pages, outline) = layout::draw(&flows, &placement, &geometry);
+    furniture(&mut s, doc, &geometry, measure, &mut pages);
+
+    if !s.missing.is_empty() {
+        let chars: Vec<String> = s
+            .missing
+            .iter()
+            .map(|(c, _)| format!("{c} (U+{:04X})", *c as u32))
+            .collect();
+        let first = s.missing.iter().find_map(|(_, at)| *at);
+        let d = Diagnostic::warning(format!(
+            "no available font covers {}; {} drawn as empty boxes",
+            chars.join(", "),
+            if chars.len() == 1 { "it is" } else { "they are" }
+        ))
+        .help("add a font that covers them with --font-dir");
+        let d = match first {
+            Some(o) => d.at(&doc.source, o),
+            None => d,
+        };
+        s.diagnostics.push(d);
+    }
+    LaidOut {
+        geometry,
+        pages,
+        outline,
+    }
+}
+
+/// Letterhead, release line, date, contacts, headline and subtitle.
+fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Flow>) {
+    let meta = &doc.meta;
+    let sans = Ctx {
+        family: Family::Sans,
+        hyphenate: false,
+        ..Ctx::body()
+    };
+    if let Some(org) = &meta.organization {
+        let ctx = Ctx {
+            bold: true,
+            size: 17.0,
+            color: ACCENT,
+            ..sans
+        };
+        let mut lines = s.set_plain(org, ctx, measure, Align::Left, 24.0);
+        if let Some(last) = lines.last_mut() {
+            last.rules.push(Rule {
+                x0: 0.0,
+                x1: measure,
+                y: 9.0,
+                thickness: 0.8,
+                color: ACCENT,
+            });
+            last.height += 9.0;
+        }
+        flows.push(front(Front::Letterhead, 0.0, lines));
+    }
+
+    // Left column: release line and date. Right column: media contacts.
+    let col = measure * 0.5;
+    let label = Ctx {
+        bold: true,
+        size: 9.0,
+        ..sans
+    };
+    let small = Ctx { size: 9.0, ..sans };
+    let release = match &meta.release {
+        Release::Immediate => "FOR IMMEDIATE RELEASE".to_string(),
+        Release::Embargoed { until, zone } => embargo_text(until, zone.as_deref()),
+    };
+    let mut left = s.set_plain(&release, label, col, Align::Left, 13.0);
+    if let Some(d) = &meta.date {
+        left.extend(s.set_plain(&long_date(d), small, col, Align::Left, 13.0));
+    }
+    let mut right: Vec<Line> = Vec::new();
+    if !meta.contacts.is_empty() {
+        right.extend(s.set_plain("MEDIA CONTACT", label, col, Align::Left, 13.0));
+        for (i, c) in meta.contacts.iter().enumerate() {
+            if i > 0
+                && let Some(l) = right.last_mut()
+            {
+                l.height += 5.0;
+            }
+            right.extend(contact_lines(s, c, small, col));
+        }
+    }
+    let top = merge_columns(left, right, measure - col + 20.0, s);
+    let release_origin = Origin::Front(Front::Release);
+    let mut f = front(Front::Release, 12.0, top);
+    f.origin = release_origin;
+    flows.push(f);
+
+    // Headline (balanced) and subtitle.
+    let head = Ctx {
+        bold: true,
+        size: 21.0,
+        hyphenate: false,
+        ..Ctx::body()
+    };
+    let mut t = Text::default();
+    t.push(&meta.title, head.style(), None, None);
+    let lines = s.set(
+        &t,
+        &SetOptions {
+            width: measure * 0.92,
+            align: Align::Center,
+            balance: true,
+            leading: 26.0,
+            em: 21.0,
+        },
+    );
+    let mut f = front(Front::Headline, 22.0, lines);
+    f.indent = measure * 0.04;
+    flows.push(f);
+    if let Some(sub) = &meta.subtitle {
+        let ctx = Ctx {
+            italic: true,
+            size: 13.0,
+            color: GREY,
+            hyphenate: false,
+            ..Ctx::body()
+        };
+        let mut t = Text::default();
+        t.push(sub, ctx.style(), None, None);
+        let lines = s.set(
+            &t,
+            &SetOptions {
+                width: measure * 0.86,
+                align: Align::Center,
+                balance: true,
+                leading: 17.0,
+                em: 13.0,
+            },
+        );
+        let mut f = front(Front::Subtitle, 6.0, lines);
+        f.indent = measure * 0.07;
+        flows.push(f);
+    }
+}
+
+fn front(part: Front, space_before: f32, lines: Vec<Line>) -> Flow {
+    Flow {
+        origin: Origin::Front(part),
+        indent: 0.0,
+        space_before,
+        lines,
+        keep_with_next: true,
+        splittable: false,
+        outline: None,
+    }
+}
+
+fn contact_lines(s: &mut Setter, c: &Contact, ctx: Ctx, width: f32) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if let Some(n) = &c.name {
+        lines.extend(s.set_plain(n, Ctx { bold: true, ..ctx }, width, Align::Left, 12.0));
+    }
+    let role_org = [c.role.as_deref(), c.organization.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !role_org.is_empty() {
+        lines.extend(s.set_plain(&role_org, ctx, width, Align::Left, 12.0));
+    }
+    if let Some(p) = &c.phone {
+        let mut t = Text::default();
+        t.links.push(format!("tel:{}", p.replace([' ', '(', ')'], "")));
+        t.push(p, ctx.style(), Some(0), None);
+        lines.extend(s.set(&t, &plain_opts(width, 12.0, ctx.size)));
+    }
+    if let Some(e) = &c.email {
+        let mut t = Text::default();
+        t.links.push(format!("mailto:{e}"));
+        t.push(e, ctx.style(), Some(0), None);
+        lines.extend(s.set(&t, &plain_opts(width, 12.0, ctx.size)));
+    }
+    lines
+}
+
+fn plain_opts(width: f32, leading: f32, em: f32) -> SetOptions {
+    SetOptions {
+        width,
+        align: Align::Left,
+        balance: false,
+        leading,
+        em,
+    }
+}
+
+/// Puts two columns of lines side by side: line i of each on one row.
+fn merge_columns(left: Vec<Line>, right: Vec<Line>, right_x: f32, _s: &Setter) -> Vec<Line> {
+    let n = left.len().max(right.len());
+    let mut out = Vec::with_capacity(n);
+    let mut li = left.into_iter();
+    let mut ri = right.into_iter();
+    for _ in 0..n {
+        let l = li.next();
+        let r = ri.next();
+        let mut line = match (&l, &r) {
+            (Some(l), _) => l.clone(),
+            (None, Some(r)) => Line {
+                height: r.height,
+                baseline: r.baseline,
+                ..Line::default()
+            },
+            (None, None) => Line::default(),
+        };
+        if let Some(r) = r {
+            line.height = line.height.max(r.height);
+            for mut run in r.runs {
+                run.x += right_x;
+                line.runs.push(run);
+            }
+            for mut link in r.links {
+                link.x0 += right_x;
+                link.x1 += right_x;
+                line.links.push(link);
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Layout context of a block: measure, indent and inline style.
+#[derive(Debug, Clone, Copy)]
+struct BlockCx {
+    width: f32,
+    indent: f32,
+    align: Align,
+    ctx: Ctx,
+    about: bool,
+}
+
+impl BlockCx {
+    fn origin(&self, b: &Block) -> Origin {
+        if self.about {
+            Origin::About(b.id)
+        } else {
+            Origin::Block(b.id)
+        }
+    }
+    fn opts(&self) -> SetOptions {
+        SetOptions {
+            width: self.width,
+            align: self.align,
+            balance: false,
+            leading: (self.ctx.size * 1.36).round(),
+            em: self.ctx.size,
+        }
+    }
+}
+
+fn block_flows(
+    s: &mut Setter,
+    block: &Block,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    let origin = b.origin(block);
+    match &block.kind {
+        BlockKind::Heading { level, content, .. } => {
+            let size = match level {
+                1 => 14.0,
+                2 => 12.5,
+                _ => 11.5,
+            };
+            let ctx = Ctx {
+                family: Family::Sans,
+                bold: true,
+                size,
+                color: ACCENT,
+                hyphenate: false,
+                italic: false,
+            };
+            let mut t = Text::default();
+            push_inlines(s.doc, &mut t, content, ctx);
+            let mut opts = b.opts();
+            opts.align = Align::Left;
+            opts.leading = (size * 1.3).round();
+            let lines = s.set(&t, &opts);
+            flows.push(Flow {
+                origin,
+                indent: b.indent,
+                space_before: 14.0,
+                lines,
+                keep_with_next: true,
+                splittable: false,
+                outline: Some((*level, model::plain_text(content))),
+            });
+        }
+        BlockKind::Paragraph(content) => {
+            let mut t = dateline.take().unwrap_or_default();
+            push_inlines(s.doc, &mut t, content, b.ctx);
+            let lines = s.set(&t, &b.opts());
+            flows.push(Flow {
+                origin,
+                indent: b.indent,
+                space_before: PARA_SPACE,
+                lines,
+                keep_with_next: false,
+                splittable: true,
+                outline: None,
+            });
+        }
+        BlockKind::BlockQuote(inner) => {
+            let cx = BlockCx {
+                width: b.width - 40.0,
+                indent: b.indent + 20.0,
+                ..*b
+            };
+            let start = flows.len();
+            for blk in inner {
+                block_flows(s, blk, &cx, dateline, flows);
+            }
+            // A thin rule in the left gutter of the quotation's lines.
+            for f in &mut flows[start..] {
+                for l in &mut f.lines {
+                    l.rules.push(Rule {
+                        x0: -12.0,
+                        x1: -10.5,
+                        y: -l.baseline + l.height / 2.0,
+                        thickness: l.height,
+                        color: [0.75, 0.75, 0.75],
+                    });
+                }
+            }
+        }
+        BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
+        BlockKind::CodeBlock { text, .. } => {
+            let ctx = Ctx {
+                family: Family::Mono,
+                size: b.ctx.size * 0.82,
+                hyphenate: false,
+                ..b.ctx
+            };
+            let mut t = Text::default();
+            let code = text.trim_end_matches('\n').replace('\n', "\u{2028}");
+            t.push(&code, ctx.style(), None, None);
+            let opts = SetOptions {
+                width: b.width - 12.0,
+                align: Align::Left,
+                balance: false,
+                leading: (ctx.size * 1.35).round(),
+                em: ctx.size,
+            };
+            let lines = s.set(&t, &opts);
+            flows.push(Flow {
+                origin,
+                indent: b.indent + 12.0,
+                space_before: PARA_SPACE,
+                lines,
+                keep_with_next: false,
+                splittable: true,
+                outline: None,
+            });
+        }
+        BlockKind::Table(table) => {
+            // Tables come with a later issue: for now each row is a line of cells.
+            for row in std::iter::once(&table.header).chain(&table.rows) {
+                let mut t = Text::default();
+                for (i, cell) in row.iter().enumerate() {
+                    if i > 0 {
+                        t.push(" \u{2003}", b.ctx.style(), None, None);
+                    }
+                    push_inlines(s.doc, &mut t, cell, b.ctx);
+                }
+                let mut opts = b.opts();
+                opts.align = Align::Left;
+                let lines = s.set(&t, &opts);
+                flows.push(Flow {
+                    origin,
+                    indent: b.indent,
+                    space_before: 2.0,
+                    lines,
+                    keep_with_next: false,
+                    splittable: true,
+                    outline: None,
+                });
+            }
+        }
+        BlockKind::ThematicBreak => {
+            let w = b.width / 4.0;
+            let line = Line {
+                height: 18.0,
+                baseline: 9.0,
+                rules: vec![Rule {
+                    x0: (b.width - w) / 2.0,
+                    x1: (b.width + w) / 2.0,
+                    y: 0.0,
+                    thickness: 0.5,
+                    color: GREY,
+                }],
+                ..Line::default()
+            };
+            flows.push(Flow {
+                origin,
+                indent: b.indent,
+                space_before: PARA_SPACE,
+                lines: vec![line],
+                keep_with_next: false,
+                splittable: false,
+                outline: None,
+            });
+        }
+        BlockKind::RawHtml(_) => {
+            s.diagnostics.push(
+                Diagnostic::warning("raw HTML is not shown in the PDF")
+                    .at(&s.doc.source, block.at)
+                    .help("write it in Markdown instead"),
+            );
+        }
+    }
+}
+
+fn list_flows(
+    s: &mut Setter,
+    list: &List,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    let hang = 18.0;
+    let cx = BlockCx {
+        width: b.width - hang,
+        indent: b.indent + hang,
+        ..*b
+    };
+    for (i, item) in list.items.iter().enumerate() {
+        let marker = match (list.start, item.task) {
+            (_, Some(true)) => "[x]".to_string(),
+            (_, Some(false)) => "[ ]".to_string(),
+            (Some(start), None) => format!("{}.", start.saturating_add(i as u64)),
+            (None, None) => "\u{2022}".to_string(),
+        };
+        let start = flows.len();
+        for blk in &item.blocks {
+            block_flows(s, blk, &cx, dateline, flows);
+        }
+        if list.tight {
+            for f in flows.iter_mut().skip(start + 1) {
+                f.space_before = 2.0;
+            }
+            if i > 0
+                && let Some(f) = flows.get_mut(start)
+            {
+                f.space_before = 2.0;
+            }
+        }
+        // The marker hangs in the indent of the item's first line.
+        let mut lines = s.set_plain(&marker, b.ctx, hang, Align::Right, b.opts().leading);
+        if let (Some(f), Some(m)) = (flows.get_mut(start), lines.pop())
+            && let Some(first) = f.lines.first_mut()
+        {
+            for mut run in m.runs {
+                run.x -= hang + 4.0;
+                first.runs.insert(0, run);
+            }
+        }
+    }
+}
+
+/// Appends inlines to `t` in the given style.
+fn push_inlines(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx) {
+    push_inlines_link(doc, t, inlines, ctx, None)
+}
+
+fn push_inlines_link(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx, link: Option<u32>) {
+    for i in inlines {
+        match i {
+            Inline::Text { text, at } => {
+                // Source offsets map byte for byte only when the text is verbatim.
+                let verbatim = doc
+                    .source
+                    .text()
+                    .get(*at as usize..*at as usize + text.len())
+                    == Some(text.as_str());
+                if verbatim {
+                    t.push(text, ctx.style(), link, Some(*at));
+                } else {
+                    t.push_approx(text, ctx.style(), link, *at);
+                }
+            }
+            Inline::Emph(c) => push_inlines_link(doc, t, c, Ctx { italic: !ctx.italic, ..ctx }, link),
+            Inline::Strong(c) => push_inlines_link(doc, t, c, Ctx { bold: true, ..ctx }, link),
+            Inline::Strike(c) | Inline::Superscript(c) | Inline::Subscript(c) => {
+                push_inlines_link(doc, t, c, ctx, link)
+            }
+            Inline::Code(code) => {
+                let c = Ctx {
+                    family: Family::Mono,
+                    size: ctx.size * 0.88,
+                    hyphenate: false,
+                    ..ctx
+                };
+                t.push(code, c.style(), link, None);
+            }
+            Inline::Link { url, content, .. } => {
+                let idx = t.links.len() as u32;
+                t.links.push(url.clone());
+                push_inlines_link(doc, t, content, ctx, Some(idx));
+            }
+            Inline::Image(img) => {
+                if !img.alt.is_empty() {
+                    t.push(&img.alt, Ctx { italic: true, ..ctx }.style(), link, Some(img.at));
+                }
+            }
+            Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
+            Inline::HardBreak => t.push("\u{2028}", ctx.style(), link, None),
+            Inline::FootnoteRef { number, .. } => {
+                t.push(&format!("[{number}]"), ctx.style(), link, None)
+            }
+            Inline::RawHtml(_) => {}
+        }
+    }
+}
+
+/// The dateline that opens the first paragraph: `WASHINGTON (Nov. 27, 2026) — `.
+fn dateline_text(doc: &Document) -> Option<Text> {
+    let meta = &doc.meta;
+    let city = meta.dateline.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let date = meta.date.map(|d| ap_date(&d));
+    let mut t = Text::default();
+    let body = Ctx::body();
+    match (city, date) {
+        (None, None) => return None,
+        (Some(c), Some(d)) => {
+            t.push(c, Ctx { bold: true, ..body }.style(), None, None);
+            t.push(&format!(" ({d}) \u{2014} "), body.style(), None, None);
+        }
+        (Some(c), None) => {
+            t.push(c, Ctx { bold: true, ..body }.style(), None, None);
+            t.push(" \u{2014} ", body.style(), None, None);
+        }
+        (None, Some(d)) => t.push(&format!("{d} \u{2014} "), body.style(), None, None),
+    }
+    Some(t)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// AP style: `Nov. 27, 2026`; March to July spelled out, September as `Sept.`.
+pub fn ap_date(d: &DateTime) -> String {
+    let m = match d.month {
+        1 => "Jan.",
+        2 => "Feb.",
+        8 => "Aug.",
+        9 => "Sept.",
+        10 => "Oct.",
+        11 => "Nov.",
+        12 => "Dec.",
+        m => MONTHS.get(m as usize - 1).copied().unwrap_or(""),
+    };
+    format!("{m} {}, {}", d.day, d.year)
+}
+
+/// `November 27, 2026`.
+pub fn long_date(d: &DateTime) -> String {
+    let m = MONTHS
+        .get((d.month as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("");
+    format!("{m} {}, {}", d.day, d.year)
+}
+
+/// `EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026`.
+pub fn embargo_text(until: &DateTime, zone: Option<&str>) -> String {
+    let (hh, mm, off) = match until.time {
+        Some(t) => (t.hour, t.minute, t.offset_minutes),
+        None => (0, 0, None),
+    };
+    let zone = match (zone, off) {
+        (Some(z), _) => z.to_string(),
+        (None, Some(0)) => "UTC".to_string(),
+        (None, Some(o)) => {
+            let sign = if o < 0 { '\u{2212}' } else { '+' };
+            format!("UTC{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60)
+        }
+        (None, None) => "UTC".to_string(),
+    };
+    let month = MONTHS
+        .get((until.month as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+        .to_uppercase();
+    format!(
+        "EMBARGOED UNTIL {hh:02}:{mm:02} {zone}, {} {month} {}",
+        until.day, until.year
+    )
+}
+
+/// A shortened headline for the running header.
+fn short_headline(title: &str) -> String {
+    const MAX: usize = 48;
+    if title.chars().count() <= MAX {
+        return title.to_string();
+    }
+    let mut out = String::new();
+    for w in title.split_whitespace() {
+        if out.chars().count() + w.chars().count() + 1 > MAX {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    let out = out.trim_end_matches([',', ';', ':', '—', '-']);
+    format!("{out}\u{2026}")
+}
+
+/// Running header, "- more -" and "Page N of M".
+fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages: &mut [Page]) {
+    let n = pages.len();
+    let small = Ctx {
+        family: Family::Sans,
+        size: 8.5,
+        color: GREY,
+        hyphenate: false,
+        ..Ctx::body()
+    };
+    let header_left = doc.meta.organization.clone().unwrap_or_default();
+    let header_right = short_headline(&doc.meta.title);
+    for (i, page) in pages.iter_mut().enumerate() {
+        if i > 0 {
+            let y = geo.top_other - 36.0;
+            let left = s.set_plain(&header_left, Ctx { bold: true, ..small }, measure * 0.4, Align::Left, 12.0);
+            let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, 12.0);
+            for l in left.iter().take(1) {
+                place_line(page, l, Origin::Furniture, geo.left, y);
+            }
+            for l in right.iter().take(1) {
+                place_line(page, l, Origin::Furniture, geo.left + measure * 0.42, y);
+            }
+            page.items.push(layout::Placed {
+                origin: Origin::Furniture,
+                item: layout::Item::Rule(Rule {
+                    x0: geo.left,
+                    x1: geo.left + measure,
+                    y: y + 6.0,
+                    thickness: 0.4,
+                    color: GREY,
+                }),
+            });
+        }
+        if i + 1 < n {
+            let more = s.set_plain("- more -", Ctx::body(), measure, Align::Center, 14.0);
+            for l in more.iter().take(1) {
+                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 22.0);
+            }
+        }
+        let num = s.set_plain(&format!("Page {} of {n}", i + 1), small, measure, Align::Right, 12.0);
+        for l in num.iter().take(1) {
+            place_line(page, l, Origin::Furniture, geo.left, geo.height - 36.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Time;
+
+    fn date(y: i32, m: u8, d: u8) -> DateTime {
+        DateTime {
+            year: y,
+            month: m,
+            day: d,
+            time: None,
+        }
+    }
+
+    #[test]
+    fn ap_months() {
+        assert_eq!(ap_date(&date(2026, 11, 27)), "Nov. 27, 2026");
+        assert_eq!(ap_date(&date(2026, 9, 1)), "Sept. 1, 2026");
+        assert_eq!(ap_date(&date(2026, 3, 5)), "March 5, 2026");
+        assert_eq!(ap_date(&date(2026, 7, 4)), "July 4, 2026");
+        assert_eq!(long_date(&date(2026, 11, 27)), "November 27, 2026");
+    }
+
+    #[test]
+    fn embargo_line() {
+        let mut d = date(2026, 11, 28);
+        d.time = Some(Time {
+            hour: 0,
+            minute: 1,
+            second: 0,
+            offset_minutes: Some(-300),
+        });
+        assert_eq!(
+            embargo_text(&d, Some("EST")),
+            "EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026"
+        );
+        assert_eq!(
+            embargo_text(&d, None),
+            "EMBARGOED UNTIL 00:01 UTC\u{2212}05:00, 28 NOVEMBER 2026"
+        );
+    }
+
+    #[test]
+    fn short_headlines() {
+        assert_eq!(short_headline("Short"), "Short");
+        let h = short_headline("Amnesty International USA responds to the U.S. plan to skip its UN human rights review");
+        assert!(h.ends_with('\u{2026}') && h.chars().count() <= 49, "{h}");
+    }
+}

@@ -1,0 +1,438 @@
+//! The writer: pages of positioned items into PDF bytes. The only file that talks to
+//! printpdf, and (for what printpdf lacks: document info, `/Lang`, `DisplayDocTitle`, an
+//! outline in document order, borderless link annotations and a content-derived `/ID`)
+//! to lopdf.
+//!
+//! Glyphs are written as glyph ids, each with the source text it stands for, so the
+//! ToUnicode map gives the text back; positions (kerning, justification) are TJ offsets.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use printpdf::{
+    Codepoint, Color, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+use crate::model::{DateTime, Document};
+use crate::{Diagnostic, VERSION};
+
+use super::PdfOptions;
+use super::design::LaidOut;
+use super::fonts::{FaceId, FontBook};
+use super::layout::{Item, OutlineEntry};
+use super::shape::Rgb;
+
+/// Writes the laid-out pages as a PDF.
+pub fn write(
+    doc: &Document,
+    book: &FontBook,
+    laid: &LaidOut,
+    opts: &PdfOptions,
+) -> Result<Vec<u8>, Diagnostic> {
+    let geo = &laid.geometry;
+    let mut pdf = PdfDocument::new(&doc.meta.title);
+
+    // Fonts: one resource per face used, named by a tag derived from the glyphs used, so
+    // that subsets of different documents get different names and the bytes stay stable.
+    let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+    for page in &laid.pages {
+        for p in &page.items {
+            if let Item::Text(run) = &p.item {
+                used.entry(run.face)
+                    .or_default()
+                    .extend(run.glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    let mut font_ids: BTreeMap<FaceId, FontId> = BTreeMap::new();
+    for (face_id, gids) in &used {
+        let face = book.face(*face_id);
+        let Some(parsed) = face.pdf_font() else {
+            return Err(Diagnostic::error(format!(
+                "the font {} could not be prepared for embedding",
+                face.name
+            )));
+        };
+        let mut h = Hash128::new();
+        h.write(face.name.as_bytes());
+        for g in gids {
+            h.write(&g.to_be_bytes());
+        }
+        let id = FontId(subset_tag(h.finish(), face_id.0));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed.clone()));
+        font_ids.insert(*face_id, id);
+    }
+
+    for page in &laid.pages {
+        let mut ops = Vec::new();
+        // Rules first, then text in one text object.
+        for p in &page.items {
+            if let Item::Rule(r) = &p.item {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetOutlineColor { col: color(r.color) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(r.thickness) });
+                let y = geo.height - r.y;
+                ops.push(Op::DrawLine {
+                    line: PLine {
+                        points: vec![
+                            LinePoint {
+                                p: Point { x: Pt(r.x0), y: Pt(y) },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point { x: Pt(r.x1), y: Pt(y) },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+        }
+        ops.push(Op::StartTextSection);
+        let mut cur_font: Option<(FaceId, f32)> = None;
+        let mut cur_color: Option<Rgb> = None;
+        for p in &page.items {
+            let Item::Text(run) = &p.item else { continue };
+            let Some(font_id) = font_ids.get(&run.face) else {
+                continue;
+            };
+            if cur_font != Some((run.face, run.size)) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_id.clone()),
+                    size: Pt(run.size),
+                });
+                cur_font = Some((run.face, run.size));
+            }
+            if cur_color != Some(run.color) {
+                ops.push(Op::SetFillColor {
+                    col: color(run.color),
+                });
+                cur_color = Some(run.color);
+            }
+            let face = book.face(run.face);
+            let mut cps = Vec::with_capacity(run.glyphs.len());
+            for (i, g) in run.glyphs.iter().enumerate() {
+                // The viewer advances by the /W width; the TJ number moves the pen on to
+                // where the next glyph belongs.
+                let offset = match run.glyphs.get(i + 1) {
+                    Some(next) => {
+                        let w = face.pdf_width(g.gid);
+                        let adv = (next.x - g.x) * 1000.0 / run.size;
+                        round3(w - adv)
+                    }
+                    None => 0.0,
+                };
+                cps.push(Codepoint {
+                    gid: g.gid,
+                    offset,
+                    cid: Some(g.text.clone()),
+                });
+            }
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(round3(run.x)), Pt(round3(geo.height - run.y))),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(cps)],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        pdf.pages.push(PdfPage {
+            media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+            trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+            crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+            ops,
+        });
+    }
+
+    let save = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
+    post_process(&mut lo, doc, laid, opts);
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
+    set_id(&mut bytes);
+    Ok(bytes)
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb {
+        r: c[0],
+        g: c[1],
+        b: c[2],
+        icc_profile: None,
+    })
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Six capital letters for a font subset's name.
+fn subset_tag(hash: [u8; 16], face: u16) -> String {
+    hash.iter()
+        .take(5)
+        .map(|b| (b'A' + b % 26) as char)
+        .chain(std::iter::once((b'A' + (face % 26) as u8) as char))
+        .collect()
+}
+
+/// A PDF text string: PDFDocEncoding-safe ASCII as a literal, anything else UTF-16BE.
+fn text_string(s: &str) -> Object {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut b = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            b.extend_from_slice(&u.to_be_bytes());
+        }
+        Object::String(b, StringFormat::Hexadecimal)
+    }
+}
+
+fn pdf_date(secs: i64) -> Object {
+    let d = DateTime::from_unix_seconds(secs);
+    let t = d.time.unwrap_or(crate::model::Time {
+        hour: 0,
+        minute: 0,
+        second: 0,
+        offset_minutes: Some(0),
+    });
+    Object::String(
+        format!(
+            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
+            d.year, d.month, d.day, t.hour, t.minute, t.second
+        )
+        .into_bytes(),
+        StringFormat::Literal,
+    )
+}
+
+/// Adds what printpdf does not write: info, catalog entries, links, outline.
+fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: &PdfOptions) {
+    let meta = &doc.meta;
+    lo.version = "1.7".to_string();
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+
+    // Document info.
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(&meta.title));
+    let author = meta
+        .organization
+        .clone()
+        .unwrap_or_else(|| meta.authors.join(", "));
+    if !author.is_empty() {
+        info.set("Author", text_string(&author));
+    }
+    if let Some(sub) = meta.subtitle.as_ref().or(meta.description.as_ref()) {
+        info.set("Subject", text_string(sub));
+    }
+    if !meta.keywords.is_empty() {
+        info.set("Keywords", text_string(&meta.keywords.join(", ")));
+    }
+    let creator = format!("Communique {VERSION}");
+    info.set("Creator", text_string(&creator));
+    info.set("Producer", text_string(&creator));
+    let when = opts
+        .source_date_epoch
+        .or_else(|| meta.date.map(|d| d.unix_seconds()));
+    if let Some(secs) = when {
+        info.set("CreationDate", pdf_date(secs));
+        info.set("ModDate", pdf_date(secs));
+    }
+    let info_id = lo.add_object(info);
+    lo.trailer.set("Info", Object::Reference(info_id));
+
+    // Links: borderless URI annotations.
+    let height = laid.geometry.height;
+    for (pi, page) in laid.pages.iter().enumerate() {
+        let Some(&page_id) = pages.get(pi) else {
+            continue;
+        };
+        let mut annots = Vec::new();
+        for p in &page.items {
+            let Item::Link(l) = &p.item else { continue };
+            let mut a = Dictionary::new();
+            a.set("Type", "Annot");
+            a.set("Subtype", "Link");
+            a.set(
+                "Rect",
+                vec![
+                    Object::Real(round3(l.x0)),
+                    Object::Real(round3(height - l.y1)),
+                    Object::Real(round3(l.x1)),
+                    Object::Real(round3(height - l.y0)),
+                ],
+            );
+            a.set(
+                "Border",
+                vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)],
+            );
+            let mut action = Dictionary::new();
+            action.set("S", "URI");
+            action.set(
+                "URI",
+                Object::String(l.url.as_bytes().to_vec(), StringFormat::Literal),
+            );
+            a.set("A", action);
+            a.set("P", Object::Reference(page_id));
+            annots.push(Object::Reference(lo.add_object(a)));
+        }
+        if let Ok(d) = lo.get_dictionary_mut(page_id) {
+            if annots.is_empty() {
+                d.remove(b"Annots");
+            } else {
+                d.set("Annots", annots);
+            }
+        }
+    }
+
+    let outline = outline(lo, &laid.outline, &pages, height);
+    if let Ok(cat) = lo.catalog_mut() {
+        cat.set("Lang", text_string(&meta.lang));
+        let mut vp = Dictionary::new();
+        vp.set("DisplayDocTitle", true);
+        cat.set("ViewerPreferences", vp);
+        if let Some(o) = outline {
+            cat.set("Outlines", Object::Reference(o));
+            cat.set("PageMode", "UseOutlines");
+        }
+    }
+    // Placeholder, replaced by a hash of the file (see `set_id`).
+    let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
+    lo.trailer
+        .set("ID", vec![placeholder.clone(), placeholder]);
+}
+
+/// The outline, nested by heading level, in document order.
+fn outline(
+    lo: &mut lopdf::Document,
+    entries: &[OutlineEntry],
+    pages: &[ObjectId],
+    height: f32,
+) -> Option<ObjectId> {
+    if entries.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    // Parent of each entry: the nearest earlier entry of a lower level.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&j| entries[j].level >= e.level) {
+            stack.pop();
+        }
+        parent.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |p: Option<usize>| -> Vec<usize> {
+        (0..entries.len()).filter(|&i| parent[i] == p).collect()
+    };
+    let mut dicts: Vec<Dictionary> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&e.title));
+        d.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(root, |p| ids[p])),
+        );
+        if let Some(&page) = pages.get(e.page) {
+            d.set(
+                "Dest",
+                vec![
+                    Object::Reference(page),
+                    "XYZ".into(),
+                    Object::Null,
+                    Object::Real(round3(height - e.y + 4.0)),
+                    Object::Null,
+                ],
+            );
+        }
+        dicts.push(d);
+    }
+    for p in std::iter::once(None).chain((0..entries.len()).map(Some)) {
+        let kids = children(p);
+        for (k, &i) in kids.iter().enumerate() {
+            if k > 0 {
+                dicts[i].set("Prev", Object::Reference(ids[kids[k - 1]]));
+            }
+            if let Some(&n) = kids.get(k + 1) {
+                dicts[i].set("Next", Object::Reference(ids[n]));
+            }
+        }
+        if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
+            let (f, l) = (Object::Reference(ids[*first]), Object::Reference(ids[*last]));
+            match p {
+                Some(pi) => {
+                    dicts[pi].set("First", f);
+                    dicts[pi].set("Last", l);
+                    dicts[pi].set("Count", kids.len() as i64);
+                }
+                None => {
+                    let mut r = Dictionary::new();
+                    r.set("Type", "Outlines");
+                    r.set("First", f);
+                    r.set("Last", l);
+                    r.set("Count", entries.len() as i64);
+                    lo.set_object(root, r);
+                }
+            }
+        }
+    }
+    for (d, id) in dicts.into_iter().zip(ids) {
+        lo.set_object(id, d);
+    }
+    Some(root)
+}
+
+/// Replaces the placeholder `/ID` with a hash of the file's bytes.
+fn set_id(bytes: &mut [u8]) {
+    let placeholder = b"<00000000000000000000000000000000>";
+    let Some(pos) = bytes
+        .windows(placeholder.len())
+        .rposition(|w| w == placeholder)
+    else {
+        return;
+    };
+    let mut h = Hash128::new();
+    h.write(bytes);
+    let hex: String = h.finish().iter().map(|b| format!("{b:02X}")).collect();
+    let id = format!("<{hex}>");
+    for p in [pos, pos.saturating_sub(placeholder.len() + 1)] {
+        if bytes.get(p..p + placeholder.len()) == Some(placeholder.as_slice()) {
+            bytes[p..p + id.len()].copy_from_slice(id.as_bytes());
+        }
+    }
+}
+
+/// A 128-bit FNV-1a hash: stable across platforms and Rust versions.
+struct Hash128(u128);
+
+impl Hash128 {
+    fn new() -> Hash128 {
+        Hash128(0x6c62272e07bb014262b821756295c58d)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const PRIME: u128 = 0x0000000001000000000000000000013B;
+        for b in bytes {
+            self.0 ^= *b as u128;
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+    }
+    fn finish(&self) -> [u8; 16] {
+        self.0.to_be_bytes()
+    }
+}

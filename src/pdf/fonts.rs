@@ -1,0 +1,248 @@
+//! The font book: the bundled Noto faces (and any from `--font-dir`), parsed once per process.
+//!
+//! A face is known by its index in the book ([`FaceId`]). The first seven are the bundled
+//! faces in the order of [`Bundled`]; faces from extra directories follow and serve as
+//! fallbacks for characters the bundled faces lack.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+/// Index of a face in a [`FontBook`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub u16);
+
+/// The bundled faces, in book order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundled {
+    Serif = 0,
+    SerifItalic = 1,
+    SerifBold = 2,
+    SerifBoldItalic = 3,
+    Sans = 4,
+    SansBold = 5,
+    Mono = 6,
+}
+
+impl Bundled {
+    pub fn id(self) -> FaceId {
+        FaceId(self as u16)
+    }
+}
+
+const BUNDLED: [(&str, &[u8]); 7] = [
+    (
+        "NotoSerif-Regular",
+        include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
+    ),
+    (
+        "NotoSerif-Italic",
+        include_bytes!("../../fonts/NotoSerif-Italic.ttf"),
+    ),
+    (
+        "NotoSerif-Bold",
+        include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
+    ),
+    (
+        "NotoSerif-BoldItalic",
+        include_bytes!("../../fonts/NotoSerif-BoldItalic.ttf"),
+    ),
+    (
+        "NotoSans-Regular",
+        include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "NotoSans-Bold",
+        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSansMono-Regular",
+        include_bytes!("../../fonts/NotoSansMono-Regular.ttf"),
+    ),
+];
+
+/// One parsed face.
+pub struct Face {
+    pub name: String,
+    pub data: &'static [u8],
+    pub shaper: rustybuzz::Face<'static>,
+    pub units_per_em: f32,
+    /// Ascender and descender in font units (descender negative).
+    pub ascender: f32,
+    pub descender: f32,
+    /// printpdf's own parse of the face, made on first use by the writer.
+    pdf: OnceLock<Option<printpdf::ParsedFont>>,
+}
+
+impl Face {
+    fn parse(name: String, data: &'static [u8]) -> Option<Face> {
+        let shaper = rustybuzz::Face::from_slice(data, 0)?;
+        let units_per_em = shaper.units_per_em() as f32;
+        if units_per_em <= 0.0 {
+            return None;
+        }
+        Some(Face {
+            name,
+            data,
+            ascender: shaper.ascender() as f32,
+            descender: shaper.descender() as f32,
+            units_per_em,
+            shaper,
+            pdf: OnceLock::new(),
+        })
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.shaper.glyph_index(c).is_some()
+    }
+
+    /// Advance of a glyph in thousandths of an em, as printpdf writes it into `/W`.
+    pub fn pdf_width(&self, gid: u16) -> f32 {
+        let adv = self
+            .shaper
+            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
+            .unwrap_or(0) as f32;
+        (adv * 1000.0 / self.units_per_em).trunc()
+    }
+
+    /// printpdf's parse of the face (made once, on first use).
+    pub fn pdf_font(&self) -> Option<&printpdf::ParsedFont> {
+        self.pdf
+            .get_or_init(|| {
+                let mut warnings = Vec::new();
+                printpdf::ParsedFont::from_bytes(self.data, 0, &mut warnings)
+            })
+            .as_ref()
+    }
+}
+
+/// The faces available to layout.
+pub struct FontBook {
+    pub faces: Vec<Face>,
+}
+
+impl std::fmt::Debug for FontBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.faces.iter().map(|x| x.name.as_str()).collect();
+        write!(f, "FontBook({names:?})")
+    }
+}
+
+static BUNDLED_BOOK: LazyLock<Arc<FontBook>> = LazyLock::new(|| {
+    Arc::new(FontBook {
+        faces: BUNDLED
+            .iter()
+            .filter_map(|(name, data)| Face::parse((*name).to_string(), data))
+            .collect(),
+    })
+});
+
+/// Books with extra font directories, keyed by the directories, so each is read once.
+static EXTRA_BOOKS: LazyLock<Mutex<Vec<(Vec<PathBuf>, Arc<FontBook>)>>> =
+    LazyLock::new(|| Mutex::new(Vec::new()));
+
+impl FontBook {
+    /// The bundled faces, parsed on first use.
+    pub fn bundled() -> Arc<FontBook> {
+        BUNDLED_BOOK.clone()
+    }
+
+    /// The bundled faces plus every `.ttf`/`.otf` file in `dirs` (not recursive), in
+    /// file-name order. Each set of directories is read once per process. Files that do
+    /// not parse are skipped and named in the returned warnings.
+    pub fn with_dirs(dirs: &[PathBuf]) -> (Arc<FontBook>, Vec<String>) {
+        if dirs.is_empty() {
+            return (FontBook::bundled(), Vec::new());
+        }
+        let mut cache = match EXTRA_BOOKS.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((_, book)) = cache.iter().find(|(d, _)| d == dirs) {
+            return (book.clone(), Vec::new());
+        }
+        let mut warnings = Vec::new();
+        let mut faces: Vec<Face> = BUNDLED
+            .iter()
+            .filter_map(|(name, data)| Face::parse((*name).to_string(), data))
+            .collect();
+        for dir in dirs {
+            let mut files = font_files(dir, &mut warnings);
+            files.sort();
+            for path in files {
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        // The book lives for the whole process, so its bytes may too.
+                        let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                        let name = path
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        match Face::parse(name, data) {
+                            Some(face) if faces.len() < u16::MAX as usize => faces.push(face),
+                            _ => warnings.push(format!(
+                                "{}: not a font this program can read; skipped",
+                                path.display()
+                            )),
+                        }
+                    }
+                    Err(e) => warnings.push(format!("{}: {e}", path.display())),
+                }
+            }
+        }
+        let book = Arc::new(FontBook { faces });
+        cache.push((dirs.to_vec(), book.clone()));
+        (book, warnings)
+    }
+
+    pub fn face(&self, id: FaceId) -> &Face {
+        // Faces 0..7 always exist: the bundled fonts are compiled in and known to parse.
+        &self.faces[(id.0 as usize).min(self.faces.len().saturating_sub(1))]
+    }
+
+    /// The face to use for `c`: `preferred` when it covers it, else the first face of the
+    /// book that does, else `None`.
+    pub fn face_for(&self, preferred: FaceId, c: char) -> Option<FaceId> {
+        if self.face(preferred).covers(c) {
+            return Some(preferred);
+        }
+        self.faces
+            .iter()
+            .position(|f| f.covers(c))
+            .map(|i| FaceId(i as u16))
+    }
+}
+
+fn font_files(dir: &Path, warnings: &mut Vec<String>) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
+            })
+            .collect(),
+        Err(e) => {
+            warnings.push(format!("font directory {}: {e}", dir.display()));
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_parse_and_cover_latin_greek_cyrillic() {
+        let book = FontBook::bundled();
+        assert_eq!(book.faces.len(), 7);
+        let serif = book.face(Bundled::Serif.id());
+        for c in ['a', 'é', 'α', 'Ж', '“', '—'] {
+            assert!(serif.covers(c), "{c}");
+        }
+        assert!(!serif.covers('\u{4E2D}'));
+        assert_eq!(book.face_for(Bundled::Serif.id(), '\u{4E2D}'), None);
+    }
+}

@@ -1,0 +1,443 @@
+//! Positioned items and pagination.
+//!
+//! Lines arrive measured and set (see [`super::paragraph`]); flow blocks group them with
+//! their spacing and keep rules; [`paginate`] places blocks on pages. Every placed item
+//! carries its [`Origin`]: the [`BlockId`] it came from, the part of the front matter it
+//! shows, or page furniture (headers, footers, page numbers), which a tagged PDF marks as
+//! an artifact.
+//!
+//! Coordinates are points, with y growing downwards from the top of the page; only the
+//! writer flips them.
+
+use crate::model::BlockId;
+
+use super::fonts::FaceId;
+use super::shape::Rgb;
+
+/// One glyph of a run, at `x` points from the run's origin, with the text it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub gid: u16,
+    pub x: f32,
+    pub text: String,
+}
+
+/// Glyphs of one face, size and colour on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    pub face: FaceId,
+    pub size: f32,
+    pub color: Rgb,
+    /// Origin: left end of the baseline (relative to the line while in a [`Line`],
+    /// absolute on a [`Page`]).
+    pub x: f32,
+    pub y: f32,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// A horizontal rule from `x0` to `x1` at `y` (its centre line).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub x1: f32,
+    pub y: f32,
+    pub thickness: f32,
+    pub color: Rgb,
+}
+
+/// A clickable area (top-left `x0, y0`, bottom-right `x1, y1`) pointing at a URI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkArea {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub url: String,
+}
+
+/// One set line: runs relative to its left end and baseline.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Line {
+    /// The line's height (leading).
+    pub height: f32,
+    /// Distance from the top of the line box to the baseline.
+    pub baseline: f32,
+    pub runs: Vec<GlyphRun>,
+    pub rules: Vec<Rule>,
+    pub links: Vec<LinkArea>,
+    /// Whether the line ends in an inserted hyphen.
+    pub hyphenated: bool,
+}
+
+/// Where a placed item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// A block of the body.
+    Block(BlockId),
+    /// A block of the "About" boilerplate (`meta.about`).
+    About(BlockId),
+    /// Content drawn from the front matter.
+    Front(Front),
+    /// Page furniture: running header, "- more -", page numbers.
+    #[default]
+    Furniture,
+}
+
+/// Parts of the press release made from the front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Front {
+    Letterhead,
+    Release,
+    Date,
+    Contacts,
+    Headline,
+    Subtitle,
+    AboutHeading,
+    EndMark,
+}
+
+/// A block of lines as the paginator sees it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flow {
+    pub origin: Origin,
+    /// Left indent of every line, in points from the left margin.
+    pub indent: f32,
+    pub space_before: f32,
+    pub lines: Vec<Line>,
+    /// Keep on the same page as the first lines of the next flow (headings).
+    pub keep_with_next: bool,
+    /// Whether the block may be split across pages (paragraphs may, headings may not).
+    pub splittable: bool,
+    /// A heading to list in the outline: (level, title).
+    pub outline: Option<(u8, String)>,
+}
+
+impl Flow {
+    pub fn height(&self) -> f32 {
+        self.lines.iter().map(|l| l.height).sum()
+    }
+}
+
+/// An item placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub origin: Origin,
+    pub item: Item,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text(GlyphRun),
+    Rule(Rule),
+    Link(LinkArea),
+}
+
+/// An outline entry: a heading and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub items: Vec<Placed>,
+}
+
+/// The page geometry, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub left: f32,
+    /// Top of the text area on the first page and on the others (which carry a header).
+    pub top_first: f32,
+    pub top_other: f32,
+    /// Bottom of the text area (the footer lives below it).
+    pub bottom: f32,
+}
+
+impl Geometry {
+    pub fn top(&self, page: usize) -> f32 {
+        if page == 0 {
+            self.top_first
+        } else {
+            self.top_other
+        }
+    }
+}
+
+/// Minimum lines a split paragraph leaves at a page's foot, and carries to the next.
+pub const MIN_LINES: usize = 2;
+
+/// Where each flow's lines went: (page, y of the line's top) per line, per flow.
+pub type Placement = Vec<Vec<(usize, f32)>>;
+
+/// Places flows on pages: no widows or orphans, headings kept with what follows.
+/// Returns the position of every line of every flow.
+pub fn paginate(flows: &[Flow], geo: &Geometry) -> Placement {
+    let mut placement: Placement = Vec::with_capacity(flows.len());
+    let mut page = 0usize;
+    let mut y = geo.top(0);
+    let mut at_top = true;
+    let mut i = 0;
+    while i < flows.len() {
+        let f = &flows[i];
+        let space = if at_top { 0.0 } else { f.space_before };
+        let avail = geo.bottom - y - space;
+        // What must fit with this flow on this page: the whole flow, plus (for a
+        // keep-with-next chain) the first lines of the flows it is kept with.
+        let need = f.height() + keep_need(flows, i);
+        if need <= avail + 0.01 {
+            y += space;
+            placement.push(place_lines(f, page, &mut y));
+            at_top = false;
+            i += 1;
+            continue;
+        }
+        if f.splittable && !f.keep_with_next {
+            // Split: as many lines as fit, at least MIN_LINES here and MIN_LINES there.
+            let n = f.lines.len();
+            let mut fit = 0;
+            let mut h = 0.0;
+            for l in &f.lines {
+                if h + l.height > avail + 0.01 {
+                    break;
+                }
+                h += l.height;
+                fit += 1;
+            }
+            let fit = fit.min(n.saturating_sub(MIN_LINES));
+            if fit >= MIN_LINES {
+                y += space;
+                let mut lines = Vec::with_capacity(n);
+                for l in &f.lines[..fit] {
+                    lines.push((page, y));
+                    y += l.height;
+                }
+                page += 1;
+                y = geo.top(page);
+                for l in &f.lines[fit..] {
+                    lines.push((page, y));
+                    y += l.height;
+                }
+                placement.push(lines);
+                at_top = false;
+                i += 1;
+                continue;
+            }
+        }
+        if at_top {
+            // Nothing better is possible: place it here, splitting where it must.
+            placement.push(place_lines_anyway(f, geo, &mut page, &mut y));
+            at_top = false;
+            i += 1;
+            continue;
+        }
+        // Move to the next page (with any headings waiting on this one).
+        let mut back = i;
+        while back > 0 && flows[back - 1].keep_with_next {
+            let first_page = placement[back - 1].first().map(|p| p.0);
+            // Only if the heading chain is not itself at the top of its page.
+            if first_page != Some(page) || is_page_top(&placement, back - 1, geo) {
+                break;
+            }
+            back -= 1;
+        }
+        placement.truncate(back);
+        i = back;
+        page += 1;
+        y = geo.top(page);
+        at_top = true;
+    }
+    placement
+}
+
+fn is_page_top(placement: &Placement, flow: usize, geo: &Geometry) -> bool {
+    placement[flow]
+        .first()
+        .is_some_and(|(p, y)| (*y - geo.top(*p)).abs() < 0.01)
+}
+
+/// Height that must fit after flow `i` for its keep-with-next to hold.
+fn keep_need(flows: &[Flow], i: usize) -> f32 {
+    let mut need = 0.0;
+    let mut j = i;
+    while flows[j].keep_with_next && j + 1 < flows.len() {
+        let next = &flows[j + 1];
+        need += next.space_before;
+        if next.keep_with_next || !next.splittable || next.lines.len() <= 2 * MIN_LINES {
+            need += next.height();
+        } else {
+            need += next.lines[..MIN_LINES].iter().map(|l| l.height).sum::<f32>();
+            break;
+        }
+        j += 1;
+    }
+    need
+}
+
+fn place_lines(f: &Flow, page: usize, y: &mut f32) -> Vec<(usize, f32)> {
+    f.lines
+        .iter()
+        .map(|l| {
+            let at = (page, *y);
+            *y += l.height;
+            at
+        })
+        .collect()
+}
+
+fn place_lines_anyway(f: &Flow, geo: &Geometry, page: &mut usize, y: &mut f32) -> Vec<(usize, f32)> {
+    f.lines
+        .iter()
+        .map(|l| {
+            if *y + l.height > geo.bottom + 0.01 && (*y - geo.top(*page)).abs() > 0.01 {
+                *page += 1;
+                *y = geo.top(*page);
+            }
+            let at = (*page, *y);
+            *y += l.height;
+            at
+        })
+        .collect()
+}
+
+/// Turns placed flows into pages of absolutely positioned items, and the outline.
+pub fn draw(
+    flows: &[Flow],
+    placement: &Placement,
+    geo: &Geometry,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let pages_n = placement
+        .iter()
+        .flat_map(|f| f.iter().map(|p| p.0 + 1))
+        .max()
+        .unwrap_or(1);
+    let mut pages = vec![Page::default(); pages_n];
+    let mut outline = Vec::new();
+    for (f, places) in flows.iter().zip(placement) {
+        if let (Some((level, title)), Some((page, y))) = (&f.outline, places.first()) {
+            outline.push(OutlineEntry {
+                level: *level,
+                title: title.clone(),
+                page: *page,
+                y: *y,
+            });
+        }
+        for (line, (page, top)) in f.lines.iter().zip(places) {
+            let x0 = geo.left + f.indent;
+            let base = top + line.baseline;
+            place_line(&mut pages[*page], line, f.origin, x0, base);
+        }
+    }
+    (pages, outline)
+}
+
+/// Draws a set line with its left end at `x0` and its baseline at `base`.
+pub fn place_line(page: &mut Page, line: &Line, origin: Origin, x0: f32, base: f32) {
+    for run in &line.runs {
+        let mut r = run.clone();
+        r.x += x0;
+        r.y += base;
+        page.items.push(Placed {
+            origin,
+            item: Item::Text(r),
+        });
+    }
+    for rule in &line.rules {
+        let mut r = *rule;
+        r.x0 += x0;
+        r.x1 += x0;
+        r.y += base;
+        page.items.push(Placed {
+            origin,
+            item: Item::Rule(r),
+        });
+    }
+    for link in &line.links {
+        page.items.push(Placed {
+            origin,
+            item: Item::Link(LinkArea {
+                x0: link.x0 + x0,
+                x1: link.x1 + x0,
+                y0: link.y0 + base,
+                y1: link.y1 + base,
+                url: link.url.clone(),
+            }),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(lines: usize, splittable: bool, keep: bool) -> Flow {
+        Flow {
+            origin: Origin::Furniture,
+            indent: 0.0,
+            space_before: 0.0,
+            lines: vec![
+                Line {
+                    height: 10.0,
+                    baseline: 8.0,
+                    ..Line::default()
+                };
+                lines
+            ],
+            keep_with_next: keep,
+            splittable,
+            outline: None,
+        }
+    }
+
+    fn geo(lines_per_page: f32) -> Geometry {
+        Geometry {
+            width: 100.0,
+            height: 200.0,
+            left: 0.0,
+            top_first: 0.0,
+            top_other: 0.0,
+            bottom: lines_per_page * 10.0,
+        }
+    }
+
+    fn pages_of(p: &[(usize, f32)]) -> Vec<usize> {
+        p.iter().map(|x| x.0).collect()
+    }
+
+    #[test]
+    fn no_orphan_no_widow() {
+        // 9 lines fill page one, then a 5-line paragraph: one line would be an orphan,
+        // so the whole paragraph... no: 1 line fits, fewer than 2, it moves.
+        let flows = [flow(9, true, false), flow(5, true, false)];
+        let p = paginate(&flows, &geo(10.0));
+        assert_eq!(pages_of(&p[1]), vec![1; 5]);
+        // 7 lines on page one leave room for 3 of 4: that would leave a widow (1), so 2
+        // stay and 2 go.
+        let flows = [flow(7, true, false), flow(4, true, false)];
+        let p = paginate(&flows, &geo(10.0));
+        assert_eq!(pages_of(&p[1]), vec![0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn heading_is_kept_with_next() {
+        // The heading fits at the foot of page one, but its paragraph does not start
+        // there with two lines: both move.
+        let flows = [flow(8, true, false), flow(1, false, true), flow(6, true, false)];
+        let p = paginate(&flows, &geo(10.0));
+        assert_eq!(pages_of(&p[1]), vec![1]);
+        assert_eq!(pages_of(&p[2])[0], 1);
+    }
+
+    #[test]
+    fn oversized_block_still_placed() {
+        let flows = [flow(25, false, false)];
+        let p = paginate(&flows, &geo(10.0));
+        assert_eq!(p[0].len(), 25);
+        assert_eq!(p[0].last().map(|x| x.0), Some(2));
+    }
+}

@@ -1,0 +1,572 @@
+//! Setting one paragraph: shape, find break opportunities (UAX #14 and hyphenation),
+//! build boxes, glue and penalties, break with Knuth–Plass, and position the glyphs.
+
+use std::ops::Range;
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use super::fonts::FontBook;
+use super::hyphenate;
+use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph};
+use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
+use super::shape::{self, Glyph, Missing, Span};
+
+/// A paragraph's text with its styles and link targets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub text: String,
+    pub spans: Vec<Span>,
+    pub links: Vec<String>,
+}
+
+impl Text {
+    /// Appends `s` in `style`.
+    pub fn push(&mut self, s: &str, style: shape::Style, link: Option<u32>, source: Option<u32>) {
+        if s.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(s);
+        let end = self.text.len();
+        if let Some(last) = self.spans.last_mut()
+            && last.style == style
+            && last.link == link
+            && last.range.end == start
+            && source.is_none()
+            && last.source.is_none()
+        {
+            last.range.end = end;
+            return;
+        }
+        self.spans.push(Span {
+            range: start..end,
+            style,
+            link,
+            source,
+            exact: true,
+        });
+    }
+
+    /// Appends `s`, which stands for the source at `at` but not byte for byte (smart
+    /// punctuation): every byte of it maps to `at`.
+    pub fn push_approx(&mut self, s: &str, style: shape::Style, link: Option<u32>, at: u32) {
+        self.push(s, style, link, Some(at));
+        if let Some(last) = self.spans.last_mut() {
+            last.exact = false;
+        }
+    }
+
+    /// The source offset of a byte of the text, when known.
+    pub fn source_of(&self, at: usize) -> Option<u32> {
+        let span = self.spans.iter().find(|s| s.range.contains(&at))?;
+        let delta = if span.exact { at - span.range.start } else { 0 };
+        span.source.map(|s| s + delta as u32)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetOptions {
+    /// The measure, in points.
+    pub width: f32,
+    pub align: Align,
+    /// Balance the lines (headline): no short last line.
+    pub balance: bool,
+    /// Line height, in points.
+    pub leading: f32,
+    /// The size of the body text, for em-based limits.
+    pub em: f32,
+}
+
+/// What setting found worth a warning.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub missing: Vec<Missing>,
+    /// Words wider than the measure, split without a hyphen: (word, byte offset).
+    pub overfull: Vec<(String, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Content {
+    Glyphs(Range<usize>),
+    /// A hyphen to draw when the line breaks here, in the style of the glyph before it.
+    Hyphen(usize),
+    None,
+}
+
+/// Sets a paragraph into lines.
+pub fn set(book: &FontBook, text: &Text, opts: &SetOptions, lang: &str, report: &mut Report) -> Vec<Line> {
+    let glyphs = shape::shape(book, &text.text, &text.spans, lang, &mut report.missing);
+    if glyphs.is_empty() {
+        return Vec::new();
+    }
+    let cands = candidates(text, lang);
+    let justify = opts.align == Align::Justify;
+    let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
+    let mut params = Params::new(opts.width);
+    if !justify {
+        params.line_end_stretch = if opts.balance { opts.width } else { 3.0 * opts.em };
+    }
+    if justify {
+        params.min_last_line = opts.em * 1.2;
+    }
+    let breaks = linebreak::break_lines(&items, &params);
+    let last = items.len() - 1;
+
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    for br in &breaks {
+        let mut ratio = if justify { br.ratio } else { 0.0 };
+        if br.at == last || is_forced(&items, br.at) {
+            ratio = ratio.min(0.0);
+        }
+        let mut placed: Vec<(usize, f32)> = Vec::new(); // (glyph index, x)
+        let mut hyphen: Option<(usize, f32)> = None;
+        let mut x = 0.0f32;
+        for i in start..br.at {
+            let it = items[i];
+            match (&content[i], it.kind) {
+                (Content::Glyphs(r), Kind::Box) => {
+                    for gi in r.clone() {
+                        placed.push((gi, x + glyphs[gi].x_offset));
+                        x += glyphs[gi].advance;
+                    }
+                }
+                (Content::Glyphs(r), Kind::Glue) => {
+                    let w = if ratio >= 0.0 {
+                        it.width + ratio * it.stretch
+                    } else {
+                        it.width + ratio * it.shrink
+                    };
+                    let scale = if it.width > 0.0 { w / it.width } else { 1.0 };
+                    for gi in r.clone() {
+                        placed.push((gi, x));
+                        x += glyphs[gi].advance * scale;
+                    }
+                    if r.is_empty() {
+                        x += w;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Content::Hyphen(gi) = content[br.at] {
+            hyphen = Some((gi, x));
+            x += items[br.at].width;
+        }
+        let line_width = x;
+        let shift = match opts.align {
+            Align::Center => ((opts.width - line_width) / 2.0).max(0.0),
+            Align::Right => (opts.width - line_width).max(0.0),
+            _ => 0.0,
+        };
+        lines.push(make_line(book, text, &glyphs, &placed, hyphen, shift, opts));
+        start = linebreak::line_start(&items, br.at);
+    }
+    lines
+}
+
+fn is_forced(items: &[Item], at: usize) -> bool {
+    items[at].kind == Kind::Penalty && items[at].penalty <= -INFINITE_PENALTY
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cand {
+    at: usize,
+    penalty: f32,
+    flagged: bool,
+    hyphen: bool,
+    forced: bool,
+}
+
+/// Break opportunities inside runs of non-space text, and forced breaks, sorted.
+fn candidates(text: &Text, lang: &str) -> Vec<Cand> {
+    let s = &text.text;
+    let mut out = Vec::new();
+    for (at, kind) in linebreaks(s) {
+        if at == 0 || at >= s.len() {
+            continue;
+        }
+        let prev = s[..at].chars().next_back().unwrap_or(' ');
+        if kind == BreakOpportunity::Mandatory {
+            out.push(Cand {
+                at,
+                penalty: -INFINITE_PENALTY,
+                flagged: false,
+                hyphen: false,
+                forced: true,
+            });
+            continue;
+        }
+        if prev == ' ' || prev == '\t' || prev == '\n' {
+            continue; // glue is the break
+        }
+        let (penalty, flagged) = match prev {
+            '-' | '\u{2010}' => (50.0, true),
+            '/' => (100.0, false),
+            _ => (0.0, false),
+        };
+        out.push(Cand {
+            at,
+            penalty,
+            flagged,
+            hyphen: false,
+            forced: false,
+        });
+    }
+    if let Some(hlang) = hyphenate::language(lang) {
+        let mut pts = Vec::new();
+        for span in &text.spans {
+            if !span.style.hyphenate {
+                continue;
+            }
+            let Some(st) = s.get(span.range.clone()) else {
+                continue;
+            };
+            let mut word_start = None;
+            for (i, c) in st.char_indices().chain(std::iter::once((st.len(), ' '))) {
+                let is_space = c.is_whitespace();
+                match (is_space, word_start) {
+                    (false, None) => word_start = Some(i),
+                    (true, Some(ws)) => {
+                        pts.clear();
+                        hyphenate::points(&st[ws..i], hlang, &mut pts);
+                        for p in &pts {
+                            out.push(Cand {
+                                at: span.range.start + ws + p,
+                                penalty: 50.0,
+                                flagged: true,
+                                hyphen: true,
+                                forced: false,
+                            });
+                        }
+                        word_start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(b.forced.cmp(&a.forced)));
+    out.dedup_by_key(|c| c.at);
+    out
+}
+
+fn is_space_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n')
+}
+
+fn build_items(
+    book: &FontBook,
+    text: &Text,
+    glyphs: &[Glyph],
+    cands: &[Cand],
+    opts: &SetOptions,
+    report: &mut Report,
+) -> (Vec<Item>, Vec<Content>) {
+    let justify = opts.align == Align::Justify;
+    let mut items: Vec<Item> = Vec::with_capacity(glyphs.len() / 3);
+    let mut content: Vec<Content> = Vec::with_capacity(glyphs.len() / 3);
+    let mut box_start: Option<usize> = None;
+    let mut box_w = 0.0f32;
+    let mut ci = 0;
+    // The widest hyphen this paragraph may need, so split words leave room for one.
+    let hyphen_room = glyphs
+        .iter()
+        .map(|g| hyphen_width(book, text, g))
+        .fold(0.0f32, f32::max);
+    let limit = (opts.width - hyphen_room).max(opts.width * 0.5);
+
+    let flush = |items: &mut Vec<Item>,
+                 content: &mut Vec<Content>,
+                 box_start: &mut Option<usize>,
+                 box_w: &mut f32,
+                 end: usize,
+                 report: &mut Report| {
+        let Some(s) = box_start.take() else {
+            return;
+        };
+        if *box_w > opts.width {
+            // Wider than the measure: split at glyph boundaries, and say so.
+            let from = glyphs[s].cluster as usize;
+            let to = glyphs.get(end).map_or(text.text.len(), |g| g.cluster as usize);
+            let word = text.text.get(from..to).unwrap_or("").to_string();
+            report.overfull.push((word, from));
+            let mut cs = s;
+            let mut w = 0.0f32;
+            for gi in s..end {
+                let a = glyphs[gi].advance;
+                if w + a > limit && gi > cs && glyphs[gi].text_len > 0 {
+                    items.push(Item::boxed(w));
+                    content.push(Content::Glyphs(cs..gi));
+                    items.push(Item::penalty(0.0, 0.0, false));
+                    content.push(Content::None);
+                    cs = gi;
+                    w = 0.0;
+                }
+                w += a;
+            }
+            items.push(Item::boxed(w));
+            content.push(Content::Glyphs(cs..end));
+        } else {
+            items.push(Item::boxed(*box_w));
+            content.push(Content::Glyphs(s..end));
+        }
+        *box_w = 0.0;
+    };
+
+    for (gi, g) in glyphs.iter().enumerate() {
+        let cluster = g.cluster as usize;
+        let first_of_cluster = gi == 0 || glyphs[gi - 1].cluster != g.cluster;
+        // Break opportunities up to this glyph.
+        while ci < cands.len() && cands[ci].at <= cluster {
+            let c = cands[ci];
+            ci += 1;
+            if c.at != cluster || !first_of_cluster {
+                continue; // inside a ligature, or at a space: no break here
+            }
+            if c.forced {
+                flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
+                if matches!(items.last(), Some(it) if it.kind == Kind::Glue) {
+                    items.pop();
+                    content.pop();
+                }
+                items.push(Item::glue(0.0, 1.0e5, 0.0));
+                content.push(Content::None);
+                items.push(Item::penalty(0.0, -INFINITE_PENALTY, false));
+                content.push(Content::None);
+                continue;
+            }
+            if box_start.is_none() {
+                continue;
+            }
+            flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
+            if c.hyphen && gi > 0 {
+                let w = hyphen_width(book, text, &glyphs[gi - 1]);
+                items.push(Item::penalty(w, c.penalty, c.flagged));
+                content.push(Content::Hyphen(gi - 1));
+            } else {
+                items.push(Item::penalty(0.0, c.penalty, c.flagged));
+                content.push(Content::None);
+            }
+        }
+        let ch = text.text[cluster..].chars().next().unwrap_or('x');
+        if is_space_char(ch) && first_of_cluster || is_space_char(ch) && box_start.is_none() {
+            flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
+            if items.is_empty() || matches!(items.last(), Some(it) if it.kind == Kind::Penalty && it.penalty <= -INFINITE_PENALTY) {
+                continue; // no space at the start of a line
+            }
+            let w = g.advance;
+            let (stretch, shrink) = if justify { (w * 0.5, w * 0.28) } else { (0.0, 0.0) };
+            match (items.last_mut(), content.last_mut()) {
+                (Some(it), Some(Content::Glyphs(r))) if it.kind == Kind::Glue => {
+                    it.width += w;
+                    it.stretch += stretch;
+                    it.shrink += shrink;
+                    r.end = gi + 1;
+                }
+                _ => {
+                    items.push(Item::glue(w, stretch, shrink));
+                    content.push(Content::Glyphs(gi..gi + 1));
+                }
+            }
+            continue;
+        }
+        if box_start.is_none() {
+            box_start = Some(gi);
+        }
+        box_w += g.advance;
+    }
+    flush(&mut items, &mut content, &mut box_start, &mut box_w, glyphs.len(), report);
+    while matches!(items.last(), Some(it) if it.kind != Kind::Box) {
+        items.pop();
+        content.pop();
+    }
+    let fill = if opts.balance { 0.0 } else { 1.0e5 };
+    for it in Item::finish(fill) {
+        items.push(it);
+        content.push(Content::None);
+    }
+    (items, content)
+}
+
+fn hyphen_width(book: &FontBook, text: &Text, g: &Glyph) -> f32 {
+    let face = book.face(g.face);
+    let size = text.spans.get(g.span as usize).map_or(10.0, |s| s.style.size);
+    face.shaper
+        .glyph_index('-')
+        .and_then(|id| face.shaper.glyph_hor_advance(id))
+        .map_or(0.0, |a| a as f32 * size / face.units_per_em)
+}
+
+fn make_line(
+    book: &FontBook,
+    text: &Text,
+    glyphs: &[Glyph],
+    placed: &[(usize, f32)],
+    hyphen: Option<(usize, f32)>,
+    shift: f32,
+    opts: &SetOptions,
+) -> Line {
+    let mut runs: Vec<GlyphRun> = Vec::new();
+    let mut links: Vec<LinkArea> = Vec::new();
+    let mut ascent = 0.0f32;
+    let mut descent = 0.0f32;
+    let push = |face, size, color, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| {
+        match runs.last_mut() {
+            Some(r) if r.face == face && r.size == size && r.color == color => {
+                r.glyphs.push(PlacedGlyph { gid, x: x - r.x, text: t });
+            }
+            _ => runs.push(GlyphRun {
+                face,
+                size,
+                color,
+                x,
+                y: 0.0,
+                glyphs: vec![PlacedGlyph { gid, x: 0.0, text: t }],
+            }),
+        }
+    };
+    for &(gi, x) in placed {
+        let g = glyphs[gi];
+        let Some(span) = text.spans.get(g.span as usize) else {
+            continue;
+        };
+        let face = book.face(g.face);
+        ascent = ascent.max(face.ascender * span.style.size / face.units_per_em);
+        descent = descent.max(-face.descender * span.style.size / face.units_per_em);
+        let c = g.cluster as usize;
+        let t = text
+            .text
+            .get(c..c + g.text_len as usize)
+            .unwrap_or("")
+            .to_string();
+        let x = x + shift;
+        push(g.face, span.style.size, span.style.color, x, g.gid, t, &mut runs);
+        if let Some(l) = span.link {
+            let url = text.links.get(l as usize).cloned().unwrap_or_default();
+            let x1 = x + g.advance;
+            let asc = span.style.size * 0.9;
+            let desc = span.style.size * 0.25;
+            match links.last_mut() {
+                Some(la) if la.url == url && (x - la.x1).abs() < span.style.size => la.x1 = x1,
+                _ => links.push(LinkArea {
+                    x0: x,
+                    x1,
+                    y0: -asc,
+                    y1: desc,
+                    url,
+                }),
+            }
+        }
+    }
+    if let Some((gi, x)) = hyphen {
+        let g = glyphs[gi];
+        if let Some(span) = text.spans.get(g.span as usize) {
+            let face = book.face(g.face);
+            if let Some(id) = face.shaper.glyph_index('-') {
+                push(g.face, span.style.size, span.style.color, x + shift, id.0, "-".into(), &mut runs);
+            }
+        }
+    }
+    let height = opts.leading;
+    let baseline = ((height - (ascent + descent)) / 2.0 + ascent).max(0.0);
+    Line {
+        height,
+        baseline,
+        runs,
+        rules: Vec::new(),
+        links,
+        hyphenated: hyphen.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fonts::Bundled;
+    use super::super::shape::{BLACK, Style};
+    use super::*;
+
+    fn body() -> Style {
+        Style {
+            face: Bundled::Serif.id(),
+            size: 11.0,
+            color: BLACK,
+            hyphenate: true,
+        }
+    }
+
+    fn line_text(l: &Line) -> String {
+        l.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn sets_and_rejoins() {
+        let book = FontBook::bundled();
+        let mut t = Text::default();
+        let s = "In an unprecedented move, the United States might be on track to become the first country in the history of this process to fully walk away from this important human rights related review.";
+        t.push(s, body(), None, Some(0));
+        let opts = SetOptions {
+            width: 200.0,
+            align: Align::Justify,
+            balance: false,
+            leading: 14.0,
+            em: 11.0,
+        };
+        let mut report = Report::default();
+        let lines = set(&book, &t, &opts, "en-US", &mut report);
+        assert!(lines.len() > 3);
+        let mut joined = String::new();
+        for l in &lines {
+            let lt = line_text(l);
+            if l.hyphenated {
+                joined.push_str(lt.strip_suffix('-').unwrap());
+            } else {
+                joined.push_str(&lt);
+                joined.push(' ');
+            }
+        }
+        assert_eq!(joined.trim_end(), s);
+        // No line runs past the measure.
+        for l in &lines {
+            for r in &l.runs {
+                let end = r.x + r.glyphs.last().map_or(0.0, |g| g.x);
+                assert!(end <= 200.0, "{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn overfull_word_is_split_and_reported() {
+        let book = FontBook::bundled();
+        let mut t = Text::default();
+        let s = "see https://example.org/averyveryveryverylongpathwithoutanybreakopportunityatall now";
+        t.push(s, body(), None, Some(0));
+        let opts = SetOptions {
+            width: 120.0,
+            align: Align::Justify,
+            balance: false,
+            leading: 14.0,
+            em: 11.0,
+        };
+        let mut report = Report::default();
+        let lines = set(&book, &t, &opts, "en-US", &mut report);
+        assert_eq!(report.overfull.len(), 1, "{report:?}");
+        for l in &lines {
+            for r in &l.runs {
+                let last = r.glyphs.last().unwrap();
+                assert!(r.x + last.x <= 120.0);
+            }
+        }
+    }
+}

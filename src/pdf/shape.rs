@@ -1,0 +1,263 @@
+//! Shaping: styled text in, glyphs out (rustybuzz, with kerning and standard ligatures).
+//!
+//! Text is shaped per styled span; inside a span each character goes to the span's face
+//! when that face covers it, else to the first face of the book that does. Glyph clusters
+//! are byte offsets into the paragraph text, so that every glyph can give back the source
+//! characters it stands for (a ligature "ffi" gives back "ffi").
+
+use std::ops::Range;
+
+use super::fonts::{FaceId, FontBook};
+
+/// An RGB colour, components 0..=1.
+pub type Rgb = [f32; 3];
+
+pub const BLACK: Rgb = [0.0, 0.0, 0.0];
+
+/// How a span of text looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub face: FaceId,
+    /// Font size in points.
+    pub size: f32,
+    pub color: Rgb,
+    /// Whether words may be hyphenated.
+    pub hyphenate: bool,
+}
+
+/// A styled range of a paragraph's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// Byte range into the paragraph text.
+    pub range: Range<usize>,
+    pub style: Style,
+    /// Index into the paragraph's link targets.
+    pub link: Option<u32>,
+    /// Source offset of `range.start` when the span's text is the source text verbatim.
+    pub source: Option<u32>,
+    /// Whether the span's bytes map one to one onto the source from `source` on.
+    pub exact: bool,
+}
+
+/// One shaped glyph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub face: FaceId,
+    pub gid: u16,
+    /// Advance in points.
+    pub advance: f32,
+    /// Horizontal offset from the pen position, in points.
+    pub x_offset: f32,
+    /// Byte offset of the glyph's cluster in the paragraph text.
+    pub cluster: u32,
+    /// Byte length of the text this glyph stands for: the cluster's length for the first
+    /// glyph of a cluster, 0 for the others.
+    pub text_len: u32,
+    /// Index of the span the glyph came from.
+    pub span: u32,
+}
+
+/// A character no face covers, at its first byte offset in the paragraph text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    pub ch: char,
+    pub at: usize,
+}
+
+/// Characters that need no glyph: they are control or formatting characters.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Shapes every span of `text`, in order. Glyphs of invisible characters are dropped.
+pub fn shape(
+    book: &FontBook,
+    text: &str,
+    spans: &[Span],
+    lang: &str,
+    missing: &mut Vec<Missing>,
+) -> Vec<Glyph> {
+    let mut out = Vec::with_capacity(text.len());
+    let language = lang.parse::<rustybuzz::Language>().ok();
+    for (si, span) in spans.iter().enumerate() {
+        let Some(span_text) = text.get(span.range.clone()) else {
+            continue;
+        };
+        // Split the span into runs of one face each.
+        let mut runs: Vec<(FaceId, Range<usize>)> = Vec::new();
+        let mut current: Option<FaceId> = None;
+        for (i, c) in span_text.char_indices() {
+            let at = span.range.start + i;
+            let face = if is_invisible(c) || c.is_whitespace() {
+                current.unwrap_or(span.style.face)
+            } else if book.face(span.style.face).covers(c) {
+                span.style.face
+            } else if let Some(f) = current.filter(|f| book.face(*f).covers(c)) {
+                f
+            } else {
+                match book.face_for(span.style.face, c) {
+                    Some(f) => f,
+                    None => {
+                        if !missing.iter().any(|m| m.ch == c) {
+                            missing.push(Missing { ch: c, at });
+                        }
+                        span.style.face
+                    }
+                }
+            };
+            match runs.last_mut() {
+                Some((f, r)) if *f == face => r.end = at + c.len_utf8(),
+                _ => runs.push((face, at..at + c.len_utf8())),
+            }
+            current = Some(face);
+        }
+        for (face_id, range) in runs {
+            shape_run(
+                book,
+                text,
+                face_id,
+                range,
+                span.style.size,
+                si as u32,
+                language.as_ref(),
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn shape_run(
+    book: &FontBook,
+    text: &str,
+    face_id: FaceId,
+    range: Range<usize>,
+    size: f32,
+    span: u32,
+    language: Option<&rustybuzz::Language>,
+    out: &mut Vec<Glyph>,
+) {
+    let Some(run_text) = text.get(range.clone()) else {
+        return;
+    };
+    let face = book.face(face_id);
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(run_text);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    if let Some(l) = language {
+        buffer.set_language(l.clone());
+    }
+    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+    let scale = size / face.units_per_em;
+    let infos = shaped.glyph_infos();
+    let positions = shaped.glyph_positions();
+    let start = out.len();
+    for (info, pos) in infos.iter().zip(positions) {
+        let cluster = range.start + info.cluster as usize;
+        let c = text[cluster..].chars().next().unwrap_or(' ');
+        if is_invisible(c) {
+            continue;
+        }
+        out.push(Glyph {
+            face: face_id,
+            gid: info.glyph_id as u16,
+            advance: pos.x_advance as f32 * scale,
+            x_offset: pos.x_offset as f32 * scale,
+            cluster: cluster as u32,
+            text_len: 0,
+            span,
+        });
+    }
+    // Give the first glyph of each cluster the cluster's text, up to the next cluster.
+    let glyphs = &mut out[start..];
+    let mut i = 0;
+    while i < glyphs.len() {
+        let c = glyphs[i].cluster;
+        let mut j = i + 1;
+        while j < glyphs.len() && glyphs[j].cluster == c {
+            j += 1;
+        }
+        let mut end = glyphs.get(j).map_or(range.end as u32, |g| g.cluster);
+        if end < c {
+            end = range.end as u32;
+        }
+        // Invisible characters between clusters are not part of the text given back.
+        let mut len = end - c;
+        if let Some(s) = text.get(c as usize..end as usize) {
+            let visible = s.trim_end_matches(is_invisible).len();
+            len = visible as u32;
+        }
+        glyphs[i].text_len = len;
+        i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fonts::Bundled;
+    use super::*;
+
+    fn style() -> Style {
+        Style {
+            face: Bundled::Serif.id(),
+            size: 10.0,
+            color: BLACK,
+            hyphenate: true,
+        }
+    }
+
+    #[test]
+    fn ligature_keeps_its_text() {
+        let book = FontBook::bundled();
+        let text = "office";
+        let spans = [Span {
+            range: 0..text.len(),
+            style: style(),
+            link: None,
+            source: None,
+            exact: true,
+        }];
+        let mut missing = Vec::new();
+        let g = shape(&book, text, &spans, "en-US", &mut missing);
+        assert!(missing.is_empty());
+        // Noto Serif has an "ffi" ligature: fewer glyphs than characters.
+        assert!(g.len() < text.len(), "{g:?}");
+        let total: u32 = g.iter().map(|g| g.text_len).sum();
+        assert_eq!(total as usize, text.len());
+        let lig = g.iter().find(|g| g.text_len == 3).expect("an ffi ligature");
+        assert_eq!(&text[lig.cluster as usize..][..3], "ffi");
+    }
+
+    #[test]
+    fn reports_uncovered_characters_once() {
+        let book = FontBook::bundled();
+        let text = "a\u{4E2D}b\u{4E2D}";
+        let spans = [Span {
+            range: 0..text.len(),
+            style: style(),
+            link: None,
+            source: None,
+            exact: true,
+        }];
+        let mut missing = Vec::new();
+        shape(&book, text, &spans, "en", &mut missing);
+        assert_eq!(
+            missing,
+            vec![Missing {
+                ch: '\u{4E2D}',
+                at: 1
+            }]
+        );
+    }
+}
