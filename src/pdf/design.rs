@@ -893,12 +893,13 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
         if i + 1 < n {
             let more = s.set_plain("- more -", Ctx::body(), measure, Align::Center, 14.0);
             for l in more.iter().take(1) {
-                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 22.0);
+                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
             }
         }
         let num = s.set_plain(&format!("Page {} of {n}", i + 1), small, measure, Align::Right, 12.0);
         for l in num.iter().take(1) {
-            place_line(page, l, Origin::Furniture, geo.left, geo.height - 36.0);
+            // On the baseline of "- more -", so text extraction keeps them apart.
+                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
         }
     }
 }

@@ -1,0 +1,352 @@
+//! The PDF press release, read back: with lopdf always, and with qpdf and poppler
+//! (`pdftotext`, `pdffonts`) where they are installed. A test that needs a missing tool
+//! skips with a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use communique::model::{
+    Block, BlockId, BlockKind, Contact, DateTime, Document, Inline, Metadata, SourceMap,
+};
+use communique::pdf::{PdfOptions, pdf};
+
+const SEED: &str = include_str!("../../shared/seed/statement.txt");
+
+/// The seed statement as the reader would give it: one paragraph per blank-line block.
+fn seed_doc() -> Document {
+    let source = SourceMap::new("content/statement.md", SEED);
+    let mut blocks = Vec::new();
+    let mut at = 0usize;
+    for (i, para) in SEED.split("\n\n").enumerate() {
+        let text = para.trim_end_matches('\n');
+        if !text.trim().is_empty() {
+            blocks.push(Block {
+                id: BlockId(i as u32),
+                at: at as u32,
+                kind: BlockKind::Paragraph(vec![Inline::Text {
+                    text: text.to_string(),
+                    at: at as u32,
+                }]),
+            });
+        }
+        at += para.len() + 2;
+    }
+    let about = vec![Block {
+        id: BlockId(1000),
+        at: 0,
+        kind: BlockKind::Paragraph(vec![
+            Inline::Text {
+                text: "Amnesty International is a global movement of more than 10 million people in over 150 countries who campaign for a world where human rights are enjoyed by all. Learn more at ".into(),
+                at: 0,
+            },
+            Inline::Link {
+                url: "https://www.amnestyusa.org".into(),
+                title: String::new(),
+                content: vec![Inline::Text {
+                    text: "amnestyusa.org".into(),
+                    at: 0,
+                }],
+            },
+            Inline::Text {
+                text: ".".into(),
+                at: 0,
+            },
+        ]),
+    }];
+    Document {
+        meta: Metadata {
+            title: "United States May Become First Country to Walk Away From UN Human Rights Review".into(),
+            subtitle: Some("Amnesty International USA urges the administration to take part in its Universal Periodic Review".into()),
+            organization: Some("Amnesty International USA".into()),
+            date: Some(DateTime::parse_iso("2026-11-27").unwrap()),
+            dateline: Some("WASHINGTON".into()),
+            contacts: vec![Contact {
+                name: Some("Media Relations".into()),
+                role: None,
+                organization: Some("Amnesty International USA".into()),
+                email: Some("press@aiusa.org".into()),
+                phone: Some("+1 202 509 8194".into()),
+            }],
+            keywords: vec!["human rights".into(), "UPR".into()],
+            about,
+            ..Metadata::default()
+        },
+        blocks,
+        footnotes: Vec::new(),
+        source,
+    }
+}
+
+fn build(doc: &Document) -> Vec<u8> {
+    let opts = PdfOptions {
+        source_date_epoch: Some(1_795_800_000),
+        ..PdfOptions::default()
+    };
+    let out = pdf(doc, &opts).expect("a PDF");
+    for d in &out.diagnostics {
+        eprintln!("{d}");
+    }
+    out.bytes
+}
+
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write the PDF");
+    path
+}
+
+/// Runs a validator; `None` (and a notice) when it is not installed.
+fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(name).args(args).output() {
+        Ok(o) => Some(o),
+        Err(_) => {
+            if std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
+                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
+            }
+            eprintln!("SKIPPED: {name} is not installed");
+            None
+        }
+    }
+}
+
+/// The seed's PDF, written to a file of its own for each test (tests run in parallel).
+fn seed_pdf(name: &str) -> PathBuf {
+    write_tmp(&format!("seed-{name}.pdf"), &build(&seed_doc()))
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let doc = seed_doc();
+    assert_eq!(build(&doc), build(&doc));
+}
+
+#[test]
+fn different_documents_have_different_ids() {
+    let a = build(&seed_doc());
+    let mut other = seed_doc();
+    other.meta.title = "Another headline".into();
+    let b = build(&other);
+    let id = |bytes: &[u8]| {
+        let d = lopdf::Document::load_mem(bytes).unwrap();
+        format!("{:?}", d.trailer.get(b"ID").unwrap())
+    };
+    assert_ne!(id(&a), id(&b));
+}
+
+#[test]
+fn metadata_and_catalog() {
+    let bytes = build(&seed_doc());
+    let d = lopdf::Document::load_mem(&bytes).unwrap();
+    let pages = d.get_pages();
+    assert!(pages.len() <= 2, "the seed fits in two pages, got {}", pages.len());
+    let cat = d.catalog().unwrap();
+    assert_eq!(cat.get(b"Lang").unwrap().as_str().unwrap(), b"en-US");
+    let vp = cat.get(b"ViewerPreferences").unwrap().as_dict().unwrap();
+    assert!(vp.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
+    let info_id = d.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = d.get_dictionary(info_id).unwrap();
+    let s = |k: &[u8]| String::from_utf8_lossy(info.get(k).unwrap().as_str().unwrap()).into_owned();
+    assert!(s(b"Title").starts_with("United States May Become"));
+    assert_eq!(s(b"Author"), "Amnesty International USA");
+    assert_eq!(s(b"Creator"), format!("Communique {}", communique::VERSION));
+    assert_eq!(s(b"Producer"), format!("Communique {}", communique::VERSION));
+    assert_eq!(s(b"CreationDate"), "D:20261127172000Z");
+    // Letter paper for en-US.
+    let (_, first) = pages.iter().next().unwrap();
+    let page = d.get_dictionary(*first).unwrap();
+    let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
+    assert_eq!(mb[2].as_float().unwrap(), 612.0);
+    // The link is a borderless URI annotation.
+    let mut uris = Vec::new();
+    for (_, pid) in &pages {
+        let page = d.get_dictionary(*pid).unwrap();
+        if let Ok(annots) = page.get(b"Annots").and_then(|a| a.as_array()) {
+            for a in annots {
+                let a = d.get_dictionary(a.as_reference().unwrap()).unwrap();
+                let border = a.get(b"Border").unwrap().as_array().unwrap();
+                assert!(border.iter().all(|b| b.as_i64().unwrap() == 0));
+                let act = a.get(b"A").unwrap().as_dict().unwrap();
+                uris.push(String::from_utf8_lossy(act.get(b"URI").unwrap().as_str().unwrap()).into_owned());
+            }
+        }
+    }
+    assert!(uris.contains(&"https://www.amnestyusa.org".to_string()), "{uris:?}");
+    assert!(uris.contains(&"mailto:press@aiusa.org".to_string()), "{uris:?}");
+}
+
+#[test]
+fn qpdf_finds_no_errors() {
+    let path = seed_pdf("qpdf");
+    let Some(out) = tool("qpdf", &["--check", path.to_str().unwrap()]) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("No syntax or stream encoding errors"), "{text}");
+}
+
+#[test]
+fn fonts_are_embedded_subset_with_unicode_maps() {
+    let path = seed_pdf("fonts");
+    let Some(out) = tool("pdffonts", &[path.to_str().unwrap()]) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{text}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type... emb sub uni object ID
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "{row}");
+        assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
+    }
+}
+
+fn pdftotext(path: &PathBuf, args: &[&str]) -> Option<String> {
+    let mut a: Vec<&str> = args.to_vec();
+    a.push(path.to_str().unwrap());
+    a.push("-");
+    let out = tool("pdftotext", &a)?;
+    assert!(out.status.success());
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Joins extracted lines, rejoining words hyphenated at line ends.
+fn rejoin(text: &str) -> String {
+    let mut s = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if s.ends_with('-') && line.starts_with(|c: char| c.is_lowercase()) {
+            s.pop();
+        } else if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(line);
+    }
+    s
+}
+
+#[test]
+fn text_comes_back_in_order() {
+    let path = seed_pdf("text");
+    for args in [&[][..], &["-layout"][..]] {
+        let Some(text) = pdftotext(&path, args) else {
+            return;
+        };
+        assert!(
+            !text.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)),
+            "ligature code points in the text"
+        );
+        let joined = rejoin(&text);
+        let words: Vec<&str> = joined.split_whitespace().collect();
+        // Every body word, in order.
+        let mut i = 0;
+        for w in SEED.split_whitespace() {
+            while i < words.len() && words[i] != w {
+                i += 1;
+            }
+            assert!(i < words.len(), "{args:?}: `{w}` missing or out of order");
+            i += 1;
+        }
+        for needle in [
+            "FOR IMMEDIATE RELEASE",
+            "November 27, 2026",
+            "WASHINGTON (Nov. 27, 2026) —",
+            "About Amnesty International USA",
+            "###",
+            "Page 1 of 2",
+            "Page 2 of 2",
+            "- more -",
+            "“The world is watching.",
+        ] {
+            assert!(joined.contains(needle), "{args:?}: `{needle}` missing:\n{text}");
+        }
+        // "- more -" on every page but the last.
+        let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+        for (n, p) in pages.iter().enumerate() {
+            assert_eq!(p.contains("- more -"), n + 1 < pages.len(), "page {}", n + 1);
+        }
+    }
+}
+
+#[test]
+fn justified_spacing_and_hyphen_limits() {
+    let path = seed_pdf("spacing");
+    let Some(html) = pdftotext(&path, &["-bbox-layout"]) else {
+        return;
+    };
+    // Natural space of Noto Serif: 260/1000 em; body text is 11pt.
+    let natural = 0.26 * 11.0;
+    let mut checked = 0;
+    let mut run = 0;
+    for block in html.split("<block").skip(1) {
+        let lines: Vec<&str> = block.split("<line").skip(1).collect();
+        for (li, line) in lines.iter().enumerate() {
+            let words: Vec<(f32, f32, String)> = line
+                .split("<word ")
+                .skip(1)
+                .filter_map(|w| {
+                    let attr = |k: &str| -> Option<f32> {
+                        let s = w.split(&format!("{k}=\"")).nth(1)?;
+                        s.split('"').next()?.parse().ok()
+                    };
+                    let text = w.split('>').nth(1)?.split('<').next()?.to_string();
+                    Some((attr("xMin")?, attr("xMax")?, text))
+                })
+                .collect();
+            let Some(last) = words.last() else { continue };
+            if last.2.ends_with('-') {
+                run += 1;
+                assert!(run <= 2, "three hyphenated lines in a row at `{}`", last.2);
+            } else {
+                run = 0;
+            }
+            // Justified body lines: long lines that are not a paragraph's last line.
+            let width = last.1 - words[0].0;
+            if li + 1 == lines.len() || words.len() < 6 || width < 400.0 {
+                continue;
+            }
+            for pair in words.windows(2) {
+                let gap = pair[1].0 - pair[0].1;
+                let ratio = gap / natural;
+                assert!(
+                    (0.7..=1.6).contains(&ratio),
+                    "space {ratio:.2}× natural between `{}` and `{}`",
+                    pair[0].2,
+                    pair[1].2
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} justified lines checked");
+}
+
+#[test]
+fn uncovered_characters_are_reported_once_with_position() {
+    let mut doc = seed_doc();
+    let text = "Plain \u{4E2D}\u{6587} text and \u{4E2D} again.";
+    doc.source = SourceMap::new("x.md", text);
+    doc.blocks = vec![Block {
+        id: BlockId(0),
+        at: 0,
+        kind: BlockKind::Paragraph(vec![Inline::Text {
+            text: text.into(),
+            at: 0,
+        }]),
+    }];
+    let out = pdf(&doc, &PdfOptions::default()).unwrap();
+    let warnings: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("no available font"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", out.diagnostics);
+    assert!(warnings[0].message.contains('\u{4E2D}') && warnings[0].message.contains('\u{6587}'));
+    assert_eq!(warnings[0].line_col, Some((1, 7)));
+}
