@@ -335,6 +335,7 @@ title: "Headline of the statement"
 subtitle: "One line that adds the most important detail"
 # Printed in the letterhead and as the author of the PDF and EPUB.
 organization: "Example Organization"
+# author: "A Person"  # the author, when not the organization (a list is accepted)
 # ISO 8601: 2026-11-27, or with a time and zone: 2026-11-27T09:00:00-05:00
 date: {date}
 # The city that opens the first paragraph, in capitals (AP style).
