@@ -16,6 +16,15 @@ use communique::publish::{self, Format, Job};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +35,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Start a new statement: writes content/<SLUG>.md from a commented template.
     New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -85,11 +101,97 @@ pub struct NewArgs {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    let printer = Printer::new(cli.message_format);
     match cli.command {
-        Command::Build(args) => build(args),
-        Command::Check(args) => check(args),
-        Command::New(args) => new(args),
+        Command::Build(args) => build(args, &printer),
+        Command::Check(args) => check(args, &printer),
+        Command::New(args) => new(args, &printer),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "communique", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
+            }
+        }
     }
+}
+
+/// Prints diagnostics as human lines (coloured on a terminal unless `NO_COLOR` is set) or JSON.
+pub struct Printer {
+    format: MessageFormat,
+    color: bool,
+}
+
+impl Printer {
+    fn new(format: MessageFormat) -> Printer {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Printer {
+            format,
+            color: !no_color && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn print(&self, d: &Diagnostic) {
+        let line = match self.format {
+            MessageFormat::Json => json(d),
+            MessageFormat::Human if self.color => {
+                let text = d.to_string();
+                let (label, code) = if d.is_error() {
+                    ("error", "1;31")
+                } else {
+                    ("warning", "1;33")
+                };
+                format!("\x1b[{code}m{label}\x1b[0m{}", &text[label.len()..])
+            }
+            MessageFormat::Human => d.to_string(),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
+    /// A progress or summary line (human format only).
+    pub fn note(&self, text: &str) {
+        if self.format == MessageFormat::Human {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// One diagnostic as a JSON object on one line.
+fn json(d: &Diagnostic) -> String {
+    fn s(v: &str) -> String {
+        let mut o = String::from("\"");
+        for c in v.chars() {
+            match c {
+                '"' => o.push_str("\\\""),
+                '\\' => o.push_str("\\\\"),
+                '\n' => o.push_str("\\n"),
+                c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+                c => o.push(c),
+            }
+        }
+        o.push('"');
+        o
+    }
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut out = format!(
+        "{{\"severity\":\"{severity}\",\"file\":{}",
+        s(&d.path.display().to_string())
+    );
+    if let Some((l, c)) = d.line_col {
+        out.push_str(&format!(",\"line\":{l},\"column\":{c}"));
+    }
+    out.push_str(&format!(",\"message\":{}", s(&d.message)));
+    if let Some(h) = &d.help {
+        out.push_str(&format!(",\"help\":{}", s(h)));
+    }
+    out.push('}');
+    out
 }
 
 fn job(input: &InputArgs) -> Job {
@@ -114,11 +216,10 @@ fn inputs(input: &InputArgs) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// Prints diagnostics to stderr; returns whether they fail the document.
-fn report(diags: &[Diagnostic], input: &InputArgs) -> bool {
-    let mut err = std::io::stderr().lock();
+fn report(diags: &[Diagnostic], input: &InputArgs, printer: &Printer) -> bool {
     for d in diags {
         if d.is_error() || !input.quiet {
-            let _ = writeln!(err, "{d}");
+            printer.print(d);
         }
     }
     has_errors(diags) || (input.deny_warnings && !diags.is_empty())
@@ -146,23 +247,22 @@ fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
     set
 }
 
-fn build(args: BuildArgs) -> ExitCode {
+fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
         Ok(f) => f,
         Err(d) => {
-            eprintln!("{d}");
+            printer.print(&d);
             return ExitCode::from(1);
         }
     };
     let formats = formats(&args.formats);
     let writes_files = formats.iter().any(|f| *f != Format::Model);
     if writes_files && let Err(e) = std::fs::create_dir_all(&args.out_dir) {
-        eprintln!(
-            "{}",
-            Diagnostic::error(format!("cannot create the output folder: {e}"))
+        printer.print(
+            &Diagnostic::error(format!("cannot create the output folder: {e}"))
                 .in_file(&args.out_dir)
-                .help("choose a writable folder with `--out-dir`")
+                .help("choose a writable folder with `--out-dir`"),
         );
         return ExitCode::from(1);
     }
@@ -171,13 +271,13 @@ fn build(args: BuildArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     for file in &files {
         let (doc, diags) = publish::read_file(file, &job);
-        let mut bad = report(&diags, &args.input);
+        let mut bad = report(&diags, &args.input, printer);
         if let Some(doc) = doc.filter(|_| !bad) {
             let stem = publish::safe_stem(file);
             for &format in &formats {
                 match publish::render(&doc, format, &job) {
                     Ok(r) => {
-                        bad |= report(&r.diagnostics, &args.input);
+                        bad |= report(&r.diagnostics, &args.input, printer);
                         if bad {
                             break;
                         }
@@ -187,29 +287,25 @@ fn build(args: BuildArgs) -> ExitCode {
                         }
                         let out = args.out_dir.join(format!("{stem}.{}", format.extension()));
                         if let Err(e) = publish::write_atomic(&out, &r.bytes) {
-                            eprintln!(
-                                "{}",
-                                Diagnostic::error(format!("cannot write the output: {e}"))
+                            printer.print(
+                                &Diagnostic::error(format!("cannot write the output: {e}"))
                                     .in_file(&out)
-                                    .help("check that the output folder is writable")
+                                    .help("check that the output folder is writable"),
                             );
                             bad = true;
                         } else {
                             written += 1;
                             if !args.input.quiet {
-                                eprintln!("wrote {}", out.display());
+                                printer.note(&format!("wrote {}", out.display()));
                             }
                         }
                     }
                     Err(d) => {
-                        eprintln!(
-                            "{}",
-                            if d.path.as_os_str().is_empty() {
-                                d.in_file(file)
-                            } else {
-                                d
-                            }
-                        );
+                        printer.print(&if d.path.as_os_str().is_empty() {
+                            d.in_file(file)
+                        } else {
+                            d
+                        });
                         bad = true;
                     }
                 }
@@ -219,48 +315,58 @@ fn build(args: BuildArgs) -> ExitCode {
             failed.push(file.clone());
         }
     }
-    summary(&files, &failed, written, args.input.quiet)
+    summary(&files, &failed, written, args.input.quiet, printer)
 }
 
-fn summary(files: &[PathBuf], failed: &[PathBuf], written: usize, quiet: bool) -> ExitCode {
+fn summary(
+    files: &[PathBuf],
+    failed: &[PathBuf],
+    written: usize,
+    quiet: bool,
+    printer: &Printer,
+) -> ExitCode {
     if failed.is_empty() {
         if !quiet && files.len() > 1 {
-            eprintln!("{} statements, {written} files written", files.len());
+            printer.note(&format!(
+                "{} statements, {written} files written",
+                files.len()
+            ));
         }
         ExitCode::SUCCESS
     } else {
         if files.len() > 1 {
-            eprintln!("{} of {} statements failed:", failed.len(), files.len());
+            let mut text = format!("{} of {} statements failed:", failed.len(), files.len());
             for f in failed {
-                eprintln!("  {}", f.display());
+                text.push_str(&format!("\n  {}", f.display()));
             }
+            printer.note(&text);
         }
         ExitCode::from(1)
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
         Ok(f) => f,
         Err(d) => {
-            eprintln!("{d}");
+            printer.print(&d);
             return ExitCode::from(1);
         }
     };
     let mut failed = Vec::new();
     for file in &files {
         let (_, diags) = publish::read_file(file, &job);
-        if report(&diags, &args.input) {
+        if report(&diags, &args.input, printer) {
             failed.push(file.clone());
         } else if !args.input.quiet {
-            eprintln!("ok {}", file.display());
+            printer.note(&format!("ok {}", file.display()));
         }
     }
-    summary(&files, &failed, 0, true)
+    summary(&files, &failed, 0, true, printer)
 }
 
-fn new(args: NewArgs) -> ExitCode {
+fn new(args: NewArgs, printer: &Printer) -> ExitCode {
     let ok = !args.slug.is_empty()
         && args
             .slug
@@ -268,18 +374,16 @@ fn new(args: NewArgs) -> ExitCode {
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         && !args.slug.starts_with('-');
     if !ok {
-        eprintln!(
-            "error: `{}` is not a usable name; use letters, digits and hyphens, e.g. `upr-response`",
+        printer.print(&Diagnostic::error(format!(
+            "`{}` is not a usable name; use letters, digits and hyphens, e.g. `upr-response`",
             args.slug
-        );
+        )));
         return ExitCode::from(2);
     }
     let path = args.dir.join(format!("{}.md", args.slug));
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
-        eprintln!(
-            "{}",
-            Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir)
-        );
+        printer
+            .print(&Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir));
         return ExitCode::from(1);
     }
     let today = communique::model::DateTime::from_unix_seconds(
@@ -297,29 +401,23 @@ fn new(args: NewArgs) -> ExitCode {
     {
         Ok(mut f) => {
             if let Err(e) = f.write_all(template(&date).as_bytes()) {
-                eprintln!(
-                    "{}",
-                    Diagnostic::error(format!("cannot write: {e}")).in_file(&path)
-                );
+                printer.print(&Diagnostic::error(format!("cannot write: {e}")).in_file(&path));
                 return ExitCode::from(1);
             }
-            eprintln!("wrote {}", path.display());
+            printer.note(&format!("wrote {}", path.display()));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "{}",
-                Diagnostic::error("already exists; not overwriting it")
+            printer.print(
+                &Diagnostic::error("already exists; not overwriting it")
                     .in_file(&path)
-                    .help("choose another name, or edit the existing file")
+                    .help("choose another name, or edit the existing file"),
             );
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!(
-                "{}",
-                Diagnostic::error(format!("cannot create: {e}")).in_file(Path::new(&path))
-            );
+            printer
+                .print(&Diagnostic::error(format!("cannot create: {e}")).in_file(Path::new(&path)));
             ExitCode::from(1)
         }
     }
