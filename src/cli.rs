@@ -61,6 +61,10 @@ pub struct InputArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+    /// House configuration to use instead of the nearest `communique.toml` in the input's
+    /// folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -89,6 +93,9 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Print each statement's effective front matter, with the file and line each value came from.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -268,8 +275,13 @@ fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
     }
     let mut failed = Vec::new();
     let mut written = 0;
+    let mut houses = Houses::default();
     let mut stdout = std::io::stdout().lock();
     for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
         let (doc, diags) = publish::read_file(file, &job);
         let mut bad = report(&diags, &args.input, printer);
         if let Some(doc) = doc.filter(|_| !bad) {
@@ -345,6 +357,49 @@ fn summary(
     }
 }
 
+/// The house configurations met in a run, loaded once each.
+#[derive(Default)]
+struct Houses {
+    loaded:
+        std::collections::HashMap<PathBuf, Option<std::sync::Arc<communique::config::HouseConfig>>>,
+}
+
+impl Houses {
+    /// The job for one input: the shared job with the input's house configuration, or `None`
+    /// (after printing why) when that configuration is broken.
+    fn job_for(
+        &mut self,
+        file: &Path,
+        job: &Job,
+        input: &InputArgs,
+        printer: &Printer,
+    ) -> Option<Job> {
+        let path = match &input.config {
+            Some(p) => Some(p.clone()),
+            None => communique::config::find(file),
+        };
+        let Some(path) = path else {
+            return Some(job.clone());
+        };
+        let house = self
+            .loaded
+            .entry(path.clone())
+            .or_insert_with(|| match communique::config::load(&path) {
+                Ok(h) => Some(std::sync::Arc::new(h)),
+                Err(diags) => {
+                    for d in &diags {
+                        printer.print(d);
+                    }
+                    None
+                }
+            })
+            .clone()?;
+        let mut job = job.clone();
+        job.read.house = Some(house);
+        Some(job)
+    }
+}
+
 fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
@@ -355,7 +410,24 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
         }
     };
     let mut failed = Vec::new();
+    let mut houses = Houses::default();
     for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
+        if args.explain {
+            match publish::load(file, job.max_input_bytes)
+                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read))
+            {
+                Ok((Some(tree), _)) => {
+                    println!("# {}", file.display());
+                    print!("{}", communique::config::explain(&tree));
+                }
+                Ok((None, _)) => println!("# {}: no front matter", file.display()),
+                Err(_) => {}
+            }
+        }
         let (_, diags) = publish::read_file(file, &job);
         if report(&diags, &args.input, printer) {
             failed.push(file.clone());

@@ -35,6 +35,7 @@ complete -c communique -n "__fish_communique_needs_command" -f -a "completions" 
 complete -c communique -n "__fish_communique_needs_command" -f -a "man" -d 'Print the manual page (roff) to standard output'
 complete -c communique -n "__fish_communique_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand build" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
 epub\t''
 html\t''
@@ -48,11 +49,13 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l deny-war
 complete -c communique -n "__fish_communique_using_subcommand build" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand check" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand check" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
 complete -c communique -n "__fish_communique_using_subcommand check" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand check" -s q -l quiet -d 'Print errors only'
+complete -c communique -n "__fish_communique_using_subcommand check" -l explain -d 'Print each statement\'s effective front matter, with the file and line each value came from'
 complete -c communique -n "__fish_communique_using_subcommand check" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand new" -l dir -d 'Folder to write it in' -r -F
 complete -c communique -n "__fish_communique_using_subcommand new" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''

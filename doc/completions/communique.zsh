@@ -32,6 +32,7 @@ _communique() {
             (build)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
 '*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '-o+[Folder for the outputs]:DIR:_files' \
@@ -49,11 +50,13 @@ _arguments "${_arguments_options[@]}" : \
 (check)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
+'--explain[Print each statement'\''s effective front matter, with the file and line each value came from]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
