@@ -1,0 +1,540 @@
+//! Command-line flags (clap derive) and the commands they run.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use communique::diag::{Diagnostic, has_errors};
+use communique::publish::{self, Format, Job};
+
+/// Publish press statements written in Markdown as a PDF press release and an EPUB briefing.
+#[derive(Debug, Parser)]
+#[command(name = "communique", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build statements into PDF, EPUB, HTML or a model dump.
+    Build(BuildArgs),
+    /// Read and validate statements only; print diagnostics.
+    Check(CheckArgs),
+    /// Start a new statement: writes content/<SLUG>.md from a commented template.
+    New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Markdown files or folders (a folder means every `*.md` in it). Default: content/
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Keep straight quotes and `--` as typed instead of making them typographic.
+    #[arg(long)]
+    pub no_smart_punctuation: bool,
+    /// Largest input file accepted, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 50)]
+    pub max_input_mb: u64,
+    /// Treat warnings as errors (exit code 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print errors only.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// House configuration to use instead of the nearest `communique.toml` in the input's
+    /// folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FormatArg {
+    Pdf,
+    Epub,
+    Html,
+    Model,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output formats, comma-separated or repeated: pdf, epub, html, model (printed to
+    /// standard output) or all.
+    #[arg(short, long = "format", value_enum, value_delimiter = ',', default_values_t = [FormatArg::Pdf, FormatArg::Epub])]
+    pub formats: Vec<FormatArg>,
+    /// Folder for the outputs.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print each statement's effective front matter, with the file and line each value came from.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Name of the new statement: letters, digits and hyphens (e.g. `upr-response`).
+    pub slug: String,
+    /// Folder to write it in.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub dir: PathBuf,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let printer = Printer::new(cli.message_format);
+    match cli.command {
+        Command::Build(args) => build(args, &printer),
+        Command::Check(args) => check(args, &printer),
+        Command::New(args) => new(args, &printer),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "communique", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
+            }
+        }
+    }
+}
+
+/// Prints diagnostics as human lines (coloured on a terminal unless `NO_COLOR` is set) or JSON.
+pub struct Printer {
+    format: MessageFormat,
+    color: bool,
+}
+
+impl Printer {
+    fn new(format: MessageFormat) -> Printer {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Printer {
+            format,
+            color: !no_color && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn print(&self, d: &Diagnostic) {
+        let line = match self.format {
+            MessageFormat::Json => json(d),
+            MessageFormat::Human if self.color => {
+                let text = d.to_string();
+                let (label, code) = if d.is_error() {
+                    ("error", "1;31")
+                } else {
+                    ("warning", "1;33")
+                };
+                format!("\x1b[{code}m{label}\x1b[0m{}", &text[label.len()..])
+            }
+            MessageFormat::Human => d.to_string(),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
+    /// A progress or summary line (human format only).
+    pub fn note(&self, text: &str) {
+        if self.format == MessageFormat::Human {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// One diagnostic as a JSON object on one line.
+fn json(d: &Diagnostic) -> String {
+    fn s(v: &str) -> String {
+        let mut o = String::from("\"");
+        for c in v.chars() {
+            match c {
+                '"' => o.push_str("\\\""),
+                '\\' => o.push_str("\\\\"),
+                '\n' => o.push_str("\\n"),
+                c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+                c => o.push(c),
+            }
+        }
+        o.push('"');
+        o
+    }
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut out = format!(
+        "{{\"severity\":\"{severity}\",\"file\":{}",
+        s(&d.path.display().to_string())
+    );
+    if let Some((l, c)) = d.line_col {
+        out.push_str(&format!(",\"line\":{l},\"column\":{c}"));
+    }
+    out.push_str(&format!(",\"message\":{}", s(&d.message)));
+    if let Some(h) = &d.help {
+        out.push_str(&format!(",\"help\":{}", s(h)));
+    }
+    out.push('}');
+    out
+}
+
+fn job(input: &InputArgs) -> Job {
+    let mut job = Job {
+        max_input_bytes: input.max_input_mb.saturating_mul(1024 * 1024),
+        ..Job::default()
+    };
+    job.read.smart_punctuation = !input.no_smart_punctuation;
+    let epoch = communique::source_date_epoch();
+    job.pdf.source_date_epoch = epoch;
+    job.epub.source_date_epoch = epoch;
+    job
+}
+
+fn inputs(input: &InputArgs) -> Result<Vec<PathBuf>, Diagnostic> {
+    let paths = if input.paths.is_empty() {
+        vec![PathBuf::from("content")]
+    } else {
+        input.paths.clone()
+    };
+    publish::collect_inputs(&paths)
+}
+
+/// Prints diagnostics to stderr; returns whether they fail the document.
+fn report(diags: &[Diagnostic], input: &InputArgs, printer: &Printer) -> bool {
+    for d in diags {
+        if d.is_error() || !input.quiet {
+            printer.print(d);
+        }
+    }
+    has_errors(diags) || (input.deny_warnings && !diags.is_empty())
+}
+
+fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
+    let mut set = BTreeSet::new();
+    for f in args {
+        match f {
+            FormatArg::Pdf => {
+                set.insert(Format::Pdf);
+            }
+            FormatArg::Epub => {
+                set.insert(Format::Epub);
+            }
+            FormatArg::Html => {
+                set.insert(Format::Html);
+            }
+            FormatArg::Model => {
+                set.insert(Format::Model);
+            }
+            FormatArg::All => set.extend([Format::Pdf, Format::Epub, Format::Html, Format::Model]),
+        }
+    }
+    set
+}
+
+fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
+    let job = job(&args.input);
+    let files = match inputs(&args.input) {
+        Ok(f) => f,
+        Err(d) => {
+            printer.print(&d);
+            return ExitCode::from(1);
+        }
+    };
+    let formats = formats(&args.formats);
+    let writes_files = formats.iter().any(|f| *f != Format::Model);
+    if writes_files && let Err(e) = std::fs::create_dir_all(&args.out_dir) {
+        printer.print(
+            &Diagnostic::error(format!("cannot create the output folder: {e}"))
+                .in_file(&args.out_dir)
+                .help("choose a writable folder with `--out-dir`"),
+        );
+        return ExitCode::from(1);
+    }
+    let mut failed = Vec::new();
+    let mut written = 0;
+    let mut houses = Houses::default();
+    let mut stdout = std::io::stdout().lock();
+    for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
+        let (doc, diags) = publish::read_file(file, &job);
+        let mut bad = report(&diags, &args.input, printer);
+        if let Some(doc) = doc.filter(|_| !bad) {
+            let stem = publish::safe_stem(file);
+            for &format in &formats {
+                match publish::render(&doc, format, &job) {
+                    Ok(r) => {
+                        bad |= report(&r.diagnostics, &args.input, printer);
+                        if bad {
+                            break;
+                        }
+                        if format == Format::Model {
+                            let _ = stdout.write_all(&r.bytes);
+                            continue;
+                        }
+                        let out = args.out_dir.join(format!("{stem}.{}", format.extension()));
+                        if let Err(e) = publish::write_atomic(&out, &r.bytes) {
+                            printer.print(
+                                &Diagnostic::error(format!("cannot write the output: {e}"))
+                                    .in_file(&out)
+                                    .help("check that the output folder is writable"),
+                            );
+                            bad = true;
+                        } else {
+                            written += 1;
+                            if !args.input.quiet {
+                                printer.note(&format!("wrote {}", out.display()));
+                            }
+                        }
+                    }
+                    Err(d) => {
+                        printer.print(&if d.path.as_os_str().is_empty() {
+                            d.in_file(file)
+                        } else {
+                            d
+                        });
+                        bad = true;
+                    }
+                }
+            }
+        }
+        if bad {
+            failed.push(file.clone());
+        }
+    }
+    summary(&files, &failed, written, args.input.quiet, printer)
+}
+
+fn summary(
+    files: &[PathBuf],
+    failed: &[PathBuf],
+    written: usize,
+    quiet: bool,
+    printer: &Printer,
+) -> ExitCode {
+    if failed.is_empty() {
+        if !quiet && files.len() > 1 {
+            printer.note(&format!(
+                "{} statements, {written} files written",
+                files.len()
+            ));
+        }
+        ExitCode::SUCCESS
+    } else {
+        if files.len() > 1 {
+            let mut text = format!("{} of {} statements failed:", failed.len(), files.len());
+            for f in failed {
+                text.push_str(&format!("\n  {}", f.display()));
+            }
+            printer.note(&text);
+        }
+        ExitCode::from(1)
+    }
+}
+
+/// The house configurations met in a run, loaded once each.
+#[derive(Default)]
+struct Houses {
+    loaded:
+        std::collections::HashMap<PathBuf, Option<std::sync::Arc<communique::config::HouseConfig>>>,
+}
+
+impl Houses {
+    /// The job for one input: the shared job with the input's house configuration, or `None`
+    /// (after printing why) when that configuration is broken.
+    fn job_for(
+        &mut self,
+        file: &Path,
+        job: &Job,
+        input: &InputArgs,
+        printer: &Printer,
+    ) -> Option<Job> {
+        let path = match &input.config {
+            Some(p) => Some(p.clone()),
+            None => communique::config::find(file),
+        };
+        let Some(path) = path else {
+            return Some(job.clone());
+        };
+        let house = self
+            .loaded
+            .entry(path.clone())
+            .or_insert_with(|| match communique::config::load(&path) {
+                Ok(h) => Some(std::sync::Arc::new(h)),
+                Err(diags) => {
+                    for d in &diags {
+                        printer.print(d);
+                    }
+                    None
+                }
+            })
+            .clone()?;
+        let mut job = job.clone();
+        job.read.house = Some(house);
+        Some(job)
+    }
+}
+
+fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
+    let job = job(&args.input);
+    let files = match inputs(&args.input) {
+        Ok(f) => f,
+        Err(d) => {
+            printer.print(&d);
+            return ExitCode::from(1);
+        }
+    };
+    let mut failed = Vec::new();
+    let mut houses = Houses::default();
+    for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
+        if args.explain {
+            match publish::load(file, job.max_input_bytes)
+                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read))
+            {
+                Ok((Some(tree), _)) => {
+                    println!("# {}", file.display());
+                    print!("{}", communique::config::explain(&tree));
+                }
+                Ok((None, _)) => println!("# {}: no front matter", file.display()),
+                Err(_) => {}
+            }
+        }
+        let (_, diags) = publish::read_file(file, &job);
+        if report(&diags, &args.input, printer) {
+            failed.push(file.clone());
+        } else if !args.input.quiet {
+            printer.note(&format!("ok {}", file.display()));
+        }
+    }
+    summary(&files, &failed, 0, true, printer)
+}
+
+fn new(args: NewArgs, printer: &Printer) -> ExitCode {
+    let ok = !args.slug.is_empty()
+        && args
+            .slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && !args.slug.starts_with('-');
+    if !ok {
+        printer.print(&Diagnostic::error(format!(
+            "`{}` is not a usable name; use letters, digits and hyphens, e.g. `upr-response`",
+            args.slug
+        )));
+        return ExitCode::from(2);
+    }
+    let path = args.dir.join(format!("{}.md", args.slug));
+    if let Err(e) = std::fs::create_dir_all(&args.dir) {
+        printer
+            .print(&Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir));
+        return ExitCode::from(1);
+    }
+    let today = communique::model::DateTime::from_unix_seconds(
+        communique::source_date_epoch().unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        }),
+    );
+    let date = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            if let Err(e) = f.write_all(template(&date).as_bytes()) {
+                printer.print(&Diagnostic::error(format!("cannot write: {e}")).in_file(&path));
+                return ExitCode::from(1);
+            }
+            printer.note(&format!("wrote {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            printer.print(
+                &Diagnostic::error("already exists; not overwriting it")
+                    .in_file(&path)
+                    .help("choose another name, or edit the existing file"),
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            printer
+                .print(&Diagnostic::error(format!("cannot create: {e}")).in_file(Path::new(&path)));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The commented front-matter template that `new` writes.
+pub fn template(date: &str) -> String {
+    format!(
+        r#"---
+# The headline (required): present tense, under about 100 characters.
+title: "Headline of the statement"
+# An optional one-line subhead under the headline.
+subtitle: "One line that adds the most important detail"
+# Printed in the letterhead and as the author of the PDF and EPUB.
+organization: "Example Organization"
+# author: "A Person"  # the author, when not the organization (a list is accepted)
+# ISO 8601: 2026-11-27, or with a time and zone: 2026-11-27T09:00:00-05:00
+date: {date}
+# The city that opens the first paragraph, in capitals (AP style).
+dateline: "WASHINGTON"
+# `immediate`, or an embargo, which always needs a time and a time zone:
+# release: {{ embargoed: 2026-11-28T00:01:00-05:00, zone: EST }}
+release: immediate
+# Media contacts; every field is optional.
+contacts:
+  - name: "Press Officer"
+    role: "Media Relations"
+    email: "press@example.org"
+    phone: "+1 202 555 0100"
+# BCP 47 language tag; sets hyphenation and paper (letter for en-US, A4 otherwise).
+lang: en-US
+# dir: rtl            # text direction, when `lang` does not imply it
+keywords: [human rights]
+# A one-sentence summary for e-book catalogues and search.
+description: "What happened and why it matters, in one sentence."
+# The "About" boilerplate printed after the statement (Markdown).
+about: |
+  Example Organization is ... (a short standard paragraph about the organization).
+# logo: logo.png      # an image beside this file, shown in the letterhead
+# cover: cover.jpg    # an e-book cover; one is generated when absent
+---
+
+The first paragraph answers who, what, when, where and why. The dateline is added for you.
+
+“A quotation from your spokesperson,” said a spokesperson.
+"#
+    )
+}
