@@ -10,14 +10,37 @@ use communique::model::{
 };
 use communique::pdf::{PdfOptions, pdf};
 
-const SEED: &str = include_str!("../../shared/seed/statement.txt");
+const STATEMENT: &str = include_str!("../content/us-upr-review.md");
 
-/// The seed statement as the reader would give it: one paragraph per blank-line block.
+/// The statement's body text (after the front matter).
+fn body_text() -> &'static str {
+    STATEMENT
+        .splitn(3, "---\n")
+        .nth(2)
+        .expect("front matter")
+        .trim()
+}
+
+/// The seed statement read by the Markdown reader.
+fn statement_doc() -> Document {
+    let (doc, diags) = communique::markdown::read(
+        std::path::Path::new("content/us-upr-review.md"),
+        STATEMENT,
+        &communique::markdown::ReadOptions::default(),
+    );
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    doc.expect("the statement reads")
+}
+
+/// The seed statement built by hand, with a media contact and a link added.
 fn seed_doc() -> Document {
-    let source = SourceMap::new("content/statement.md", SEED);
+    let seed = body_text();
+    let source = SourceMap::new("content/statement.md", seed);
     let mut blocks = Vec::new();
     let mut at = 0usize;
-    for (i, para) in SEED.split("\n\n").enumerate() {
+    for (i, para) in seed.split("\n\n").enumerate() {
         let text = para.trim_end_matches('\n');
         if !text.trim().is_empty() {
             blocks.push(Block {
@@ -110,15 +133,31 @@ fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
     }
 }
 
-/// The seed's PDF, written to a file of its own for each test (tests run in parallel).
+/// The statement's PDF, written to a file of its own for each test (tests run in parallel).
 fn seed_pdf(name: &str) -> PathBuf {
-    write_tmp(&format!("seed-{name}.pdf"), &build(&seed_doc()))
+    write_tmp(&format!("seed-{name}.pdf"), &build(&statement_doc()))
 }
 
 #[test]
 fn builds_are_byte_identical() {
+    let doc = statement_doc();
+    assert_eq!(build(&doc), build(&doc));
     let doc = seed_doc();
     assert_eq!(build(&doc), build(&doc));
+}
+
+#[test]
+fn statement_fits_two_pages_with_metadata() {
+    let bytes = build(&statement_doc());
+    let d = lopdf::Document::load_mem(&bytes).unwrap();
+    assert!(d.get_pages().len() <= 2);
+    let info_id = d.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = d.get_dictionary(info_id).unwrap();
+    let title = info.get(b"Title").unwrap().as_str().unwrap();
+    // Non-ASCII titles are UTF-16BE with a byte-order mark.
+    assert_eq!(&title[..2], &[0xFE, 0xFF]);
+    assert!(info.get(b"Keywords").is_ok());
+    assert!(info.get(b"Subject").is_ok());
 }
 
 #[test]
@@ -139,7 +178,11 @@ fn metadata_and_catalog() {
     let bytes = build(&seed_doc());
     let d = lopdf::Document::load_mem(&bytes).unwrap();
     let pages = d.get_pages();
-    assert!(pages.len() <= 2, "the seed fits in two pages, got {}", pages.len());
+    assert!(
+        pages.len() <= 2,
+        "the seed fits in two pages, got {}",
+        pages.len()
+    );
     let cat = d.catalog().unwrap();
     assert_eq!(cat.get(b"Lang").unwrap().as_str().unwrap(), b"en-US");
     let vp = cat.get(b"ViewerPreferences").unwrap().as_dict().unwrap();
@@ -150,7 +193,10 @@ fn metadata_and_catalog() {
     assert!(s(b"Title").starts_with("United States May Become"));
     assert_eq!(s(b"Author"), "Amnesty International USA");
     assert_eq!(s(b"Creator"), format!("Communique {}", communique::VERSION));
-    assert_eq!(s(b"Producer"), format!("Communique {}", communique::VERSION));
+    assert_eq!(
+        s(b"Producer"),
+        format!("Communique {}", communique::VERSION)
+    );
     assert_eq!(s(b"CreationDate"), "D:20261127172000Z");
     // Letter paper for en-US.
     let (_, first) = pages.iter().next().unwrap();
@@ -159,7 +205,7 @@ fn metadata_and_catalog() {
     assert_eq!(mb[2].as_float().unwrap(), 612.0);
     // The link is a borderless URI annotation.
     let mut uris = Vec::new();
-    for (_, pid) in &pages {
+    for pid in pages.values() {
         let page = d.get_dictionary(*pid).unwrap();
         if let Ok(annots) = page.get(b"Annots").and_then(|a| a.as_array()) {
             for a in annots {
@@ -167,12 +213,21 @@ fn metadata_and_catalog() {
                 let border = a.get(b"Border").unwrap().as_array().unwrap();
                 assert!(border.iter().all(|b| b.as_i64().unwrap() == 0));
                 let act = a.get(b"A").unwrap().as_dict().unwrap();
-                uris.push(String::from_utf8_lossy(act.get(b"URI").unwrap().as_str().unwrap()).into_owned());
+                uris.push(
+                    String::from_utf8_lossy(act.get(b"URI").unwrap().as_str().unwrap())
+                        .into_owned(),
+                );
             }
         }
     }
-    assert!(uris.contains(&"https://www.amnestyusa.org".to_string()), "{uris:?}");
-    assert!(uris.contains(&"mailto:press@aiusa.org".to_string()), "{uris:?}");
+    assert!(
+        uris.contains(&"https://www.amnestyusa.org".to_string()),
+        "{uris:?}"
+    );
+    assert!(
+        uris.contains(&"mailto:press@aiusa.org".to_string()),
+        "{uris:?}"
+    );
 }
 
 #[test]
@@ -182,8 +237,15 @@ fn qpdf_finds_no_errors() {
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("No syntax or stream encoding errors"), "{text}");
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("No syntax or stream encoding errors"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -204,7 +266,7 @@ fn fonts_are_embedded_subset_with_unicode_maps() {
     }
 }
 
-fn pdftotext(path: &PathBuf, args: &[&str]) -> Option<String> {
+fn pdftotext(path: &std::path::Path, args: &[&str]) -> Option<String> {
     let mut a: Vec<&str> = args.to_vec();
     a.push(path.to_str().unwrap());
     a.push("-");
@@ -246,7 +308,7 @@ fn text_comes_back_in_order() {
         let words: Vec<&str> = joined.split_whitespace().collect();
         // Every body word, in order.
         let mut i = 0;
-        for w in SEED.split_whitespace() {
+        for w in body_text().split_whitespace() {
             while i < words.len() && words[i] != w {
                 i += 1;
             }
@@ -258,18 +320,31 @@ fn text_comes_back_in_order() {
             "November 27, 2026",
             "WASHINGTON (Nov. 27, 2026) —",
             "About Amnesty International USA",
+            "Amnesty International USA is the United States section",
+            "The U.S. Must Not Walk Away",
             "###",
             "Page 1 of 2",
             "Page 2 of 2",
             "- more -",
             "“The world is watching.",
         ] {
-            assert!(joined.contains(needle), "{args:?}: `{needle}` missing:\n{text}");
+            assert!(
+                joined.contains(needle),
+                "{args:?}: `{needle}` missing:\n{text}"
+            );
         }
         // "- more -" on every page but the last.
-        let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
         for (n, p) in pages.iter().enumerate() {
-            assert_eq!(p.contains("- more -"), n + 1 < pages.len(), "page {}", n + 1);
+            assert_eq!(
+                p.contains("- more -"),
+                n + 1 < pages.len(),
+                "page {}",
+                n + 1
+            );
         }
     }
 }

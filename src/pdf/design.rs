@@ -6,13 +6,11 @@
 //! "- more -" at the foot; later pages a running header; every page "Page N of M".
 
 use crate::Diagnostic;
-use crate::model::{
-    self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release,
-};
+use crate::model::{self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release};
 
 use super::fonts::{Bundled, FontBook};
 use super::layout::{
-    self, Flow, Front, Geometry, Line, OutlineEntry, Origin, Page, Rule, place_line,
+    self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, Style};
@@ -113,7 +111,14 @@ impl Setter<'_> {
     }
 
     /// Sets a single line of plain text (furniture), without hyphenation.
-    fn set_plain(&mut self, s: &str, ctx: Ctx, width: f32, align: Align, leading: f32) -> Vec<Line> {
+    fn set_plain(
+        &mut self,
+        s: &str,
+        ctx: Ctx,
+        width: f32,
+        align: Align,
+        leading: f32,
+    ) -> Vec<Line> {
         let mut t = Text::default();
         let ctx = Ctx {
             hyphenate: false,
@@ -181,7 +186,9 @@ pub fn lay_out(
     for block in &doc.blocks {
         block_flows(&mut s, block, &b, &mut dateline, &mut flows);
     }
-    if let Some(first) = flows.iter().position(|f| matches!(f.origin, Origin::Block(_)))
+    if let Some(first) = flows
+        .iter()
+        .position(|f| matches!(f.origin, Origin::Block(_)))
         && let Some(f) = flows.get_mut(first)
     {
         f.space_before = f.space_before.max(14.0);
@@ -243,7 +250,11 @@ pub fn lay_out(
         let d = Diagnostic::warning(format!(
             "no available font covers {}; {} drawn as empty boxes",
             chars.join(", "),
-            if chars.len() == 1 { "it is" } else { "they are" }
+            if chars.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
         ))
         .help("add a font that covers them with --font-dir");
         let d = match first {
@@ -397,7 +408,8 @@ fn contact_lines(s: &mut Setter, c: &Contact, ctx: Ctx, width: f32) -> Vec<Line>
     }
     if let Some(p) = &c.phone {
         let mut t = Text::default();
-        t.links.push(format!("tel:{}", p.replace([' ', '(', ')'], "")));
+        t.links
+            .push(format!("tel:{}", p.replace([' ', '(', ')'], "")));
         t.push(p, ctx.style(), Some(0), None);
         lines.extend(s.set(&t, &plain_opts(width, 12.0, ctx.size)));
     }
@@ -699,7 +711,13 @@ fn push_inlines(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx) {
     push_inlines_link(doc, t, inlines, ctx, None)
 }
 
-fn push_inlines_link(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx, link: Option<u32>) {
+fn push_inlines_link(
+    doc: &Document,
+    t: &mut Text,
+    inlines: &[Inline],
+    ctx: Ctx,
+    link: Option<u32>,
+) {
     for i in inlines {
         match i {
             Inline::Text { text, at } => {
@@ -715,7 +733,16 @@ fn push_inlines_link(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx,
                     t.push_approx(text, ctx.style(), link, *at);
                 }
             }
-            Inline::Emph(c) => push_inlines_link(doc, t, c, Ctx { italic: !ctx.italic, ..ctx }, link),
+            Inline::Emph(c) => push_inlines_link(
+                doc,
+                t,
+                c,
+                Ctx {
+                    italic: !ctx.italic,
+                    ..ctx
+                },
+                link,
+            ),
             Inline::Strong(c) => push_inlines_link(doc, t, c, Ctx { bold: true, ..ctx }, link),
             Inline::Strike(c) | Inline::Superscript(c) | Inline::Subscript(c) => {
                 push_inlines_link(doc, t, c, ctx, link)
@@ -736,7 +763,16 @@ fn push_inlines_link(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx,
             }
             Inline::Image(img) => {
                 if !img.alt.is_empty() {
-                    t.push(&img.alt, Ctx { italic: true, ..ctx }.style(), link, Some(img.at));
+                    t.push(
+                        &img.alt,
+                        Ctx {
+                            italic: true,
+                            ..ctx
+                        }
+                        .style(),
+                        link,
+                        Some(img.at),
+                    );
                 }
             }
             Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
@@ -752,7 +788,11 @@ fn push_inlines_link(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx,
 /// The dateline that opens the first paragraph: `WASHINGTON (Nov. 27, 2026) — `.
 fn dateline_text(doc: &Document) -> Option<Text> {
     let meta = &doc.meta;
-    let city = meta.dateline.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let city = meta
+        .dateline
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let date = meta.date.map(|d| ap_date(&d));
     let mut t = Text::default();
     let body = Ctx::body();
@@ -871,7 +911,16 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
     for (i, page) in pages.iter_mut().enumerate() {
         if i > 0 {
             let y = geo.top_other - 36.0;
-            let left = s.set_plain(&header_left, Ctx { bold: true, ..small }, measure * 0.4, Align::Left, 12.0);
+            let left = s.set_plain(
+                &header_left,
+                Ctx {
+                    bold: true,
+                    ..small
+                },
+                measure * 0.4,
+                Align::Left,
+                12.0,
+            );
             let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, 12.0);
             for l in left.iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left, y);
@@ -896,10 +945,16 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
                 place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
             }
         }
-        let num = s.set_plain(&format!("Page {} of {n}", i + 1), small, measure, Align::Right, 12.0);
+        let num = s.set_plain(
+            &format!("Page {} of {n}", i + 1),
+            small,
+            measure,
+            Align::Right,
+            12.0,
+        );
         for l in num.iter().take(1) {
             // On the baseline of "- more -", so text extraction keeps them apart.
-                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
+            place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
         }
     }
 }
@@ -949,7 +1004,9 @@ mod tests {
     #[test]
     fn short_headlines() {
         assert_eq!(short_headline("Short"), "Short");
-        let h = short_headline("Amnesty International USA responds to the U.S. plan to skip its UN human rights review");
+        let h = short_headline(
+            "Amnesty International USA responds to the U.S. plan to skip its UN human rights review",
+        );
         assert!(h.ends_with('\u{2026}') && h.chars().count() <= 49, "{h}");
     }
 }

@@ -73,18 +73,28 @@ pub fn write(
         for p in &page.items {
             if let Item::Rule(r) = &p.item {
                 ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineColor { col: color(r.color) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(r.thickness) });
+                ops.push(Op::SetOutlineColor {
+                    col: color(r.color),
+                });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(r.thickness),
+                });
                 let y = geo.height - r.y;
                 ops.push(Op::DrawLine {
                     line: PLine {
                         points: vec![
                             LinePoint {
-                                p: Point { x: Pt(r.x0), y: Pt(y) },
+                                p: Point {
+                                    x: Pt(r.x0),
+                                    y: Pt(y),
+                                },
                                 bezier: false,
                             },
                             LinePoint {
-                                p: Point { x: Pt(r.x1), y: Pt(y) },
+                                p: Point {
+                                    x: Pt(r.x1),
+                                    y: Pt(y),
+                                },
                                 bezier: false,
                             },
                         ],
@@ -312,8 +322,7 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
     }
     // Placeholder, replaced by a hash of the file (see `set_id`).
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
-    lo.trailer
-        .set("ID", vec![placeholder.clone(), placeholder]);
+    lo.trailer.set("ID", vec![placeholder.clone(), placeholder]);
 }
 
 /// The outline, nested by heading level, in document order.
@@ -374,7 +383,10 @@ fn outline(
             }
         }
         if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
-            let (f, l) = (Object::Reference(ids[*first]), Object::Reference(ids[*last]));
+            let (f, l) = (
+                Object::Reference(ids[*first]),
+                Object::Reference(ids[*last]),
+            );
             match p {
                 Some(pi) => {
                     dicts[pi].set("First", f);

@@ -138,8 +138,9 @@ static BUNDLED_BOOK: LazyLock<Arc<FontBook>> = LazyLock::new(|| {
 });
 
 /// Books with extra font directories, keyed by the directories, so each is read once.
-static EXTRA_BOOKS: LazyLock<Mutex<Vec<(Vec<PathBuf>, Arc<FontBook>)>>> =
-    LazyLock::new(|| Mutex::new(Vec::new()));
+type BookCache = Vec<(Vec<PathBuf>, Arc<FontBook>)>;
+
+static EXTRA_BOOKS: LazyLock<Mutex<BookCache>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 impl FontBook {
     /// The bundled faces, parsed on first use.

@@ -91,7 +91,10 @@ mod tests {
         assert_eq!(split("UNPRECEDENTED"), "UNPRECEDENTED");
         assert_eq!(split("the"), "the");
         assert_eq!(split("Council’s"), "Coun-cil’s");
-        assert_eq!(split("https://example.org/international"), "https://example.org/international");
+        assert_eq!(
+            split("https://example.org/international"),
+            "https://example.org/international"
+        );
         assert_eq!(split("press@example.org"), "press@example.org");
         assert_eq!(language("en-US"), Some(hypher::Lang::English));
         assert_eq!(language("de"), Some(hypher::Lang::German));

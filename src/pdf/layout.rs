@@ -271,7 +271,10 @@ fn keep_need(flows: &[Flow], i: usize) -> f32 {
         if next.keep_with_next || !next.splittable || next.lines.len() <= 2 * MIN_LINES {
             need += next.height();
         } else {
-            need += next.lines[..MIN_LINES].iter().map(|l| l.height).sum::<f32>();
+            need += next.lines[..MIN_LINES]
+                .iter()
+                .map(|l| l.height)
+                .sum::<f32>();
             break;
         }
         j += 1;
@@ -290,7 +293,12 @@ fn place_lines(f: &Flow, page: usize, y: &mut f32) -> Vec<(usize, f32)> {
         .collect()
 }
 
-fn place_lines_anyway(f: &Flow, geo: &Geometry, page: &mut usize, y: &mut f32) -> Vec<(usize, f32)> {
+fn place_lines_anyway(
+    f: &Flow,
+    geo: &Geometry,
+    page: &mut usize,
+    y: &mut f32,
+) -> Vec<(usize, f32)> {
     f.lines
         .iter()
         .map(|l| {
@@ -427,7 +435,11 @@ mod tests {
     fn heading_is_kept_with_next() {
         // The heading fits at the foot of page one, but its paragraph does not start
         // there with two lines: both move.
-        let flows = [flow(8, true, false), flow(1, false, true), flow(6, true, false)];
+        let flows = [
+            flow(8, true, false),
+            flow(1, false, true),
+            flow(6, true, false),
+        ];
         let p = paginate(&flows, &geo(10.0));
         assert_eq!(pages_of(&p[1]), vec![1]);
         assert_eq!(pages_of(&p[2])[0], 1);

@@ -263,7 +263,9 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             let mut i = b;
             while i < n {
                 let x = items[i];
-                if x.kind == Kind::Box || (x.kind == Kind::Penalty && x.penalty <= -INFINITE_PENALTY && i > b) {
+                if x.kind == Kind::Box
+                    || (x.kind == Kind::Penalty && x.penalty <= -INFINITE_PENALTY && i > b)
+                {
                     break;
                 }
                 if x.kind == Kind::Glue {

@@ -102,7 +102,13 @@ enum Content {
 }
 
 /// Sets a paragraph into lines.
-pub fn set(book: &FontBook, text: &Text, opts: &SetOptions, lang: &str, report: &mut Report) -> Vec<Line> {
+pub fn set(
+    book: &FontBook,
+    text: &Text,
+    opts: &SetOptions,
+    lang: &str,
+    report: &mut Report,
+) -> Vec<Line> {
     let glyphs = shape::shape(book, &text.text, &text.spans, lang, &mut report.missing);
     if glyphs.is_empty() {
         return Vec::new();
@@ -112,7 +118,11 @@ pub fn set(book: &FontBook, text: &Text, opts: &SetOptions, lang: &str, report: 
     let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
     let mut params = Params::new(opts.width);
     if !justify {
-        params.line_end_stretch = if opts.balance { opts.width } else { 3.0 * opts.em };
+        params.line_end_stretch = if opts.balance {
+            opts.width
+        } else {
+            3.0 * opts.em
+        };
     }
     if justify {
         params.min_last_line = opts.em * 1.2;
@@ -296,14 +306,16 @@ fn build_items(
         if *box_w > opts.width {
             // Wider than the measure: split at glyph boundaries, and say so.
             let from = glyphs[s].cluster as usize;
-            let to = glyphs.get(end).map_or(text.text.len(), |g| g.cluster as usize);
+            let to = glyphs
+                .get(end)
+                .map_or(text.text.len(), |g| g.cluster as usize);
             let word = text.text.get(from..to).unwrap_or("").to_string();
             report.overfull.push((word, from));
             let mut cs = s;
             let mut w = 0.0f32;
-            for gi in s..end {
-                let a = glyphs[gi].advance;
-                if w + a > limit && gi > cs && glyphs[gi].text_len > 0 {
+            for (gi, g) in glyphs.iter().enumerate().take(end).skip(s) {
+                let a = g.advance;
+                if w + a > limit && gi > cs && g.text_len > 0 {
                     items.push(Item::boxed(w));
                     content.push(Content::Glyphs(cs..gi));
                     items.push(Item::penalty(0.0, 0.0, false));
@@ -333,7 +345,14 @@ fn build_items(
                 continue; // inside a ligature, or at a space: no break here
             }
             if c.forced {
-                flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
+                flush(
+                    &mut items,
+                    &mut content,
+                    &mut box_start,
+                    &mut box_w,
+                    gi,
+                    report,
+                );
                 if matches!(items.last(), Some(it) if it.kind == Kind::Glue) {
                     items.pop();
                     content.pop();
@@ -347,7 +366,14 @@ fn build_items(
             if box_start.is_none() {
                 continue;
             }
-            flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
+            flush(
+                &mut items,
+                &mut content,
+                &mut box_start,
+                &mut box_w,
+                gi,
+                report,
+            );
             if c.hyphen && gi > 0 {
                 let w = hyphen_width(book, text, &glyphs[gi - 1]);
                 items.push(Item::penalty(w, c.penalty, c.flagged));
@@ -359,12 +385,25 @@ fn build_items(
         }
         let ch = text.text[cluster..].chars().next().unwrap_or('x');
         if is_space_char(ch) && first_of_cluster || is_space_char(ch) && box_start.is_none() {
-            flush(&mut items, &mut content, &mut box_start, &mut box_w, gi, report);
-            if items.is_empty() || matches!(items.last(), Some(it) if it.kind == Kind::Penalty && it.penalty <= -INFINITE_PENALTY) {
+            flush(
+                &mut items,
+                &mut content,
+                &mut box_start,
+                &mut box_w,
+                gi,
+                report,
+            );
+            if items.is_empty()
+                || matches!(items.last(), Some(it) if it.kind == Kind::Penalty && it.penalty <= -INFINITE_PENALTY)
+            {
                 continue; // no space at the start of a line
             }
             let w = g.advance;
-            let (stretch, shrink) = if justify { (w * 0.5, w * 0.28) } else { (0.0, 0.0) };
+            let (stretch, shrink) = if justify {
+                (w * 0.5, w * 0.28)
+            } else {
+                (0.0, 0.0)
+            };
             match (items.last_mut(), content.last_mut()) {
                 (Some(it), Some(Content::Glyphs(r))) if it.kind == Kind::Glue => {
                     it.width += w;
@@ -373,6 +412,12 @@ fn build_items(
                     r.end = gi + 1;
                 }
                 _ => {
+                    if opts.balance
+                        && let Some(p) = display_break_penalty(&text.text[..cluster])
+                    {
+                        items.push(Item::penalty(0.0, p, false));
+                        content.push(Content::None);
+                    }
                     items.push(Item::glue(w, stretch, shrink));
                     content.push(Content::Glyphs(gi..gi + 1));
                 }
@@ -384,7 +429,14 @@ fn build_items(
         }
         box_w += g.advance;
     }
-    flush(&mut items, &mut content, &mut box_start, &mut box_w, glyphs.len(), report);
+    flush(
+        &mut items,
+        &mut content,
+        &mut box_start,
+        &mut box_w,
+        glyphs.len(),
+        report,
+    );
     while matches!(items.last(), Some(it) if it.kind != Kind::Box) {
         items.pop();
         content.pop();
@@ -397,9 +449,31 @@ fn build_items(
     (items, content)
 }
 
+/// In display type (headlines), a break after a colon or dash reads best, and one after
+/// a short function word ("the", "of", "a") worst: the penalty for breaking after the
+/// last word of `before`, when it is not the default.
+fn display_break_penalty(before: &str) -> Option<f32> {
+    let word = before.trim_end().rsplit(char::is_whitespace).next()?;
+    if word.ends_with([':', ';', '\u{2014}', '\u{2013}', ',']) {
+        return Some(-300.0);
+    }
+    const WEAK: [&str; 24] = [
+        "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "and", "or", "as",
+        "with", "its", "his", "her", "their", "our", "your", "my", "no", "not",
+    ];
+    let lower = word.to_lowercase();
+    if WEAK.contains(&lower.as_str()) {
+        return Some(400.0);
+    }
+    None
+}
+
 fn hyphen_width(book: &FontBook, text: &Text, g: &Glyph) -> f32 {
     let face = book.face(g.face);
-    let size = text.spans.get(g.span as usize).map_or(10.0, |s| s.style.size);
+    let size = text
+        .spans
+        .get(g.span as usize)
+        .map_or(10.0, |s| s.style.size);
     face.shaper
         .glyph_index('-')
         .and_then(|id| face.shaper.glyph_hor_advance(id))
@@ -419,20 +493,28 @@ fn make_line(
     let mut links: Vec<LinkArea> = Vec::new();
     let mut ascent = 0.0f32;
     let mut descent = 0.0f32;
-    let push = |face, size, color, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| {
-        match runs.last_mut() {
-            Some(r) if r.face == face && r.size == size && r.color == color => {
-                r.glyphs.push(PlacedGlyph { gid, x: x - r.x, text: t });
-            }
-            _ => runs.push(GlyphRun {
-                face,
-                size,
-                color,
-                x,
-                y: 0.0,
-                glyphs: vec![PlacedGlyph { gid, x: 0.0, text: t }],
-            }),
+    let push = |face, size, color, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| match runs
+        .last_mut()
+    {
+        Some(r) if r.face == face && r.size == size && r.color == color => {
+            r.glyphs.push(PlacedGlyph {
+                gid,
+                x: x - r.x,
+                text: t,
+            });
         }
+        _ => runs.push(GlyphRun {
+            face,
+            size,
+            color,
+            x,
+            y: 0.0,
+            glyphs: vec![PlacedGlyph {
+                gid,
+                x: 0.0,
+                text: t,
+            }],
+        }),
     };
     for &(gi, x) in placed {
         let g = glyphs[gi];
@@ -449,7 +531,15 @@ fn make_line(
             .unwrap_or("")
             .to_string();
         let x = x + shift;
-        push(g.face, span.style.size, span.style.color, x, g.gid, t, &mut runs);
+        push(
+            g.face,
+            span.style.size,
+            span.style.color,
+            x,
+            g.gid,
+            t,
+            &mut runs,
+        );
         if let Some(l) = span.link {
             let url = text.links.get(l as usize).cloned().unwrap_or_default();
             let x1 = x + g.advance;
@@ -472,7 +562,15 @@ fn make_line(
         if let Some(span) = text.spans.get(g.span as usize) {
             let face = book.face(g.face);
             if let Some(id) = face.shaper.glyph_index('-') {
-                push(g.face, span.style.size, span.style.color, x + shift, id.0, "-".into(), &mut runs);
+                push(
+                    g.face,
+                    span.style.size,
+                    span.style.color,
+                    x + shift,
+                    id.0,
+                    "-".into(),
+                    &mut runs,
+                );
             }
         }
     }
@@ -550,7 +648,8 @@ mod tests {
     fn overfull_word_is_split_and_reported() {
         let book = FontBook::bundled();
         let mut t = Text::default();
-        let s = "see https://example.org/averyveryveryverylongpathwithoutanybreakopportunityatall now";
+        let s =
+            "see https://example.org/averyveryveryverylongpathwithoutanybreakopportunityatall now";
         t.push(s, body(), None, Some(0));
         let opts = SetOptions {
             width: 120.0,
