@@ -425,3 +425,139 @@ fn uncovered_characters_are_reported_once_with_position() {
     assert!(warnings[0].message.contains('\u{4E2D}') && warnings[0].message.contains('\u{6587}'));
     assert_eq!(warnings[0].line_col, Some((1, 7)));
 }
+
+const KITCHEN: &str = r#"---
+title: "Ministry Announces Review: New Rules on Data Retention Take Effect in Spring"
+subtitle: "A second line of explanation for editors"
+organization: "Example Organization"
+date: 2026-03-05
+dateline: "ALBANY, N.Y."
+release: { embargoed: 2026-03-05T00:01:00-05:00, zone: EST }
+contacts:
+  - name: "Press Officer"
+    role: "Media Relations"
+    email: "press@example.org"
+    phone: "+1 202 555 0100"
+  - name: "Second Contact"
+    email: "second@example.org"
+lang: en-US
+keywords: [data, privacy]
+about: |
+  Example Organization is a *non-profit* that works on [privacy](https://example.org/about).
+---
+
+The first paragraph answers who, what, when, where and why, with a [link to the report](https://example.org/report) and some `inline code` and *emphasis* and **strong** text.
+
+## Background of the review
+
+Some paragraph text that continues for a while so that it wraps onto several lines and shows justification, hyphenation and the rest of the typesetting machinery at work in a realistic setting.
+
+> “A quotation from your spokesperson that goes on for more than one line so the indentation is visible,” said a spokesperson.
+
+- A first item in a bullet list, long enough to wrap onto a second line to show the hanging indent.
+- A second item.
+
+1. First numbered.
+2. Second numbered.
+
+```
+fn main() {
+    println!("indented code");
+}
+```
+
+---
+
+### A smaller heading
+
+Final paragraph with a URL https://example.org/a/very/long/path/that/needs/breaking/somewhere/sensible and an address press@example.org.
+"#;
+
+fn kitchen_doc() -> Document {
+    let (doc, diags) = communique::markdown::read(
+        std::path::Path::new("kitchen.md"),
+        KITCHEN,
+        &communique::markdown::ReadOptions::default(),
+    );
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    doc.expect("the kitchen sink reads")
+}
+
+#[test]
+fn every_block_kind_is_set() {
+    let bytes = build(&kitchen_doc());
+    let path = write_tmp("kitchen.pdf", &bytes);
+    let d = lopdf::Document::load_mem(&bytes).unwrap();
+    // The outline lists the headings in document order (printpdf would sort them).
+    let cat = d.catalog().unwrap();
+    let outlines = d
+        .get_dictionary(cat.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let mut titles = Vec::new();
+    let mut next = outlines.get(b"First").ok().map(|o| o.as_reference().unwrap());
+    while let Some(id) = next {
+        let e = d.get_dictionary(id).unwrap();
+        let t = e.get(b"Title").unwrap().as_str().unwrap();
+        titles.push(String::from_utf8_lossy(t).into_owned());
+        if let Ok(first) = e.get(b"First") {
+            let c = d.get_dictionary(first.as_reference().unwrap()).unwrap();
+            titles.push(String::from_utf8_lossy(c.get(b"Title").unwrap().as_str().unwrap()).into_owned());
+        }
+        next = e.get(b"Next").ok().map(|o| o.as_reference().unwrap());
+    }
+    assert_eq!(
+        titles,
+        vec![
+            "Background of the review",
+            "A smaller heading",
+            "About Example Organization"
+        ]
+    );
+    let Some(text) = pdftotext(&path, &[]) else {
+        return;
+    };
+    let joined = rejoin(&text);
+    for needle in [
+        "EMBARGOED UNTIL 00:01 EST, 5 MARCH 2026",
+        "ALBANY, N.Y. (March 5, 2026) —",
+        "MEDIA CONTACT",
+        "press@example.org",
+        "println!(\"indented code\");",
+        "A second item.",
+        "2. Second numbered.",
+    ] {
+        assert!(joined.contains(needle), "`{needle}` missing:\n{text}");
+    }
+}
+
+#[test]
+fn paper_and_ragged_options() {
+    let mut doc = statement_doc();
+    doc.meta.lang = "de-DE".into();
+    let out = pdf(
+        &doc,
+        &PdfOptions {
+            ragged: true,
+            ..PdfOptions::default()
+        },
+    )
+    .unwrap();
+    let d = lopdf::Document::load_mem(&out.bytes).unwrap();
+    let first = *d.get_pages().values().next().unwrap();
+    let mb = d.get_dictionary(first).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+    assert!((mb[2].as_float().unwrap() - 595.276).abs() < 0.01, "A4 for de-DE");
+    let out = pdf(
+        &doc,
+        &PdfOptions {
+            paper: Some(communique::pdf::Paper::Letter),
+            ..PdfOptions::default()
+        },
+    )
+    .unwrap();
+    let d = lopdf::Document::load_mem(&out.bytes).unwrap();
+    let first = *d.get_pages().values().next().unwrap();
+    let mb = d.get_dictionary(first).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+    assert_eq!(mb[2].as_float().unwrap(), 612.0);
+}
