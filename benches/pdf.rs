@@ -23,6 +23,15 @@ fn bench(c: &mut Criterion) {
     };
     // Load the fonts (and printpdf's parse of them) before measuring.
     let _ = pdf(&doc, &opts);
+    let book = FontBook::bundled();
+    c.bench_function("statement_layout_only", |b| {
+        b.iter(|| {
+            let mut diags = Vec::new();
+            communique::pdf::design::lay_out(black_box(&doc), &book, &opts, &mut diags)
+                .pages
+                .len()
+        })
+    });
     c.bench_function("statement_pdf", |b| {
         b.iter(|| pdf(black_box(&doc), black_box(&opts)).map(|r| r.bytes.len()))
     });

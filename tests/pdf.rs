@@ -496,14 +496,19 @@ fn every_block_kind_is_set() {
         .get_dictionary(cat.get(b"Outlines").unwrap().as_reference().unwrap())
         .unwrap();
     let mut titles = Vec::new();
-    let mut next = outlines.get(b"First").ok().map(|o| o.as_reference().unwrap());
+    let mut next = outlines
+        .get(b"First")
+        .ok()
+        .map(|o| o.as_reference().unwrap());
     while let Some(id) = next {
         let e = d.get_dictionary(id).unwrap();
         let t = e.get(b"Title").unwrap().as_str().unwrap();
         titles.push(String::from_utf8_lossy(t).into_owned());
         if let Ok(first) = e.get(b"First") {
             let c = d.get_dictionary(first.as_reference().unwrap()).unwrap();
-            titles.push(String::from_utf8_lossy(c.get(b"Title").unwrap().as_str().unwrap()).into_owned());
+            titles.push(
+                String::from_utf8_lossy(c.get(b"Title").unwrap().as_str().unwrap()).into_owned(),
+            );
         }
         next = e.get(b"Next").ok().map(|o| o.as_reference().unwrap());
     }
@@ -546,8 +551,18 @@ fn paper_and_ragged_options() {
     .unwrap();
     let d = lopdf::Document::load_mem(&out.bytes).unwrap();
     let first = *d.get_pages().values().next().unwrap();
-    let mb = d.get_dictionary(first).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
-    assert!((mb[2].as_float().unwrap() - 595.276).abs() < 0.01, "A4 for de-DE");
+    let mb = d
+        .get_dictionary(first)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        (mb[2].as_float().unwrap() - 595.276).abs() < 0.01,
+        "A4 for de-DE"
+    );
     let out = pdf(
         &doc,
         &PdfOptions {
@@ -558,6 +573,13 @@ fn paper_and_ragged_options() {
     .unwrap();
     let d = lopdf::Document::load_mem(&out.bytes).unwrap();
     let first = *d.get_pages().values().next().unwrap();
-    let mb = d.get_dictionary(first).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+    let mb = d
+        .get_dictionary(first)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(mb[2].as_float().unwrap(), 612.0);
 }

@@ -6,7 +6,7 @@
 //! Glyphs are written as glyph ids, each with the source text it stands for, so the
 //! ToUnicode map gives the text back; positions (kerning, justification) are TJ offsets.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
@@ -31,41 +31,24 @@ pub fn write(
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     let geo = &laid.geometry;
-    let mut pdf = PdfDocument::new(&doc.meta.title);
-
-    // Fonts: one resource per face used, named by a tag derived from the glyphs used, so
-    // that subsets of different documents get different names and the bytes stay stable.
-    let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+    // The printpdf document holding every face of the book is made once per book and
+    // reused (printpdf skips fonts a document does not use); a build that finds it in use
+    // by another thread makes its own.
     for page in &laid.pages {
         for p in &page.items {
-            if let Item::Text(run) = &p.item {
-                used.entry(run.face)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.gid));
+            if let Item::Text(run) = &p.item
+                && book.face(run.face).pdf_font().is_none()
+            {
+                return Err(Diagnostic::error(format!(
+                    "the font {} could not be prepared for embedding",
+                    book.face(run.face).name
+                )));
             }
         }
     }
-    let mut font_ids: BTreeMap<FaceId, FontId> = BTreeMap::new();
-    for (face_id, gids) in &used {
-        let face = book.face(*face_id);
-        let Some(parsed) = face.pdf_font() else {
-            return Err(Diagnostic::error(format!(
-                "the font {} could not be prepared for embedding",
-                face.name
-            )));
-        };
-        let mut h = Hash128::new();
-        h.write(face.name.as_bytes());
-        for g in gids {
-            h.write(&g.to_be_bytes());
-        }
-        let id = FontId(subset_tag(h.finish(), face_id.0));
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed.clone()));
-        font_ids.insert(*face_id, id);
-    }
+    let mut pdf = take_template(book);
+    pdf.metadata.info.document_title = doc.meta.title.clone();
+    let font_ids: Vec<FontId> = (0..book.faces.len()).map(font_id).collect();
 
     for page in &laid.pages {
         let mut ops = Vec::new();
@@ -109,7 +92,7 @@ pub fn write(
         let mut cur_color: Option<Rgb> = None;
         for p in &page.items {
             let Item::Text(run) = &p.item else { continue };
-            let Some(font_id) = font_ids.get(&run.face) else {
+            let Some(font_id) = font_ids.get(run.face.0 as usize) else {
                 continue;
             };
             if cur_font != Some((run.face, run.size)) {
@@ -168,13 +151,90 @@ pub fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
+    pdf.pages.clear();
+    put_template(book, pdf);
     post_process(&mut lo, doc, laid, opts);
-    lo.compress();
+    compress(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
+}
+
+/// Flate-compresses every stream that has no filter yet. (lopdf's own `compress` uses the
+/// slowest level, which costs more time than the whole layout for a few bytes.)
+fn compress(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for obj in lo.objects.values_mut() {
+        let Object::Stream(stream) = obj else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let mut enc = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 2),
+            flate2::Compression::new(COMPRESSION_LEVEL),
+        );
+        if enc.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(packed) = enc.finish()
+            && packed.len() < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
+}
+
+const COMPRESSION_LEVEL: u32 = 1;
+
+/// The resource name of a face: its subset tag (six capitals) is derived from it.
+fn font_id(face: usize) -> FontId {
+    let mut tag = String::from("CQ");
+    let mut n = face;
+    for _ in 0..4 {
+        tag.push((b'A' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    FontId(tag)
+}
+
+type Template = (usize, PdfDocument);
+
+static TEMPLATES: Mutex<Vec<Template>> = Mutex::new(Vec::new());
+
+fn book_key(book: &FontBook) -> usize {
+    book as *const FontBook as usize
+}
+
+fn take_template(book: &FontBook) -> PdfDocument {
+    let key = book_key(book);
+    if let Ok(mut t) = TEMPLATES.lock()
+        && let Some(i) = t.iter().position(|(k, _)| *k == key)
+    {
+        return t.swap_remove(i).1;
+    }
+    let mut pdf = PdfDocument::new("");
+    for (i, face) in book.faces.iter().enumerate() {
+        if let Some(parsed) = face.pdf_font() {
+            pdf.resources
+                .fonts
+                .map
+                .insert(font_id(i), printpdf::PdfFont::new(parsed.clone()));
+        }
+    }
+    pdf
+}
+
+fn put_template(book: &FontBook, pdf: PdfDocument) {
+    if let Ok(mut t) = TEMPLATES.lock()
+        && t.len() < 8
+    {
+        t.push((book_key(book), pdf));
+    }
 }
 
 fn color(c: Rgb) -> Color {
@@ -188,15 +248,6 @@ fn color(c: Rgb) -> Color {
 
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
-}
-
-/// Six capital letters for a font subset's name.
-fn subset_tag(hash: [u8; 16], face: u16) -> String {
-    hash.iter()
-        .take(5)
-        .map(|b| (b'A' + b % 26) as char)
-        .chain(std::iter::once((b'A' + (face % 26) as u8) as char))
-        .collect()
 }
 
 /// A PDF text string: PDFDocEncoding-safe ASCII as a literal, anything else UTF-16BE.

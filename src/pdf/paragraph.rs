@@ -288,9 +288,11 @@ fn build_items(
     let mut box_w = 0.0f32;
     let mut ci = 0;
     // The widest hyphen this paragraph may need, so split words leave room for one.
-    let hyphen_room = glyphs
+    // (Spans carry the size; a hyphen is never wider than 0.5 em in a text face.)
+    let hyphen_room = text
+        .spans
         .iter()
-        .map(|g| hyphen_width(book, text, g))
+        .map(|s| s.style.size * 0.5)
         .fold(0.0f32, f32::max);
     let limit = (opts.width - hyphen_room).max(opts.width * 0.5);
 
