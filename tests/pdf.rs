@@ -463,6 +463,8 @@ Some paragraph text that continues for a while so that it wraps onto several lin
 ```
 fn main() {
     println!("indented code");
+
+    let x = 1;
 }
 ```
 

@@ -581,7 +581,7 @@ fn block_flows(
                 ..b.ctx
             };
             let mut t = Text::default();
-            let code = text.trim_end_matches('\n').replace('\n', "\u{2028}");
+            let code = code_text(text);
             t.push(&code, ctx.style(), None, None);
             let opts = SetOptions {
                 width: b.width - 12.0,
@@ -704,6 +704,24 @@ fn list_flows(
             }
         }
     }
+}
+
+/// Code as set text: lines joined by forced breaks (U+2028), tabs expanded, and each
+/// line's indentation made of no-break spaces so that it survives the line breaker.
+fn code_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.trim_end_matches('\n').split('\n').enumerate() {
+        if i > 0 {
+            out.push('\u{2028}');
+        }
+        let line = line.replace('\t', "    ");
+        let body = line.trim_start_matches(' ');
+        for _ in 0..line.len() - body.len() {
+            out.push('\u{00A0}');
+        }
+        out.push_str(body);
+    }
+    out
 }
 
 /// Appends inlines to `t` in the given style.

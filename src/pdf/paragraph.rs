@@ -343,7 +343,7 @@ fn build_items(
         while ci < cands.len() && cands[ci].at <= cluster {
             let c = cands[ci];
             ci += 1;
-            if c.at != cluster || !first_of_cluster {
+            if !c.forced && (c.at != cluster || !first_of_cluster) {
                 continue; // inside a ligature, or at a space: no break here
             }
             if c.forced {
