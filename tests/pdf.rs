@@ -585,3 +585,79 @@ fn paper_and_ragged_options() {
         .clone();
     assert_eq!(mb[2].as_float().unwrap(), 612.0);
 }
+
+fn para(id: u32, text: &str) -> Block {
+    Block {
+        id: BlockId(id),
+        at: 0,
+        kind: BlockKind::Paragraph(vec![Inline::Text {
+            text: text.into(),
+            at: 0,
+        }]),
+    }
+}
+
+/// Odd documents build without panicking and give valid PDFs.
+#[test]
+fn odd_documents_do_not_panic() {
+    let long_word = "x".repeat(400);
+    let cases: Vec<Vec<Block>> = vec![
+        vec![],
+        vec![para(0, "")],
+        vec![para(0, "   \n  ")],
+        vec![para(0, &long_word)],
+        vec![para(
+            0,
+            "\u{0}\u{7}control\u{1b} chars\u{200B}\u{FEFF} and \u{00AD}soft",
+        )],
+        vec![para(0, "עברית ومرحبا 😀 e\u{301} combining ﬁ ligature")],
+        (0..120)
+            .map(|i| {
+                para(
+                    i,
+                    "A paragraph of text repeated many times to make a long document. ",
+                )
+            })
+            .collect(),
+        vec![Block {
+            id: BlockId(0),
+            at: 0,
+            kind: BlockKind::Heading {
+                level: 9,
+                id: "h".into(),
+                content: vec![],
+            },
+        }],
+    ];
+    for (i, blocks) in cases.into_iter().enumerate() {
+        let mut doc = seed_doc();
+        doc.blocks = blocks;
+        if i == 1 {
+            doc.meta = Metadata {
+                date: Some(DateTime {
+                    year: 2026,
+                    month: 0,
+                    day: 0,
+                    time: None,
+                }),
+                ..Metadata::default()
+            };
+        }
+        if i == 2 {
+            doc.meta.title = "W".repeat(300);
+            doc.meta.lang = String::new();
+        }
+        let out = pdf(&doc, &PdfOptions::default()).expect("a PDF");
+        let d = lopdf::Document::load_mem(&out.bytes).expect("a readable PDF");
+        assert!(!d.get_pages().is_empty());
+        if i == 3 {
+            assert!(
+                out.diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("wider than the line")),
+                "{:?}",
+                out.diagnostics
+            );
+        }
+    }
+}

@@ -854,7 +854,10 @@ pub fn ap_date(d: &DateTime) -> String {
         10 => "Oct.",
         11 => "Nov.",
         12 => "Dec.",
-        m => MONTHS.get(m as usize - 1).copied().unwrap_or(""),
+        m => MONTHS
+            .get((m as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or(""),
     };
     format!("{m} {}, {}", d.day, d.year)
 }
