@@ -13,7 +13,7 @@ use super::layout::{
     self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
-use super::shape::{BLACK, Rgb, Style};
+use super::shape::{BLACK, Rgb, ShapeCache, Style};
 use super::{Paper, PdfOptions};
 
 /// The laid-out document.
@@ -83,6 +83,7 @@ struct Setter<'a> {
     doc: &'a Document,
     book: &'a FontBook,
     lang: &'a str,
+    cache: ShapeCache,
     missing: Vec<(char, Option<u32>)>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -90,7 +91,14 @@ struct Setter<'a> {
 impl Setter<'_> {
     fn set(&mut self, text: &Text, opts: &SetOptions) -> Vec<Line> {
         let mut report = Report::default();
-        let lines = paragraph::set(self.book, text, opts, self.lang, &mut report);
+        let lines = paragraph::set(
+            self.book,
+            &mut self.cache,
+            text,
+            opts,
+            self.lang,
+            &mut report,
+        );
         for m in report.missing {
             if !self.missing.iter().any(|(c, _)| *c == m.ch) {
                 self.missing.push((m.ch, text.source_of(m.at)));
@@ -162,6 +170,7 @@ pub fn lay_out(
         doc,
         book,
         lang: &meta.lang,
+        cache: ShapeCache::default(),
         missing: Vec::new(),
         diagnostics,
     };

@@ -71,7 +71,12 @@ pub struct Face {
     pub descender: f32,
     /// printpdf's own parse of the face, made on first use by the writer.
     pdf: OnceLock<Option<printpdf::ParsedFont>>,
+    /// Coverage of the characters below [`COVERAGE_LIMIT`], one bit each, made on first use.
+    coverage: OnceLock<Vec<u64>>,
 }
+
+/// Characters below this are looked up in a bitmap rather than the cmap.
+const COVERAGE_LIMIT: u32 = 0x2200;
 
 impl Face {
     fn parse(name: String, data: &'static [u8]) -> Option<Face> {
@@ -88,11 +93,27 @@ impl Face {
             units_per_em,
             shaper,
             pdf: OnceLock::new(),
+            coverage: OnceLock::new(),
         })
     }
 
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
+        let u = c as u32;
+        if u < COVERAGE_LIMIT {
+            let bits = self.coverage.get_or_init(|| {
+                let mut bits = vec![0u64; (COVERAGE_LIMIT as usize).div_ceil(64)];
+                for u in 0..COVERAGE_LIMIT {
+                    if let Some(ch) = char::from_u32(u)
+                        && self.shaper.glyph_index(ch).is_some()
+                    {
+                        bits[(u / 64) as usize] |= 1 << (u % 64);
+                    }
+                }
+                bits
+            });
+            return bits[(u / 64) as usize] & (1 << (u % 64)) != 0;
+        }
         self.shaper.glyph_index(c).is_some()
     }
 

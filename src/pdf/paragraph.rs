@@ -9,7 +9,7 @@ use super::fonts::FontBook;
 use super::hyphenate;
 use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
-use super::shape::{self, Glyph, Missing, Span};
+use super::shape::{self, Glyph, Missing, ShapeCache, Span};
 
 /// A paragraph's text with its styles and link targets.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,16 +104,24 @@ enum Content {
 /// Sets a paragraph into lines.
 pub fn set(
     book: &FontBook,
+    cache: &mut ShapeCache,
     text: &Text,
     opts: &SetOptions,
     lang: &str,
     report: &mut Report,
 ) -> Vec<Line> {
-    let glyphs = shape::shape(book, &text.text, &text.spans, lang, &mut report.missing);
+    let glyphs = shape::shape(
+        book,
+        cache,
+        &text.text,
+        &text.spans,
+        lang,
+        &mut report.missing,
+    );
     if glyphs.is_empty() {
         return Vec::new();
     }
-    let cands = candidates(text, lang);
+    let cands = candidates(text, lang, cache);
     let justify = opts.align == Align::Justify;
     let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
     let mut params = Params::new(opts.width);
@@ -197,7 +205,7 @@ struct Cand {
 }
 
 /// Break opportunities inside runs of non-space text, and forced breaks, sorted.
-fn candidates(text: &Text, lang: &str) -> Vec<Cand> {
+fn candidates(text: &Text, lang: &str, cache: &mut ShapeCache) -> Vec<Cand> {
     let s = &text.text;
     let mut out = Vec::new();
     for (at, kind) in linebreaks(s) {
@@ -232,7 +240,6 @@ fn candidates(text: &Text, lang: &str) -> Vec<Cand> {
         });
     }
     if let Some(hlang) = hyphenate::language(lang) {
-        let mut pts = Vec::new();
         for span in &text.spans {
             if !span.style.hyphenate {
                 continue;
@@ -246,9 +253,16 @@ fn candidates(text: &Text, lang: &str) -> Vec<Cand> {
                 match (is_space, word_start) {
                     (false, None) => word_start = Some(i),
                     (true, Some(ws)) => {
-                        pts.clear();
-                        hyphenate::points(&st[ws..i], hlang, &mut pts);
-                        for p in &pts {
+                        let word = &st[ws..i];
+                        let pts = match cache.hyphens.get(word) {
+                            Some(p) => p,
+                            None => {
+                                let mut p = Vec::new();
+                                hyphenate::points(word, hlang, &mut p);
+                                cache.hyphens.entry(Box::from(word)).or_insert(p)
+                            }
+                        };
+                        for p in pts {
                             out.push(Cand {
                                 at: span.range.start + ws + p,
                                 penalty: 50.0,
@@ -624,7 +638,14 @@ mod tests {
             em: 11.0,
         };
         let mut report = Report::default();
-        let lines = set(&book, &t, &opts, "en-US", &mut report);
+        let lines = set(
+            &book,
+            &mut ShapeCache::default(),
+            &t,
+            &opts,
+            "en-US",
+            &mut report,
+        );
         assert!(lines.len() > 3);
         let mut joined = String::new();
         for l in &lines {
@@ -661,7 +682,14 @@ mod tests {
             em: 11.0,
         };
         let mut report = Report::default();
-        let lines = set(&book, &t, &opts, "en-US", &mut report);
+        let lines = set(
+            &book,
+            &mut ShapeCache::default(),
+            &t,
+            &opts,
+            "en-US",
+            &mut report,
+        );
         assert_eq!(report.overfull.len(), 1, "{report:?}");
         for l in &lines {
             for r in &l.runs {

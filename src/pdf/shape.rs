@@ -5,7 +5,9 @@
 //! are byte offsets into the paragraph text, so that every glyph can give back the source
 //! characters it stands for (a ligature "ffi" gives back "ffi").
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::fonts::{FaceId, FontBook};
 
@@ -79,9 +81,34 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// A glyph as the shaper gave it, in font units, with its cluster relative to the word.
+#[derive(Debug, Clone, Copy)]
+struct RawGlyph {
+    gid: u16,
+    x_advance: i32,
+    x_offset: i32,
+    cluster: u32,
+}
+
+/// Shape plans and shaped words of one document: words repeat, and a plan is costly.
+#[derive(Default)]
+pub struct ShapeCache {
+    plans: Vec<(FaceId, rustybuzz::Script, rustybuzz::ShapePlan)>,
+    words: HashMap<(FaceId, Box<str>), Rc<[RawGlyph]>>,
+    /// Hyphenation points of words (see [`super::hyphenate::points`]).
+    pub hyphens: HashMap<Box<str>, Vec<usize>>,
+}
+
+impl std::fmt::Debug for ShapeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ShapeCache({} words)", self.words.len())
+    }
+}
+
 /// Shapes every span of `text`, in order. Glyphs of invisible characters are dropped.
 pub fn shape(
     book: &FontBook,
+    cache: &mut ShapeCache,
     text: &str,
     spans: &[Span],
     lang: &str,
@@ -124,6 +151,7 @@ pub fn shape(
         for (face_id, range) in runs {
             shape_run(
                 book,
+                cache,
                 text,
                 face_id,
                 range,
@@ -140,6 +168,7 @@ pub fn shape(
 #[allow(clippy::too_many_arguments)]
 fn shape_run(
     book: &FontBook,
+    cache: &mut ShapeCache,
     text: &str,
     face_id: FaceId,
     range: Range<usize>,
@@ -152,32 +181,40 @@ fn shape_run(
         return;
     };
     let face = book.face(face_id);
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(run_text);
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
-    if let Some(l) = language {
-        buffer.set_language(l.clone());
-    }
-    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
     let scale = size / face.units_per_em;
-    let infos = shaped.glyph_infos();
-    let positions = shaped.glyph_positions();
     let start = out.len();
-    for (info, pos) in infos.iter().zip(positions) {
-        let cluster = range.start + info.cluster as usize;
-        let c = text[cluster..].chars().next().unwrap_or(' ');
-        if is_invisible(c) {
-            continue;
+    // Shape word by word (and space by space): the same words recur throughout a text.
+    let mut word_start = 0;
+    let bytes = run_text.as_bytes();
+    while word_start < run_text.len() {
+        let space = bytes[word_start] == b' ';
+        let mut end = word_start + 1;
+        while end < run_text.len() && (bytes[end] == b' ') == space {
+            end += 1;
         }
-        out.push(Glyph {
-            face: face_id,
-            gid: info.glyph_id as u16,
-            advance: pos.x_advance as f32 * scale,
-            x_offset: pos.x_offset as f32 * scale,
-            cluster: cluster as u32,
-            text_len: 0,
-            span,
-        });
+        while !run_text.is_char_boundary(end) {
+            end += 1;
+        }
+        let word = &run_text[word_start..end];
+        let glyphs = shape_word(cache, face, face_id, word, language);
+        let base = range.start + word_start;
+        for g in glyphs.iter() {
+            let cluster = base + g.cluster as usize;
+            let c = text[cluster..].chars().next().unwrap_or(' ');
+            if is_invisible(c) {
+                continue;
+            }
+            out.push(Glyph {
+                face: face_id,
+                gid: g.gid,
+                advance: g.x_advance as f32 * scale,
+                x_offset: g.x_offset as f32 * scale,
+                cluster: cluster as u32,
+                text_len: 0,
+                span,
+            });
+        }
+        word_start = end;
     }
     // Give the first glyph of each cluster the cluster's text, up to the next cluster.
     let glyphs = &mut out[start..];
@@ -201,6 +238,60 @@ fn shape_run(
         glyphs[i].text_len = len;
         i = j;
     }
+}
+
+fn shape_word(
+    cache: &mut ShapeCache,
+    face: &super::fonts::Face,
+    face_id: FaceId,
+    word: &str,
+    language: Option<&rustybuzz::Language>,
+) -> Rc<[RawGlyph]> {
+    if let Some(g) = cache.words.get(&(face_id, Box::from(word))) {
+        return g.clone();
+    }
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(word);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    if let Some(l) = language {
+        buffer.set_language(l.clone());
+    }
+    buffer.guess_segment_properties();
+    let script = buffer.script();
+    let plan_at = match cache
+        .plans
+        .iter()
+        .position(|(f, s, _)| *f == face_id && *s == script)
+    {
+        Some(i) => i,
+        None => {
+            let plan = rustybuzz::ShapePlan::new(
+                &face.shaper,
+                rustybuzz::Direction::LeftToRight,
+                Some(script),
+                language,
+                &[],
+            );
+            cache.plans.push((face_id, script, plan));
+            cache.plans.len() - 1
+        }
+    };
+    let shaped = rustybuzz::shape_with_plan(&face.shaper, &cache.plans[plan_at].2, buffer);
+    let glyphs: Rc<[RawGlyph]> = shaped
+        .glyph_infos()
+        .iter()
+        .zip(shaped.glyph_positions())
+        .map(|(info, pos)| RawGlyph {
+            gid: info.glyph_id as u16,
+            x_advance: pos.x_advance,
+            x_offset: pos.x_offset,
+            cluster: info.cluster,
+        })
+        .collect();
+    cache
+        .words
+        .insert((face_id, Box::from(word)), glyphs.clone());
+    glyphs
 }
 
 #[cfg(test)]
@@ -229,7 +320,14 @@ mod tests {
             exact: true,
         }];
         let mut missing = Vec::new();
-        let g = shape(&book, text, &spans, "en-US", &mut missing);
+        let g = shape(
+            &book,
+            &mut ShapeCache::default(),
+            text,
+            &spans,
+            "en-US",
+            &mut missing,
+        );
         assert!(missing.is_empty());
         // Noto Serif has an "ffi" ligature: fewer glyphs than characters.
         assert!(g.len() < text.len(), "{g:?}");
@@ -251,7 +349,14 @@ mod tests {
             exact: true,
         }];
         let mut missing = Vec::new();
-        shape(&book, text, &spans, "en", &mut missing);
+        shape(
+            &book,
+            &mut ShapeCache::default(),
+            text,
+            &spans,
+            "en",
+            &mut missing,
+        );
         assert_eq!(
             missing,
             vec![Missing {
