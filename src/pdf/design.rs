@@ -246,7 +246,7 @@ pub fn lay_out(
     });
 
     let placement = layout::paginate(&flows, &geometry);
-    let (mut pages, outline) = layout::draw(&flows, &placement, &geometry);
+    let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
     if !s.missing.is_empty() {
@@ -952,10 +952,10 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
                 12.0,
             );
             let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, 12.0);
-            for l in left.iter().take(1) {
+            for l in left.into_iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left, y);
             }
-            for l in right.iter().take(1) {
+            for l in right.into_iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left + measure * 0.42, y);
             }
             page.items.push(layout::Placed {
@@ -971,7 +971,7 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
         }
         if i + 1 < n {
             let more = s.set_plain("- more -", Ctx::body(), measure, Align::Center, 14.0);
-            for l in more.iter().take(1) {
+            for l in more.into_iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
             }
         }
@@ -982,7 +982,7 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
             Align::Right,
             12.0,
         );
-        for l in num.iter().take(1) {
+        for l in num.into_iter().take(1) {
             // On the baseline of "- more -", so text extraction keeps them apart.
             place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
         }

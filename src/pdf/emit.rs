@@ -27,10 +27,10 @@ use super::shape::Rgb;
 pub fn write(
     doc: &Document,
     book: &FontBook,
-    laid: &LaidOut,
+    mut laid: LaidOut,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let geo = &laid.geometry;
+    let geo = laid.geometry;
     // The printpdf document holding every face of the book is made once per book and
     // reused (printpdf skips fonts a document does not use); a build that finds it in use
     // by another thread makes its own.
@@ -50,7 +50,7 @@ pub fn write(
     pdf.metadata.info.document_title = doc.meta.title.clone();
     let font_ids: Vec<FontId> = (0..book.faces.len()).map(font_id).collect();
 
-    for page in &laid.pages {
+    for page in &mut laid.pages {
         let mut ops = Vec::new();
         // Rules first, then text in one text object.
         for p in &page.items {
@@ -90,8 +90,10 @@ pub fn write(
         ops.push(Op::StartTextSection);
         let mut cur_font: Option<(FaceId, f32)> = None;
         let mut cur_color: Option<Rgb> = None;
-        for p in &page.items {
-            let Item::Text(run) = &p.item else { continue };
+        for p in &mut page.items {
+            let Item::Text(run) = &mut p.item else {
+                continue;
+            };
             let Some(font_id) = font_ids.get(run.face.0 as usize) else {
                 continue;
             };
@@ -110,21 +112,23 @@ pub fn write(
             }
             let face = book.face(run.face);
             let mut cps = Vec::with_capacity(run.glyphs.len());
-            for (i, g) in run.glyphs.iter().enumerate() {
+            let n = run.glyphs.len();
+            for i in 0..n {
                 // The viewer advances by the /W width; the TJ number moves the pen on to
                 // where the next glyph belongs.
+                let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
                 let offset = match run.glyphs.get(i + 1) {
                     Some(next) => {
-                        let w = face.pdf_width(g.gid);
-                        let adv = (next.x - g.x) * 1000.0 / run.size;
+                        let w = face.pdf_width(gid);
+                        let adv = (next.x - x) * 1000.0 / run.size;
                         round3(w - adv)
                     }
                     None => 0.0,
                 };
                 cps.push(Codepoint {
-                    gid: g.gid,
+                    gid,
                     offset,
-                    cid: Some(g.text.clone()),
+                    cid: Some(std::mem::take(&mut run.glyphs[i].text)),
                 });
             }
             ops.push(Op::SetTextMatrix {
@@ -153,7 +157,7 @@ pub fn write(
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     pdf.pages.clear();
     put_template(book, pdf);
-    post_process(&mut lo, doc, laid, opts);
+    post_process(&mut lo, doc, &laid, opts);
     compress(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)

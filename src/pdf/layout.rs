@@ -315,7 +315,7 @@ fn place_lines_anyway(
 
 /// Turns placed flows into pages of absolutely positioned items, and the outline.
 pub fn draw(
-    flows: &[Flow],
+    flows: Vec<Flow>,
     placement: &Placement,
     geo: &Geometry,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
@@ -326,7 +326,7 @@ pub fn draw(
         .unwrap_or(1);
     let mut pages = vec![Page::default(); pages_n];
     let mut outline = Vec::new();
-    for (f, places) in flows.iter().zip(placement) {
+    for (f, places) in flows.into_iter().zip(placement) {
         if let (Some((level, title)), Some((page, y))) = (&f.outline, places.first()) {
             outline.push(OutlineEntry {
                 level: *level,
@@ -335,7 +335,7 @@ pub fn draw(
                 y: *y,
             });
         }
-        for (line, (page, top)) in f.lines.iter().zip(places) {
+        for (line, (page, top)) in f.lines.into_iter().zip(places) {
             let x0 = geo.left + f.indent;
             let base = top + line.baseline;
             place_line(&mut pages[*page], line, f.origin, x0, base);
@@ -345,9 +345,8 @@ pub fn draw(
 }
 
 /// Draws a set line with its left end at `x0` and its baseline at `base`.
-pub fn place_line(page: &mut Page, line: &Line, origin: Origin, x0: f32, base: f32) {
-    for run in &line.runs {
-        let mut r = run.clone();
+pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f32) {
+    for mut r in line.runs {
         r.x += x0;
         r.y += base;
         page.items.push(Placed {
@@ -365,7 +364,7 @@ pub fn place_line(page: &mut Page, line: &Line, origin: Origin, x0: f32, base: f
             item: Item::Rule(r),
         });
     }
-    for link in &line.links {
+    for link in line.links {
         page.items.push(Placed {
             origin,
             item: Item::Link(LinkArea {
@@ -373,7 +372,7 @@ pub fn place_line(page: &mut Page, line: &Line, origin: Origin, x0: f32, base: f
                 x1: link.x1 + x0,
                 y0: link.y0 + base,
                 y1: link.y1 + base,
-                url: link.url.clone(),
+                url: link.url,
             }),
         });
     }
