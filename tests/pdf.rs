@@ -551,6 +551,7 @@ fn paper_and_ragged_options() {
         },
     )
     .unwrap();
+    write_tmp("ragged-a4.pdf", &out.bytes);
     let d = lopdf::Document::load_mem(&out.bytes).unwrap();
     let first = *d.get_pages().values().next().unwrap();
     let mb = d
@@ -660,4 +661,22 @@ fn odd_documents_do_not_panic() {
             );
         }
     }
+}
+
+#[test]
+fn extra_font_directories_are_read() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let opts = PdfOptions {
+        font_dirs: vec![dir, PathBuf::from("/nonexistent/fonts")],
+        ..PdfOptions::default()
+    };
+    let out = pdf(&statement_doc(), &opts).unwrap();
+    assert!(
+        out.diagnostics
+            .iter()
+            .any(|d| d.message.contains("/nonexistent/fonts")),
+        "{:?}",
+        out.diagnostics
+    );
+    lopdf::Document::load_mem(&out.bytes).unwrap();
 }

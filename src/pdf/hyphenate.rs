@@ -91,6 +91,7 @@ mod tests {
         assert_eq!(split("UNPRECEDENTED"), "UNPRECEDENTED");
         assert_eq!(split("the"), "the");
         assert_eq!(split("Council’s"), "Coun-cil’s");
+        assert_eq!(split("councils"), "coun-cils");
         assert_eq!(
             split("https://example.org/international"),
             "https://example.org/international"

@@ -81,6 +81,8 @@ pub struct Params {
     pub max_hyphens: u8,
     /// The last line should be at least this wide (natural width), in points.
     pub min_last_line: f32,
+    /// Extra demerits for a hyphen ending the next-to-last line.
+    pub final_hyphen_demerits: f32,
 }
 
 impl Params {
@@ -93,6 +95,7 @@ impl Params {
             fitness_demerits: 3000.0,
             max_hyphens: 2,
             min_last_line: 0.0,
+            final_hyphen_demerits: 5000.0,
         }
     }
 }
@@ -241,6 +244,14 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             };
             if (fitness as i32 - a.fitness as i32).abs() > 1 {
                 d += p.fitness_demerits;
+            }
+            if b == last
+                && items[a.at].kind == Kind::Penalty
+                && items[a.at].flagged
+                && a.prev.is_some()
+            {
+                // A hyphen at the end of the next-to-last line (TeX's \finalhyphendemerits).
+                d += p.final_hyphen_demerits;
             }
             if b == last && nat - pen_w < p.min_last_line {
                 // A last line shorter than ~1 em: allowed only when it must be.

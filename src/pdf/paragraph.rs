@@ -121,7 +121,13 @@ pub fn set(
     if glyphs.is_empty() {
         return Vec::new();
     }
-    let cands = candidates(text, lang, cache);
+    // Ragged lines have room to spare: hyphenate only where it clearly helps.
+    let hyphen_penalty = if opts.align == Align::Justify {
+        50.0
+    } else {
+        250.0
+    };
+    let cands = candidates(text, lang, cache, hyphen_penalty);
     let justify = opts.align == Align::Justify;
     let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
     let mut params = Params::new(opts.width);
@@ -129,7 +135,7 @@ pub fn set(
         params.line_end_stretch = if opts.balance {
             opts.width
         } else {
-            3.0 * opts.em
+            5.0 * opts.em
         };
     }
     if justify {
@@ -205,7 +211,7 @@ struct Cand {
 }
 
 /// Break opportunities inside runs of non-space text, and forced breaks, sorted.
-fn candidates(text: &Text, lang: &str, cache: &mut ShapeCache) -> Vec<Cand> {
+fn candidates(text: &Text, lang: &str, cache: &mut ShapeCache, hyphen_penalty: f32) -> Vec<Cand> {
     let s = &text.text;
     let mut out = Vec::new();
     for (at, kind) in linebreaks(s) {
@@ -262,10 +268,16 @@ fn candidates(text: &Text, lang: &str, cache: &mut ShapeCache) -> Vec<Cand> {
                                 cache.hyphens.entry(Box::from(word)).or_insert(p)
                             }
                         };
+                        // Names ("Is-rael") are broken only where it clearly helps.
+                        let capitalized = word.starts_with(char::is_uppercase);
                         for p in pts {
                             out.push(Cand {
                                 at: span.range.start + ws + p,
-                                penalty: 50.0,
+                                penalty: if capitalized {
+                                    hyphen_penalty * 4.0
+                                } else {
+                                    hyphen_penalty
+                                },
                                 flagged: true,
                                 hyphen: true,
                                 forced: false,
