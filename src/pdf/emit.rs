@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Codepoint, Color, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use crate::model::{DateTime, Document};
@@ -90,6 +90,7 @@ pub fn write(
         ops.push(Op::StartTextSection);
         let mut cur_font: Option<(FaceId, f32)> = None;
         let mut cur_color: Option<Rgb> = None;
+        let mut pen = (0.0f32, 0.0f32);
         for p in &mut page.items {
             let Item::Text(run) = &mut p.item else {
                 continue;
@@ -131,9 +132,16 @@ pub fn write(
                     cid: Some(std::mem::take(&mut run.glyphs[i].text)),
                 });
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(round3(run.x)), Pt(round3(geo.height - run.y))),
+            // `Td` moves relative to the previous line start (printpdf writes it as is;
+            // an absolute `Tm` would make it re-measure every glyph).
+            let (x, y) = (round3(run.x), round3(geo.height - run.y));
+            ops.push(Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(round3(x - pen.0)),
+                    y: Pt(round3(y - pen.1)),
+                },
             });
+            pen = (x, y);
             ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(cps)],
             });
