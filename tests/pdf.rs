@@ -168,9 +168,19 @@ fn different_documents_have_different_ids() {
     let b = build(&other);
     let id = |bytes: &[u8]| {
         let d = lopdf::Document::load_mem(bytes).unwrap();
-        format!("{:?}", d.trailer.get(b"ID").unwrap())
+        let ids = d.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
+        let ids: Vec<Vec<u8>> = ids.iter().map(|i| i.as_str().unwrap().to_vec()).collect();
+        assert_eq!(ids.len(), 2);
+        for i in &ids {
+            assert_eq!(i.len(), 16);
+            assert!(
+                i.iter().any(|b| *b != 0),
+                "placeholder /ID left in the file"
+            );
+        }
+        ids
     };
-    assert_ne!(id(&a), id(&b));
+    assert_ne!(id(&a)[0], id(&b)[0]);
 }
 
 #[test]

@@ -473,23 +473,24 @@ fn outline(
     Some(root)
 }
 
-/// Replaces the placeholder `/ID` with a hash of the file's bytes.
+/// Replaces the placeholder `/ID` (both entries) with a hash of the file's bytes.
 fn set_id(bytes: &mut [u8]) {
     let placeholder = b"<00000000000000000000000000000000>";
-    let Some(pos) = bytes
-        .windows(placeholder.len())
-        .rposition(|w| w == placeholder)
-    else {
-        return;
-    };
     let mut h = Hash128::new();
     h.write(bytes);
     let hex: String = h.finish().iter().map(|b| format!("{b:02X}")).collect();
     let id = format!("<{hex}>");
-    for p in [pos, pos.saturating_sub(placeholder.len() + 1)] {
-        if bytes.get(p..p + placeholder.len()) == Some(placeholder.as_slice()) {
-            bytes[p..p + id.len()].copy_from_slice(id.as_bytes());
-        }
+    // The trailer is at the end of the file: search backwards from there.
+    let mut end = bytes.len();
+    for _ in 0..2 {
+        let Some(pos) = bytes[..end]
+            .windows(placeholder.len())
+            .rposition(|w| w == placeholder)
+        else {
+            return;
+        };
+        bytes[pos..pos + id.len()].copy_from_slice(id.as_bytes());
+        end = pos;
     }
 }
 
