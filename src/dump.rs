@@ -1,7 +1,249 @@
-//! A stable, readable text dump of the model (like pandoc's `native`).
+//! A stable, readable text dump of the model (like pandoc's `native`): one node a line,
+//! children indented by two spaces, text in double quotes with only `\`, `"` and control
+//! characters escaped — so curly quotes and dashes show as typed.
+//!
+//! Positions and block ids are left out: the dump is about meaning. The reader's tests compare
+//! it with expected files.
 
-use crate::model::Document;
+use std::fmt::Write;
 
-pub fn dump(_doc: &Document) -> String {
-    String::new()
+use crate::model::{Align, Block, BlockKind, Contact, Document, Inline, Metadata, Release};
+
+pub fn dump(doc: &Document) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    line(w, 0, "Meta");
+    meta(w, 1, &doc.meta);
+    line(w, 0, "Body");
+    blocks(w, 1, &doc.blocks);
+    if !doc.footnotes.is_empty() {
+        line(w, 0, "Footnotes");
+        for n in &doc.footnotes {
+            line(w, 1, &format!("Footnote {} [^{}]", n.number, n.label));
+            blocks(w, 2, &n.blocks);
+        }
+    }
+    out
+}
+
+fn line(w: &mut String, depth: usize, text: &str) {
+    for _ in 0..depth {
+        w.push_str("  ");
+    }
+    w.push_str(text);
+    w.push('\n');
+}
+
+/// Double-quoted, with `\`, `"` and control characters escaped.
+pub fn quote(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 2);
+    q.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => q.push_str("\\\\"),
+            '"' => q.push_str("\\\""),
+            '\n' => q.push_str("\\n"),
+            '\t' => q.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(q, "\\u{{{:x}}}", c as u32);
+            }
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+fn meta(w: &mut String, d: usize, m: &Metadata) {
+    line(w, d, &format!("title: {}", quote(&m.title)));
+    let opt = |w: &mut String, key: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            line(w, d, &format!("{key}: {}", quote(v)));
+        }
+    };
+    opt(w, "subtitle", &m.subtitle);
+    opt(w, "organization", &m.organization);
+    for a in &m.authors {
+        line(w, d, &format!("author: {}", quote(a)));
+    }
+    opt(w, "description", &m.description);
+    if let Some(date) = &m.date {
+        line(w, d, &format!("date: {date}"));
+    }
+    opt(w, "dateline", &m.dateline);
+    match &m.release {
+        Release::Immediate => line(w, d, "release: immediate"),
+        Release::Embargoed { until, zone } => line(
+            w,
+            d,
+            &format!(
+                "release: embargoed until {until}{}",
+                zone.as_ref().map(|z| format!(" ({z})")).unwrap_or_default()
+            ),
+        ),
+    }
+    for c in &m.contacts {
+        contact(w, d, c);
+    }
+    line(w, d, &format!("lang: {}", m.lang));
+    if let Some(dir) = m.dir {
+        line(
+            w,
+            d,
+            &format!(
+                "dir: {}",
+                if dir == crate::model::Direction::Rtl {
+                    "rtl"
+                } else {
+                    "ltr"
+                }
+            ),
+        );
+    }
+    if !m.keywords.is_empty() {
+        let k: Vec<String> = m.keywords.iter().map(|k| quote(k)).collect();
+        line(w, d, &format!("keywords: [{}]", k.join(", ")));
+    }
+    opt(w, "logo", &m.logo);
+    opt(w, "cover", &m.cover);
+    if !m.about.is_empty() {
+        line(w, d, "about");
+        blocks(w, d + 1, &m.about);
+    }
+}
+
+fn contact(w: &mut String, d: usize, c: &Contact) {
+    line(w, d, "contact");
+    for (k, v) in [
+        ("name", &c.name),
+        ("role", &c.role),
+        ("organization", &c.organization),
+        ("email", &c.email),
+        ("phone", &c.phone),
+    ] {
+        if let Some(v) = v {
+            line(w, d + 1, &format!("{k}: {}", quote(v)));
+        }
+    }
+}
+
+fn blocks(w: &mut String, d: usize, bs: &[Block]) {
+    for b in bs {
+        block(w, d, b);
+    }
+}
+
+fn block(w: &mut String, d: usize, b: &Block) {
+    match &b.kind {
+        BlockKind::Heading { level, id, content } => {
+            line(w, d, &format!("Heading {level} #{id}"));
+            inlines(w, d + 1, content);
+        }
+        BlockKind::Paragraph(c) => {
+            line(w, d, "Para");
+            inlines(w, d + 1, c);
+        }
+        BlockKind::BlockQuote(inner) => {
+            line(w, d, "BlockQuote");
+            blocks(w, d + 1, inner);
+        }
+        BlockKind::List(l) => {
+            let spacing = if l.tight { "tight" } else { "loose" };
+            match l.start {
+                Some(s) => line(w, d, &format!("OrderedList start={s} {spacing}")),
+                None => line(w, d, &format!("BulletList {spacing}")),
+            }
+            for item in &l.items {
+                match item.task {
+                    Some(true) => line(w, d + 1, "Item [x]"),
+                    Some(false) => line(w, d + 1, "Item [ ]"),
+                    None => line(w, d + 1, "Item"),
+                }
+                blocks(w, d + 2, &item.blocks);
+            }
+        }
+        BlockKind::CodeBlock { lang, text } => {
+            match lang {
+                Some(l) => line(w, d, &format!("CodeBlock lang={l}")),
+                None => line(w, d, "CodeBlock"),
+            }
+            line(w, d + 1, &quote(text));
+        }
+        BlockKind::Table(t) => {
+            let aligns: Vec<&str> = t
+                .aligns
+                .iter()
+                .map(|a| match a {
+                    Align::None => "none",
+                    Align::Left => "left",
+                    Align::Center => "center",
+                    Align::Right => "right",
+                })
+                .collect();
+            line(w, d, &format!("Table [{}]", aligns.join(", ")));
+            line(w, d + 1, "Header");
+            for cell in &t.header {
+                line(w, d + 2, "Cell");
+                inlines(w, d + 3, cell);
+            }
+            for row in &t.rows {
+                line(w, d + 1, "Row");
+                for cell in row {
+                    line(w, d + 2, "Cell");
+                    inlines(w, d + 3, cell);
+                }
+            }
+        }
+        BlockKind::ThematicBreak => line(w, d, "ThematicBreak"),
+        BlockKind::RawHtml(h) => line(w, d, &format!("RawHtml {}", quote(h))),
+    }
+}
+
+fn inlines(w: &mut String, d: usize, is: &[Inline]) {
+    for i in is {
+        inline(w, d, i);
+    }
+}
+
+fn inline(w: &mut String, d: usize, i: &Inline) {
+    let mut span = |name: &str, c: &[Inline]| {
+        line(w, d, name);
+        inlines(w, d + 1, c);
+    };
+    match i {
+        Inline::Text { text, .. } => line(w, d, &format!("Str {}", quote(text))),
+        Inline::Emph(c) => span("Emph", c),
+        Inline::Strong(c) => span("Strong", c),
+        Inline::Strike(c) => span("Strike", c),
+        Inline::Superscript(c) => span("Superscript", c),
+        Inline::Subscript(c) => span("Subscript", c),
+        Inline::Code(t) => line(w, d, &format!("Code {}", quote(t))),
+        Inline::Link {
+            url,
+            title,
+            content,
+        } => {
+            if title.is_empty() {
+                span(&format!("Link {}", quote(url)), content)
+            } else {
+                span(
+                    &format!("Link {} title={}", quote(url), quote(title)),
+                    content,
+                )
+            }
+        }
+        Inline::Image(img) => {
+            let mut s = format!("Image {} alt={}", quote(&img.path), quote(&img.alt));
+            if !img.title.is_empty() {
+                let _ = write!(s, " title={}", quote(&img.title));
+            }
+            line(w, d, &s)
+        }
+        Inline::SoftBreak => line(w, d, "SoftBreak"),
+        Inline::HardBreak => line(w, d, "HardBreak"),
+        Inline::FootnoteRef { label, number } => {
+            line(w, d, &format!("FootnoteRef {number} [^{label}]"))
+        }
+        Inline::RawHtml(h) => line(w, d, &format!("RawHtml {}", quote(h))),
+    }
 }

@@ -16,9 +16,11 @@
 pub mod diag;
 pub mod dump;
 pub mod epub;
+pub mod frontmatter;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod publish;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Document;

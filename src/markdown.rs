@@ -1,27 +1,996 @@
 //! The reader: Markdown with front matter → [`Document`] and diagnostics.
-//! The only user of pulldown-cmark.
+//!
+//! The only user of pulldown-cmark. It keeps every character the author typed (curly quotes,
+//! dashes, the newspaper convention of opening every quoted paragraph and closing only the last);
+//! only straight quotes and `--`/`---` are made typographic, and that can be turned off.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+
 use crate::Diagnostic;
-use crate::model::Document;
+use crate::frontmatter;
+use crate::model::{
+    Align, Block, BlockId, BlockKind, Document, Footnote, Image, Inline, List, ListItem, Metadata,
+    Offset, SourceMap, Table,
+};
 
 /// Options for [`read`].
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Turn straight quotes into curly ones and `--`/`---` into dashes (on by default).
     pub smart_punctuation: bool,
+    /// Lists and block quotes nested deeper than this are flattened, with a warning.
+    pub max_depth: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             smart_punctuation: true,
+            max_depth: 32,
         }
     }
 }
 
-/// Reads a statement. Returns no document when an error prevents one.
-pub fn read(_path: &Path, _text: &str, _opts: &ReadOptions) -> (Option<Document>, Vec<Diagnostic>) {
-    (None, vec![Diagnostic::error("the reader is not built yet")])
+/// The one place that decides which Markdown extensions are on.
+fn parser_options(opts: &ReadOptions) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT;
+    if opts.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Checks that raw bytes are a readable text file and returns the text (a UTF-8 byte-order
+/// mark is dropped).
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(i) = bytes.iter().take(8192).position(|b| *b == 0) {
+        return Err(Diagnostic::error(format!(
+            "this looks like a binary file, not Markdown (a NUL byte at byte offset {i})"
+        ))
+        .in_file(path)
+        .help("give the path of a `.md` text file"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let off = e.valid_up_to();
+            let line = bytes[..off].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = String::from_utf8_lossy(
+                &bytes[bytes[..off]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1)..off],
+            )
+            .chars()
+            .count() as u32
+                + 1;
+            Err(Diagnostic::error(format!(
+                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {off})",
+                bytes[off]
+            ))
+            .at_line_col(path, line, col)
+            .help("save the file as UTF-8 in your editor"))
+        }
+    }
+}
+
+/// Reads a statement. Returns no document when an error prevents one; warnings and errors
+/// come back as diagnostics either way.
+pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, Vec<Diagnostic>) {
+    let source = SourceMap::new(path, text);
+    let mut diags = Vec::new();
+    if text.trim().is_empty() {
+        diags.push(Diagnostic::error("the file is empty").in_file(path).help(
+            "write a statement: front matter with a `title`, then the text (see `communique new`)",
+        ));
+        return (None, diags);
+    }
+
+    let mut meta = Metadata::default();
+    let mut about_src = None;
+    let mut has_title = false;
+    let body_offset = match frontmatter::split(text) {
+        Err(d) => {
+            diags.push(d.at(&source, 0));
+            return (None, diags);
+        }
+        Ok(None) => 0,
+        Ok(Some(block)) => {
+            match frontmatter::parse(path, text, &block) {
+                Ok(root) => {
+                    about_src = frontmatter::to_metadata(path, &root, &mut meta, &mut diags);
+                    has_title = !meta.title.trim().is_empty();
+                }
+                Err(d) => diags.push(d),
+            }
+            block.body_offset
+        }
+    };
+
+    let mut ids = IdAlloc::default();
+    let mut b = Builder::new(
+        &source,
+        opts,
+        &mut diags,
+        &mut ids,
+        Some(body_offset as Offset),
+    );
+    let events = Parser::new_ext(&text[body_offset..], parser_options(opts)).into_offset_iter();
+    for (ev, range) in events {
+        b.event(ev, (range.start + body_offset) as Offset);
+    }
+    let (mut blocks, footnotes) = b.finish();
+
+    if !has_title && !crate::diag::has_errors(&diags) {
+        let first_h1 = blocks
+            .iter()
+            .position(|b| matches!(&b.kind, BlockKind::Heading { level: 1, .. }));
+        match first_h1 {
+            Some(i) => {
+                let BlockKind::Heading { content, .. } = &blocks[i].kind else {
+                    unreachable!()
+                };
+                meta.title = crate::model::plain_text(content).trim().to_string();
+                let at = blocks[i].at;
+                if i == 0 {
+                    blocks.remove(0);
+                }
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "no `title` in the front matter; the headline is the first heading, \"{}\"",
+                        meta.title
+                    ))
+                    .at(&source, at)
+                    .help("add `title: \"...\"` to the front matter"),
+                );
+            }
+            None => {
+                meta.title = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "no `title` in the front matter and no level-1 heading; the headline is the file name, \"{}\"",
+                        meta.title
+                    ))
+                    .in_file(path)
+                    .help("add `title: \"...\"` to the front matter"),
+                );
+            }
+        }
+    }
+
+    if let Some((md, line, col)) = about_src {
+        let at = offset_of(text, line, col);
+        let mut b = Builder::new(&source, opts, &mut diags, &mut ids, None);
+        b.fixed_offset = Some(at);
+        for (ev, _) in Parser::new_ext(&md, parser_options(opts)).into_offset_iter() {
+            b.event(ev, at);
+        }
+        let (about, about_notes) = b.finish();
+        if !about_notes.is_empty() {
+            diags.push(
+                Diagnostic::warning("footnotes in `about` are not supported and were dropped")
+                    .at(&source, at),
+            );
+        }
+        meta.about = about;
+    }
+
+    let ok = !crate::diag::has_errors(&diags);
+    let doc = Document {
+        meta,
+        blocks,
+        footnotes,
+        source,
+    };
+    (ok.then_some(doc), diags)
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: u32, col: u32) -> Offset {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let byte = text[start..]
+        .char_indices()
+        .nth(col.saturating_sub(1) as usize)
+        .map_or(text.len(), |(i, _)| start + i);
+    byte as Offset
+}
+
+#[derive(Default)]
+struct IdAlloc {
+    next_block: u32,
+    heading_ids: HashSet<String>,
+}
+
+impl IdAlloc {
+    fn block(&mut self) -> BlockId {
+        self.next_block += 1;
+        BlockId(self.next_block)
+    }
+
+    /// A unique heading id: the author's `{#id}` when given, else a slug of the text.
+    fn heading(&mut self, wanted: Option<&str>, text: &str) -> String {
+        let base = match wanted {
+            Some(w) if !w.is_empty() => w.to_string(),
+            _ => slug(text),
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.heading_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// A URL- and XML-id-safe slug: lowercase letters and digits joined by hyphens, starting
+/// with a letter.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            s.push(c);
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_end_matches('-');
+    let mut s: String = s.chars().take(60).collect();
+    s = s.trim_end_matches('-').to_string();
+    if !s.chars().next().is_some_and(char::is_alphabetic) {
+        s.insert_str(0, "section-");
+        s = s.trim_end_matches('-').to_string();
+    }
+    s
+}
+
+/// An open container of blocks.
+enum Container {
+    Root,
+    Quote {
+        id: BlockId,
+        at: Offset,
+    },
+    List {
+        id: BlockId,
+        at: Offset,
+        start: Option<u64>,
+        items: Vec<ListItem>,
+        tight: bool,
+    },
+    Item {
+        task: Option<bool>,
+    },
+    Footnote {
+        label: String,
+    },
+}
+
+struct Frame {
+    kind: Container,
+    blocks: Vec<Block>,
+}
+
+/// An open inline span (or a leaf block collecting inlines).
+enum Span {
+    Paragraph {
+        id: BlockId,
+        at: Offset,
+        implicit: bool,
+    },
+    Heading {
+        id: BlockId,
+        at: Offset,
+        level: u8,
+        wanted: Option<String>,
+    },
+    Cell,
+    Emph,
+    Strong,
+    Strike,
+    Sup,
+    Sub,
+    Link {
+        url: String,
+        title: String,
+    },
+    Image {
+        path: String,
+        title: String,
+        at: Offset,
+    },
+    /// A span that was not opened because of the depth limit; its end is ignored.
+    Flattened,
+}
+
+enum Leaf {
+    None,
+    Code {
+        id: BlockId,
+        at: Offset,
+        lang: Option<String>,
+        text: String,
+    },
+    Html {
+        id: BlockId,
+        at: Offset,
+        text: String,
+    },
+}
+
+struct TableState {
+    id: BlockId,
+    at: Offset,
+    aligns: Vec<crate::model::Align>,
+    header: Vec<Vec<Inline>>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    in_head: bool,
+    row: Vec<Vec<Inline>>,
+}
+
+struct Builder<'a> {
+    source: &'a SourceMap,
+    opts: &'a ReadOptions,
+    diags: &'a mut Vec<Diagnostic>,
+    ids: &'a mut IdAlloc,
+    frames: Vec<Frame>,
+    /// Which container starts were flattened (true) — pops match pushes one to one.
+    container_flat: Vec<bool>,
+    spans: Vec<(Span, Vec<Inline>)>,
+    leaf: Leaf,
+    table: Option<TableState>,
+    notes: HashMap<String, Vec<Block>>,
+    note_order: Vec<String>,
+    note_numbers: HashMap<String, u32>,
+    depth_warned: bool,
+    /// When set, every position is this one (text that came from front matter).
+    fixed_offset: Option<Offset>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        source: &'a SourceMap,
+        opts: &'a ReadOptions,
+        diags: &'a mut Vec<Diagnostic>,
+        ids: &'a mut IdAlloc,
+        _body: Option<Offset>,
+    ) -> Self {
+        Builder {
+            source,
+            opts,
+            diags,
+            ids,
+            frames: vec![Frame {
+                kind: Container::Root,
+                blocks: Vec::new(),
+            }],
+            container_flat: Vec::new(),
+            spans: Vec::new(),
+            leaf: Leaf::None,
+            table: None,
+            notes: HashMap::new(),
+            note_order: Vec::new(),
+            note_numbers: HashMap::new(),
+            depth_warned: false,
+            fixed_offset: None,
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        if let Some(f) = self.frames.last_mut() {
+            f.blocks.push(block);
+        }
+    }
+
+    fn depth(&self) -> usize {
+        self.frames
+            .iter()
+            .filter(|f| matches!(f.kind, Container::Quote { .. } | Container::List { .. }))
+            .count()
+    }
+
+    fn too_deep(&mut self, at: Offset) -> bool {
+        if self.depth() < self.opts.max_depth {
+            return false;
+        }
+        if !self.depth_warned {
+            self.depth_warned = true;
+            self.diags.push(
+                Diagnostic::warning(format!(
+                    "lists and block quotes are nested more than {} levels deep; deeper levels are flattened",
+                    self.opts.max_depth
+                ))
+                .at(self.source, at),
+            );
+        }
+        true
+    }
+
+    /// Appends an inline to the innermost open span, opening an implicit paragraph for the
+    /// text of a tight list item.
+    fn push_inline(&mut self, inline: Inline, at: Offset) {
+        if self.spans.is_empty() {
+            let id = self.ids.block();
+            self.spans.push((
+                Span::Paragraph {
+                    id,
+                    at,
+                    implicit: true,
+                },
+                Vec::new(),
+            ));
+        }
+        let (_, inlines) = self.spans.last_mut().expect("a span is open");
+        if let Inline::Text { text, .. } = &inline
+            && let Some(Inline::Text { text: prev, .. }) = inlines.last_mut()
+        {
+            prev.push_str(text);
+            return;
+        }
+        inlines.push(inline);
+    }
+
+    /// Closes an implicit paragraph (tight list item text) before a block starts or an item ends.
+    fn close_implicit(&mut self) {
+        if let Some((Span::Paragraph { implicit: true, .. }, _)) = self.spans.last() {
+            let (span, inlines) = self.spans.pop().expect("checked");
+            if let Span::Paragraph { id, at, .. } = span {
+                self.push_block(Block {
+                    id,
+                    at,
+                    kind: BlockKind::Paragraph(inlines),
+                });
+            }
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>, at: Offset) {
+        let at = self.fixed_offset.unwrap_or(at);
+        // Text inside a code block or an HTML block belongs to that leaf.
+        match (&mut self.leaf, &ev) {
+            (Leaf::Code { text, .. }, Event::Text(t)) => {
+                text.push_str(t);
+                return;
+            }
+            (Leaf::Html { text, .. }, Event::Html(t) | Event::Text(t)) => {
+                text.push_str(t);
+                return;
+            }
+            _ => {}
+        }
+        match ev {
+            Event::Start(tag) => self.start(tag, at),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => self.push_inline(
+                Inline::Text {
+                    text: t.into_string(),
+                    at,
+                },
+                at,
+            ),
+            Event::Code(t) => self.push_inline(Inline::Code(t.into_string()), at),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(
+                Inline::Text {
+                    text: t.into_string(),
+                    at,
+                },
+                at,
+            ),
+            Event::Html(t) => {
+                // Block HTML outside an HtmlBlock start (should not happen): keep it as a block.
+                let id = self.ids.block();
+                self.push_block(Block {
+                    id,
+                    at,
+                    kind: BlockKind::RawHtml(t.into_string()),
+                })
+            }
+            Event::InlineHtml(t) => self.push_inline(Inline::RawHtml(t.into_string()), at),
+            Event::FootnoteReference(label) => {
+                let label = label.into_string();
+                let next = self.note_numbers.len() as u32 + 1;
+                let number = *self.note_numbers.entry(label.clone()).or_insert_with(|| {
+                    self.note_order.push(label.clone());
+                    next
+                });
+                self.push_inline(Inline::FootnoteRef { label, number }, at)
+            }
+            Event::SoftBreak => self.push_inline(Inline::SoftBreak, at),
+            Event::HardBreak => self.push_inline(Inline::HardBreak, at),
+            Event::Rule => {
+                self.close_implicit();
+                let id = self.ids.block();
+                self.push_block(Block {
+                    id,
+                    at,
+                    kind: BlockKind::ThematicBreak,
+                })
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(Frame {
+                    kind: Container::Item { task },
+                    ..
+                }) = self.frames.last_mut()
+                {
+                    *task = Some(checked)
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, at: Offset) {
+        let is_block = !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        );
+        if is_block {
+            self.close_implicit();
+        }
+        match tag {
+            Tag::Paragraph => {
+                // pulldown-cmark wraps item text in paragraphs only in loose lists.
+                let n = self.frames.len();
+                if n >= 2
+                    && matches!(self.frames[n - 1].kind, Container::Item { .. })
+                    && let Container::List { tight, .. } = &mut self.frames[n - 2].kind
+                {
+                    *tight = false;
+                }
+                let id = self.ids.block();
+                self.spans.push((
+                    Span::Paragraph {
+                        id,
+                        at,
+                        implicit: false,
+                    },
+                    Vec::new(),
+                ))
+            }
+            Tag::Heading { level, id, .. } => {
+                let bid = self.ids.block();
+                self.spans.push((
+                    Span::Heading {
+                        id: bid,
+                        at,
+                        level: level as u8,
+                        wanted: id.map(|s| s.into_string()),
+                    },
+                    Vec::new(),
+                ))
+            }
+            Tag::BlockQuote(_) => {
+                let flat = self.too_deep(at);
+                self.container_flat.push(flat);
+                if !flat {
+                    let id = self.ids.block();
+                    self.frames.push(Frame {
+                        kind: Container::Quote { id, at },
+                        blocks: Vec::new(),
+                    })
+                }
+            }
+            Tag::List(start) => {
+                let flat = self.too_deep(at);
+                self.container_flat.push(flat);
+                if !flat {
+                    let id = self.ids.block();
+                    self.frames.push(Frame {
+                        kind: Container::List {
+                            id,
+                            at,
+                            start,
+                            items: Vec::new(),
+                            tight: true,
+                        },
+                        blocks: Vec::new(),
+                    })
+                }
+            }
+            Tag::Item => {
+                let flat = !matches!(
+                    self.frames.last(),
+                    Some(Frame {
+                        kind: Container::List { .. },
+                        ..
+                    })
+                );
+                self.container_flat.push(flat);
+                if !flat {
+                    self.frames.push(Frame {
+                        kind: Container::Item { task: None },
+                        blocks: Vec::new(),
+                    })
+                }
+            }
+            Tag::FootnoteDefinition(label) => self.frames.push(Frame {
+                kind: Container::Footnote {
+                    label: label.into_string(),
+                },
+                blocks: Vec::new(),
+            }),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(|s| {
+                            s.trim_start_matches('{')
+                                .trim_start_matches('.')
+                                .trim_end_matches('}')
+                                .to_string()
+                        })
+                        .filter(|s| !s.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                let id = self.ids.block();
+                self.leaf = Leaf::Code {
+                    id,
+                    at,
+                    lang,
+                    text: String::new(),
+                }
+            }
+            Tag::HtmlBlock => {
+                let id = self.ids.block();
+                self.leaf = Leaf::Html {
+                    id,
+                    at,
+                    text: String::new(),
+                }
+            }
+            Tag::Table(aligns) => {
+                let id = self.ids.block();
+                self.table = Some(TableState {
+                    id,
+                    at,
+                    aligns: aligns
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::None => Align::None,
+                            Alignment::Left => Align::Left,
+                            Alignment::Center => Align::Center,
+                            Alignment::Right => Align::Right,
+                        })
+                        .collect(),
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    in_head: false,
+                    row: Vec::new(),
+                })
+            }
+            Tag::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.in_head = true
+                }
+            }
+            Tag::TableRow => {}
+            Tag::TableCell => self.spans.push((Span::Cell, Vec::new())),
+            Tag::Emphasis => self.open_span(Span::Emph, at),
+            Tag::Strong => self.open_span(Span::Strong, at),
+            Tag::Strikethrough => self.open_span(Span::Strike, at),
+            Tag::Superscript => self.open_span(Span::Sup, at),
+            Tag::Subscript => self.open_span(Span::Sub, at),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                let mut url = dest_url.into_string();
+                if link_type == LinkType::Email && !url.starts_with("mailto:") {
+                    url.insert_str(0, "mailto:");
+                }
+                self.open_span(
+                    Span::Link {
+                        url,
+                        title: title.into_string(),
+                    },
+                    at,
+                )
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => self.open_span(
+                Span::Image {
+                    path: dest_url.into_string(),
+                    title: title.into_string(),
+                    at,
+                },
+                at,
+            ),
+            Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    fn open_span(&mut self, span: Span, at: Offset) {
+        // Deeply nested emphasis is flattened so that no later recursion can overflow.
+        let depth = self.spans.len();
+        if depth > self.opts.max_depth {
+            self.spans.push((Span::Flattened, Vec::new()));
+        } else {
+            if depth == 0 {
+                // Inline content directly in a tight list item.
+                let id = self.ids.block();
+                self.spans.push((
+                    Span::Paragraph {
+                        id,
+                        at,
+                        implicit: true,
+                    },
+                    Vec::new(),
+                ));
+            }
+            self.spans.push((span, Vec::new()));
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) => {
+                let Some((span, inlines)) = self.spans.pop() else {
+                    return;
+                };
+                match span {
+                    Span::Paragraph { id, at, .. } => self.push_block(Block {
+                        id,
+                        at,
+                        kind: BlockKind::Paragraph(inlines),
+                    }),
+                    Span::Heading {
+                        id,
+                        at,
+                        level,
+                        wanted,
+                    } => {
+                        let hid = self
+                            .ids
+                            .heading(wanted.as_deref(), &crate::model::plain_text(&inlines));
+                        self.push_block(Block {
+                            id,
+                            at,
+                            kind: BlockKind::Heading {
+                                level,
+                                id: hid,
+                                content: inlines,
+                            },
+                        })
+                    }
+                    _ => {}
+                }
+            }
+            TagEnd::BlockQuote(_) => {
+                self.close_implicit();
+                if self.container_flat.pop() == Some(false)
+                    && let Some(Frame {
+                        kind: Container::Quote { id, at },
+                        blocks,
+                    }) = self.frames.pop()
+                {
+                    self.push_block(Block {
+                        id,
+                        at,
+                        kind: BlockKind::BlockQuote(blocks),
+                    })
+                }
+            }
+            TagEnd::Item => {
+                self.close_implicit();
+                if self.container_flat.pop() == Some(false)
+                    && let Some(Frame {
+                        kind: Container::Item { task },
+                        blocks,
+                    }) = self.frames.pop()
+                    && let Some(Frame {
+                        kind: Container::List { items, .. },
+                        ..
+                    }) = self.frames.last_mut()
+                {
+                    items.push(ListItem { task, blocks })
+                }
+            }
+            TagEnd::List(_) => {
+                self.close_implicit();
+                if self.container_flat.pop() == Some(false)
+                    && let Some(Frame {
+                        kind:
+                            Container::List {
+                                id,
+                                at,
+                                start,
+                                items,
+                                tight,
+                            },
+                        ..
+                    }) = self.frames.pop()
+                {
+                    self.push_block(Block {
+                        id,
+                        at,
+                        kind: BlockKind::List(List {
+                            start,
+                            tight,
+                            items,
+                        }),
+                    })
+                }
+            }
+            TagEnd::FootnoteDefinition => {
+                self.close_implicit();
+                if let Some(Frame {
+                    kind: Container::Footnote { label },
+                    blocks,
+                }) = self.frames.pop()
+                {
+                    self.notes.entry(label).or_insert(blocks);
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Leaf::Code { id, at, lang, text } =
+                    std::mem::replace(&mut self.leaf, Leaf::None)
+                {
+                    self.push_block(Block {
+                        id,
+                        at,
+                        kind: BlockKind::CodeBlock { lang, text },
+                    })
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Leaf::Html { id, at, text } = std::mem::replace(&mut self.leaf, Leaf::None) {
+                    self.push_block(Block {
+                        id,
+                        at,
+                        kind: BlockKind::RawHtml(text),
+                    })
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = self.spans.pop().map(|(_, i)| i).unwrap_or_default();
+                if let Some(t) = &mut self.table {
+                    t.row.push(cell)
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.header = std::mem::take(&mut t.row);
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = &mut self.table {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row)
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    let _ = t.in_head;
+                    self.push_block(Block {
+                        id: t.id,
+                        at: t.at,
+                        kind: BlockKind::Table(Table {
+                            aligns: t.aligns,
+                            header: t.header,
+                            rows: t.rows,
+                        }),
+                    })
+                }
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => {
+                let Some((span, inlines)) = self.spans.pop() else {
+                    return;
+                };
+                let inline = match span {
+                    Span::Emph => Inline::Emph(inlines),
+                    Span::Strong => Inline::Strong(inlines),
+                    Span::Strike => Inline::Strike(inlines),
+                    Span::Sup => Inline::Superscript(inlines),
+                    Span::Sub => Inline::Subscript(inlines),
+                    Span::Link { url, title } => Inline::Link {
+                        url,
+                        title,
+                        content: inlines,
+                    },
+                    Span::Image { path, title, at } => Inline::Image(Image {
+                        path,
+                        alt: crate::model::plain_text(&inlines),
+                        title,
+                        at,
+                    }),
+                    Span::Flattened => {
+                        for i in inlines {
+                            self.push_inline(i, 0);
+                        }
+                        return;
+                    }
+                    other => {
+                        // Unbalanced: put it back.
+                        self.spans.push((other, inlines));
+                        return;
+                    }
+                };
+                let at = match &inline {
+                    Inline::Image(img) => img.at,
+                    _ => 0,
+                };
+                if let Some((_, parent)) = self.spans.last_mut() {
+                    parent.push(inline);
+                } else {
+                    self.push_inline(inline, at);
+                }
+            }
+            TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Block>, Vec<Footnote>) {
+        while !self.spans.is_empty() {
+            self.close_implicit();
+            if let Some((Span::Paragraph { .. }, _)) = self.spans.last() {
+                continue;
+            }
+            self.spans.pop();
+        }
+        let root = self.frames.swap_remove(0);
+        let mut footnotes = Vec::new();
+        for (i, label) in self.note_order.iter().enumerate() {
+            let blocks = self.notes.remove(label).unwrap_or_default();
+            footnotes.push(Footnote {
+                label: label.clone(),
+                number: i as u32 + 1,
+                blocks,
+            });
+        }
+        let mut unused: Vec<_> = self.notes.into_keys().collect();
+        unused.sort();
+        for label in unused {
+            self.diags.push(
+                Diagnostic::warning(format!(
+                    "footnote `[^{label}]` is defined but never referenced"
+                ))
+                .in_file(&self.source.path)
+                .help(format!(
+                    "refer to it with `[^{label}]` in the text, or delete it"
+                )),
+            );
+        }
+        (root.blocks, footnotes)
+    }
 }

@@ -1,0 +1,585 @@
+//! Front matter: YAML (`---`) or TOML (`+++`) → positioned values → typed [`Metadata`].
+//!
+//! Both syntaxes are first turned into one small tree of [`Node`]s that remember their
+//! `line:col`, so that every type error names the exact place in the file.
+
+use std::path::Path;
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use crate::diag::{Diagnostic, nearest};
+use crate::model::{Contact, DateTime, Direction, Metadata, Release};
+
+/// The keys a statement's front matter may carry.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "organization",
+    "author",
+    "description",
+    "date",
+    "dateline",
+    "release",
+    "contacts",
+    "lang",
+    "dir",
+    "keywords",
+    "about",
+    "logo",
+    "cover",
+];
+
+const CONTACT_KEYS: &[&str] = &["name", "role", "organization", "email", "phone"];
+const RELEASE_KEYS: &[&str] = &["embargoed", "zone"];
+
+/// Where a front-matter block sits in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Yaml,
+    Toml,
+}
+
+/// A front-matter block found at the top of a file.
+#[derive(Debug, Clone)]
+pub struct Block<'a> {
+    pub syntax: Syntax,
+    /// The text between the fences.
+    pub text: &'a str,
+    /// Byte offset of `text` in the file.
+    pub offset: usize,
+    /// 1-based line of the first line of `text`.
+    pub first_line: u32,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+}
+
+/// Finds a front-matter block at the very top of `src`. `Err` when a fence is opened but never closed.
+pub fn split(src: &str) -> Result<Option<Block<'_>>, Diagnostic> {
+    let first_end = src.find('\n').map_or(src.len(), |i| i + 1);
+    let first = src[..first_end].trim_end();
+    let (syntax, closers): (Syntax, &[&str]) = match first {
+        "---" => (Syntax::Yaml, &["---", "..."]),
+        "+++" => (Syntax::Toml, &["+++"]),
+        _ => return Ok(None),
+    };
+    // A `---` followed by a blank line is a thematic break, not front matter (as in pandoc).
+    if syntax == Syntax::Yaml
+        && src[first_end..]
+            .lines()
+            .next()
+            .is_none_or(|l| l.trim().is_empty())
+    {
+        return Ok(None);
+    }
+    let mut pos = first_end;
+    while pos < src.len() {
+        let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
+        let line = src[pos..end].trim_end();
+        if closers.contains(&line) {
+            return Ok(Some(Block {
+                syntax,
+                text: &src[first_end..pos],
+                offset: first_end,
+                first_line: 2,
+                body_offset: end,
+            }));
+        }
+        pos = end;
+    }
+    Err(Diagnostic::error(format!(
+        "the front matter opened with `{first}` on line 1 is never closed"
+    ))
+    .help(format!(
+        "add a line `{}` after the last front-matter key",
+        closers[0]
+    )))
+}
+
+/// A front-matter value with its position (1-based line and column in the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "an empty value",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "a number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Parses the block into positioned nodes.
+pub fn parse(path: &Path, src: &str, block: &Block<'_>) -> Result<Node, Diagnostic> {
+    match block.syntax {
+        Syntax::Yaml => parse_yaml(path, block),
+        Syntax::Toml => parse_toml(path, src, block),
+    }
+}
+
+fn parse_yaml(path: &Path, block: &Block<'_>) -> Result<Node, Diagnostic> {
+    let docs = MarkedYaml::load_from_str(block.text).map_err(|e| {
+        let m = e.marker();
+        Diagnostic::error(format!("malformed YAML front matter: {}", e.info()))
+            .at_line_col(path, block.first_line + m.line() as u32 - 1, m.col() as u32 + 1)
+            .help("check the indentation and quoting on this line; values with `: ` or `#` need quotes")
+    })?;
+    match docs.into_iter().next() {
+        Some(doc) => Ok(from_yaml(&doc, block.first_line)),
+        None => Ok(Node {
+            value: Value::Map(Vec::new()),
+            line: block.first_line,
+            col: 1,
+        }),
+    }
+}
+
+fn from_yaml(y: &MarkedYaml<'_>, first_line: u32) -> Node {
+    let line = first_line + y.span.start.line() as u32 - 1;
+    let col = y.span.start.col() as u32 + 1;
+    let value = match &y.data {
+        YamlData::Value(s) => scalar(s),
+        YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
+        YamlData::Sequence(items) => {
+            Value::List(items.iter().map(|i| from_yaml(i, first_line)).collect())
+        }
+        YamlData::Mapping(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| (from_yaml(k, first_line), from_yaml(v, first_line)))
+                .collect(),
+        ),
+        YamlData::Tagged(_, inner) => return from_yaml(inner, first_line),
+        YamlData::Alias(_) | YamlData::BadValue => Value::Null,
+    };
+    Node { value, line, col }
+}
+
+fn scalar(s: &Scalar<'_>) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Int(*i),
+        Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
+        Scalar::String(s) => Value::Str(s.to_string()),
+    }
+}
+
+fn parse_toml(path: &Path, src: &str, block: &Block<'_>) -> Result<Node, Diagnostic> {
+    use toml::de::{DeTable, DeValue};
+    let line_col = |byte: usize| -> (u32, u32) {
+        let abs = (block.offset + byte).min(src.len());
+        let before = &src[..abs];
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count() as u32
+            + 1;
+        (line, col)
+    };
+    let table = DeTable::parse(block.text).map_err(|e| {
+        let (line, col) = line_col(e.span().map_or(0, |s| s.start));
+        Diagnostic::error(format!(
+            "malformed TOML front matter: {}",
+            e.message().trim_end()
+        ))
+        .at_line_col(path, line, col)
+        .help("TOML wants `key = \"value\"`, with text in double quotes")
+    })?;
+    fn conv(
+        v: &DeValue<'_>,
+        span: std::ops::Range<usize>,
+        lc: &dyn Fn(usize) -> (u32, u32),
+    ) -> Node {
+        let (line, col) = lc(span.start);
+        let value = match v {
+            DeValue::String(s) => Value::Str(s.to_string()),
+            DeValue::Integer(i) => i
+                .to_string()
+                .replace('_', "")
+                .parse()
+                .map_or_else(|_| Value::Str(i.to_string()), Value::Int),
+            DeValue::Float(f) => f
+                .to_string()
+                .replace('_', "")
+                .parse()
+                .map_or_else(|_| Value::Str(f.to_string()), Value::Float),
+            DeValue::Boolean(b) => Value::Bool(*b),
+            DeValue::Datetime(d) => Value::Str(d.to_string()),
+            DeValue::Array(a) => {
+                Value::List(a.iter().map(|i| conv(i.get_ref(), i.span(), lc)).collect())
+            }
+            DeValue::Table(t) => Value::Map(
+                t.iter()
+                    .map(|(k, v)| {
+                        let (kl, kc) = lc(k.span().start);
+                        (
+                            Node {
+                                value: Value::Str(k.get_ref().to_string()),
+                                line: kl,
+                                col: kc,
+                            },
+                            conv(v.get_ref(), v.span(), lc),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node { value, line, col }
+    }
+    let span = table.span();
+    Ok(conv(&DeValue::Table(table.into_inner()), span, &line_col))
+}
+
+/// Converts the front-matter tree into typed metadata. Unknown keys and type errors become
+/// diagnostics; what is valid is kept. `about` is returned as Markdown with its position,
+/// for the reader to parse.
+pub fn to_metadata(
+    path: &Path,
+    root: &Node,
+    meta: &mut Metadata,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, u32, u32)> {
+    let at = |n: &Node| (path, n.line, n.col);
+    let err = |n: &Node, msg: String| {
+        let (p, l, c) = at(n);
+        Diagnostic::error(msg).at_line_col(p, l, c)
+    };
+    let Value::Map(entries) = &root.value else {
+        if root.value != Value::Null {
+            diags.push(
+                err(
+                    root,
+                    format!(
+                        "front matter must be a set of `key: value` lines, not {}",
+                        root.value.kind()
+                    ),
+                )
+                .help("write for example `title: \"Headline\"` on its own line"),
+            );
+        }
+        return None;
+    };
+    let mut about = None;
+    for (k, v) in entries {
+        let Value::Str(key) = &k.value else {
+            diags.push(err(
+                k,
+                format!("a front-matter key must be text, not {}", k.value.kind()),
+            ));
+            continue;
+        };
+        match key.as_str() {
+            "title" => {
+                if let Some(s) = text(v, key, path, diags) {
+                    meta.title = s
+                }
+            }
+            "subtitle" => meta.subtitle = text(v, key, path, diags),
+            "organization" | "organisation" => meta.organization = text(v, key, path, diags),
+            "description" => meta.description = text(v, key, path, diags),
+            "dateline" => meta.dateline = text(v, key, path, diags),
+            "logo" => meta.logo = text(v, key, path, diags),
+            "cover" => meta.cover = text(v, key, path, diags),
+            "author" => meta.authors = text_list(v, key, path, diags, false),
+            "keywords" => meta.keywords = text_list(v, key, path, diags, true),
+            "date" => meta.date = date(v, key, path, diags),
+            "lang" => {
+                if let Some(s) = text(v, key, path, diags) {
+                    if is_bcp47(&s) {
+                        meta.lang = s
+                    } else {
+                        diags.push(err(v, format!("`{s}` is not a BCP 47 language tag")).help(
+                            "write a tag such as `en-US`, `fr`, `es`, `ru`, `ar` or `zh-Hans`",
+                        ))
+                    }
+                }
+            }
+            "dir" => {
+                if let Some(s) = text(v, key, path, diags) {
+                    match s.to_ascii_lowercase().as_str() {
+                        "ltr" => meta.dir = Some(Direction::Ltr),
+                        "rtl" => meta.dir = Some(Direction::Rtl),
+                        _ => diags.push(
+                            err(v, format!("`dir` must be `ltr` or `rtl`, not `{s}`"))
+                                .help("leave `dir` out to take the direction from `lang`"),
+                        ),
+                    }
+                }
+            }
+            "release" => {
+                if let Some(r) = release(v, path, diags) {
+                    meta.release = r
+                }
+            }
+            "contacts" | "contact" => meta.contacts = contacts(v, path, diags),
+            "about" => {
+                if let Some(s) = text(v, key, path, diags) {
+                    about = Some((s, v.line, v.col))
+                }
+            }
+            other => diags.push(unknown_key(k, other, KNOWN_KEYS, path)),
+        }
+    }
+    about
+}
+
+fn unknown_key(k: &Node, key: &str, known: &[&str], path: &Path) -> Diagnostic {
+    let d = Diagnostic::warning(format!("unknown front-matter key `{key}`"))
+        .at_line_col(path, k.line, k.col);
+    match nearest(key, known) {
+        Some(n) => d.help(format!("did you mean `{n}`?")),
+        None => d.help(format!("known keys are: {}", known.join(", "))),
+    }
+}
+
+fn text(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match &v.value {
+        Value::Str(s) if s.trim().is_empty() => None,
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Null => None,
+        other => {
+            diags.push(
+                Diagnostic::error(format!("`{key}` must be text, not {}", other.kind()))
+                    .at_line_col(path, v.line, v.col)
+                    .help(format!("write `{key}: \"...\"` with the text in quotes")),
+            );
+            None
+        }
+    }
+}
+
+fn text_list(
+    v: &Node,
+    key: &str,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+    split_commas: bool,
+) -> Vec<String> {
+    match &v.value {
+        Value::List(items) => items
+            .iter()
+            .filter_map(|i| text(i, key, path, diags))
+            .collect(),
+        _ => match text(v, key, path, diags) {
+            Some(s) if split_commas => s
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            Some(s) => vec![s],
+            None => Vec::new(),
+        },
+    }
+}
+
+fn date(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<DateTime> {
+    let s = text(v, key, path, diags)?;
+    match DateTime::parse_iso(&s) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("`{key}`: {e}")).at_line_col(path, v.line, v.col));
+            None
+        }
+    }
+}
+
+fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release> {
+    let help = "write `release: immediate`, or `release: { embargoed: 2026-11-28T00:01:00-05:00, zone: EST }`";
+    match &v.value {
+        Value::Str(s)
+            if matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "immediate" | "for immediate release"
+            ) =>
+        {
+            Some(Release::Immediate)
+        }
+        Value::Map(entries) => {
+            let mut until = None;
+            let mut zone = None;
+            for (k, val) in entries {
+                let key = match &k.value {
+                    Value::Str(s) => s.as_str(),
+                    _ => "",
+                };
+                match key {
+                    "embargoed" | "embargo" | "until" => {
+                        let Some(d) = date(val, "embargoed", path, diags) else {
+                            continue;
+                        };
+                        if d.time.and_then(|t| t.offset_minutes).is_none() {
+                            diags.push(
+                                Diagnostic::error("an embargo needs a time of day and a time zone")
+                                    .at_line_col(path, val.line, val.col)
+                                    .help("add the time and UTC offset, e.g. `2026-11-28T00:01:00-05:00`, and `zone: EST` to print its name"),
+                            );
+                            continue;
+                        }
+                        until = Some(d)
+                    }
+                    "zone" => zone = text(val, "zone", path, diags),
+                    other => diags.push(unknown_key(k, other, RELEASE_KEYS, path)),
+                }
+            }
+            match until {
+                Some(until) => Some(Release::Embargoed { until, zone }),
+                None => {
+                    if !diags.iter().any(|d| d.is_error()) {
+                        diags.push(
+                            Diagnostic::error("`release` names no embargo date")
+                                .at_line_col(path, v.line, v.col)
+                                .help(help),
+                        );
+                    }
+                    None
+                }
+            }
+        }
+        Value::Str(s) if s.trim().to_ascii_lowercase().starts_with("embargo") => {
+            diags.push(
+                Diagnostic::error("an embargoed release needs its date, time and time zone")
+                    .at_line_col(path, v.line, v.col)
+                    .help(help),
+            );
+            None
+        }
+        other => {
+            let what = match other {
+                Value::Str(s) => format!("`{s}`"),
+                o => o.kind().to_string(),
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "`release` must be `immediate` or an embargo, not {what}"
+                ))
+                .at_line_col(path, v.line, v.col)
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn contacts(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Contact> {
+    let items: Vec<&Node> = match &v.value {
+        Value::List(items) => items.iter().collect(),
+        Value::Map(_) => vec![v],
+        Value::Null => Vec::new(),
+        other => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`contacts` must be a list of contacts, not {}",
+                    other.kind()
+                ))
+                .at_line_col(path, v.line, v.col)
+                .help("write each contact as `- name: ...` with `role`, `email`, `phone` below it"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Value::Map(entries) = &item.value else {
+            diags.push(
+                Diagnostic::error(format!(
+                    "a contact must be a mapping of `name`, `role`, `email`, `phone`, not {}",
+                    item.value.kind()
+                ))
+                .at_line_col(path, item.line, item.col),
+            );
+            continue;
+        };
+        let mut c = Contact::default();
+        for (k, val) in entries {
+            let key = match &k.value {
+                Value::Str(s) => s.as_str(),
+                _ => "",
+            };
+            let slot = match key {
+                "name" => &mut c.name,
+                "role" | "title" => &mut c.role,
+                "organization" | "organisation" => &mut c.organization,
+                "email" => &mut c.email,
+                "phone" | "tel" | "telephone" => &mut c.phone,
+                other => {
+                    diags.push(unknown_key(k, other, CONTACT_KEYS, path));
+                    continue;
+                }
+            };
+            *slot = text(val, key, path, diags);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A loose check of BCP 47 syntax: a 2–3 letter (or 4–8 letter) primary subtag and
+/// alphanumeric subtags of 1–8 characters.
+pub fn is_bcp47(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let Some(primary) = parts.next() else {
+        return false;
+    };
+    let primary_ok = (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        || primary.eq_ignore_ascii_case("x")
+        || primary.eq_ignore_ascii_case("i");
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bcp47() {
+        for ok in [
+            "en",
+            "en-US",
+            "zh-Hans",
+            "zh-Hans-CN",
+            "ar",
+            "es-419",
+            "sr-Latn",
+        ] {
+            assert!(is_bcp47(ok), "{ok}");
+        }
+        for bad in ["", "english language", "e", "en--US", "123"] {
+            assert!(!is_bcp47(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn split_finds_fences() {
+        let b = split("---\ntitle: x\n---\nBody").unwrap().unwrap();
+        assert_eq!(b.text, "title: x\n");
+        assert_eq!(&"---\ntitle: x\n---\nBody"[b.body_offset..], "Body");
+        let b = split("+++\ntitle = 'x'\n+++\n").unwrap().unwrap();
+        assert_eq!(b.syntax, Syntax::Toml);
+        assert!(split("---\ntitle: x\n").is_err());
+        assert!(split("# Title\n").unwrap().is_none());
+        assert!(split("---\n\ntext\n").unwrap().is_none());
+    }
+}

@@ -1,0 +1,189 @@
+//! One statement through the pipeline: load → read → render, with no files written.
+//! The caller (the CLI) writes outputs atomically.
+
+use std::path::{Path, PathBuf};
+
+use crate::markdown::{self, ReadOptions};
+use crate::{Diagnostic, Document, Rendered, dump, epub, pdf};
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Pdf,
+    Epub,
+    Html,
+    Model,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Epub => "epub",
+            Format::Html => "html",
+            Format::Model => "model.txt",
+        }
+    }
+}
+
+/// Settings for a run, already validated.
+#[derive(Debug, Clone, Default)]
+pub struct Job {
+    pub read: ReadOptions,
+    pub pdf: pdf::PdfOptions,
+    pub epub: epub::EpubOptions,
+    /// Largest input file accepted, in bytes.
+    pub max_input_bytes: u64,
+}
+
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Reads a file as Markdown text, refusing files that are too large, binary or not UTF-8.
+pub fn load(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
+    let max = if max_bytes == 0 {
+        DEFAULT_MAX_INPUT_BYTES
+    } else {
+        max_bytes
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error("is a folder, not a Markdown file")
+            .in_file(path)
+            .help("give the folder itself to `build` or `check`, which reads every `*.md` in it"));
+    }
+    if meta.len() > max {
+        return Err(Diagnostic::error(format!(
+            "the file is {} MB, over the {} MB limit for one statement",
+            meta.len() / (1024 * 1024),
+            max / (1024 * 1024)
+        ))
+        .in_file(path)
+        .help("split it, or raise the limit with `--max-input-mb`"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    markdown::decode(path, &bytes)
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    let help = match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "check the path; `communique new <slug>` starts a new statement"
+        }
+        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+        _ => "check that the file can be read",
+    };
+    Diagnostic::error(format!("cannot read the file: {e}"))
+        .in_file(path)
+        .help(help)
+}
+
+/// Loads and reads one statement.
+pub fn read_file(path: &Path, job: &Job) -> (Option<Document>, Vec<Diagnostic>) {
+    match load(path, job.max_input_bytes) {
+        Ok(text) => markdown::read(path, &text, &job.read),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// Renders a document in one format.
+pub fn render(doc: &Document, format: Format, job: &Job) -> Result<Rendered, Diagnostic> {
+    match format {
+        Format::Pdf => pdf::pdf(doc, &job.pdf),
+        Format::Epub => epub::epub(doc, &job.epub),
+        Format::Html => Err(Diagnostic::error("the HTML backend is not built yet")),
+        Format::Model => Ok(Rendered {
+            bytes: dump::dump(doc).into_bytes(),
+            diagnostics: Vec::new(),
+        }),
+    }
+}
+
+/// The Markdown files a list of paths names: files as given, folders as every `*.md` directly
+/// inside them, sorted by name.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|e| io_error(p, &e))?;
+            let mut found: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "md"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Diagnostic::error("the folder holds no `*.md` file")
+                    .in_file(p)
+                    .help("write one with `communique new <slug>`"));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A file-name stem safe on every system: letters, digits, `-`, `_` and `.` only, never empty,
+/// never starting with a dot.
+pub fn safe_stem(path: &Path) -> String {
+    let raw = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut s: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s = s.trim_start_matches('.').to_string();
+    if s.is_empty() {
+        s = "statement".to_string();
+    }
+    s
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place
+/// only when complete, so a failure never leaves a partial file or spoils an existing one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_sanitized() {
+        assert_eq!(
+            safe_stem(Path::new("content/upr statement.md")),
+            "upr-statement"
+        );
+        assert_eq!(safe_stem(Path::new("../../.hidden.md")), "hidden");
+        assert_eq!(safe_stem(Path::new("x/.md")), "md");
+        assert_eq!(safe_stem(Path::new("déclaration.md")), "déclaration");
+    }
+}

@@ -1,0 +1,158 @@
+//! The binary end to end: exit codes, messages, and what it writes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn communique(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_communique"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the binary runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("communique-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn model_dump_of_the_bundled_statement_holds_the_seed_text() {
+    let o = communique(&["build", "--format", "model", "content/"], &root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dump = String::from_utf8(o.stdout).unwrap();
+    let seed = std::fs::read_to_string(root().join("tests/fixtures/seed-statement.txt")).unwrap();
+    for para in seed.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        assert!(dump.contains(&format!("Str \"{para}\"")), "missing: {para}");
+    }
+}
+
+#[test]
+fn malformed_front_matter_exits_1_with_line_and_column() {
+    let o = communique(&["check", "tests/reader/bad/wrong-types.md"], &root());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: tests/reader/bad/wrong-types.md:2:8: `title` must be text"),
+        "{err}"
+    );
+    assert!(err.contains("wrong-types.md:3:7:"), "{err}");
+}
+
+#[test]
+fn invalid_utf8_names_the_byte_offset() {
+    let d = scratch("utf8");
+    std::fs::write(
+        d.join("bad.md"),
+        b"---\ntitle: x\n---\n\nabc \xC3\x28 def\n",
+    )
+    .unwrap();
+    let o = communique(&["check", "bad.md"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("byte offset 22"), "{}", stderr(&o));
+}
+
+#[test]
+fn empty_and_binary_files_are_clear_errors() {
+    let d = scratch("empty");
+    std::fs::write(d.join("empty.md"), "  \n\n").unwrap();
+    std::fs::write(d.join("bin.md"), [0x89u8, b'P', b'N', b'G', 0, 0, 1, 2]).unwrap();
+    let o = communique(&["check", "empty.md"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("empty.md: the file is empty"));
+    let o = communique(&["check", "bin.md"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("binary file"), "{}", stderr(&o));
+    let o = communique(&["check", "missing.md"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.md: cannot read the file"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = communique(&["build", "--format", "docx"], &root());
+    assert_eq!(o.status.code(), Some(2));
+    let o = communique(&["frobnicate"], &root());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn new_writes_a_template_that_checks_and_refuses_to_overwrite() {
+    let d = scratch("new");
+    let o = communique(&["new", "upr-response"], &d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = d.join("content/upr-response.md");
+    let first = std::fs::read_to_string(&path).unwrap();
+    for key in communique::frontmatter::KNOWN_KEYS {
+        assert!(first.contains(&format!("{key}:")), "template lacks `{key}`");
+    }
+    let o = communique(&["check", "content/upr-response.md"], &d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(&path, "edited").unwrap();
+    let o = communique(&["new", "upr-response"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited");
+    let o = communique(&["new", "../escape"], &d);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_failing_document_does_not_stop_the_others() {
+    let d = scratch("batch");
+    std::fs::write(d.join("a.md"), "---\ntitle: [\n---\n").unwrap();
+    std::fs::write(d.join("b.md"), "---\ntitle: Fine\n---\n\nText.\n").unwrap();
+    let o = communique(&["build", "-f", "model", "."], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("title: \"Fine\""));
+    assert!(
+        stderr(&o).contains("1 of 2 statements failed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Every Markdown file the project ships reads without error (`tests/reader/bad/` holds the
+/// files that are wrong on purpose).
+#[test]
+fn every_shipped_markdown_file_checks() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "bad" || n == "target") {
+                    continue;
+                }
+                walk(&p, out)
+            } else if p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+            {
+                out.push(p)
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for d in ["content", "examples", "tests"] {
+        walk(&root().join(d), &mut files);
+    }
+    assert!(files.len() >= 7);
+    let mut args = vec!["check".to_string(), "-q".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = communique(&args, &root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
