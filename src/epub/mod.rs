@@ -157,10 +157,10 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
 /// cover, a contents page and the pack's own metadata.
 pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
     if docs.is_empty() {
-        return Err(Diagnostic::error(format!(
-            "the briefing pack `{title}` has no statements"
-        ))
-        .help("give at least one Markdown file or a folder that holds some"));
+        return Err(
+            Diagnostic::error(format!("the briefing pack `{title}` has no statements"))
+                .help("give at least one Markdown file or a folder that holds some"),
+        );
     }
     let mut diags = Vec::new();
     let mut order: Vec<&Document> = docs.iter().collect();
@@ -215,7 +215,9 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     open_doc(&mut w, &title, &lang, rtl, None);
     w.raw("<body");
     w.epub_type("frontmatter");
-    w.raw(">\n<section class=\"contents\" aria-labelledby=\"cq-contents\">\n<h1 id=\"cq-contents\">");
+    w.raw(
+        ">\n<section class=\"contents\" aria-labelledby=\"cq-contents\">\n<h1 id=\"cq-contents\">",
+    );
     w.text(&title);
     w.raw("</h1>\n<ol>\n");
     for (d, f) in order.iter().zip(&files) {
@@ -389,7 +391,12 @@ fn is_rtl(doc: &Document) -> bool {
 }
 
 fn display_title(doc: &Document) -> String {
-    let t = doc.meta.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = doc
+        .meta
+        .title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if t.is_empty() {
         "Untitled statement".into()
     } else {
@@ -555,10 +562,7 @@ pub(crate) fn release_line(r: &Release) -> String {
                     } else {
                         format!(" {z}")
                     };
-                    format!(
-                        "EMBARGOED UNTIL {:02}:{:02}{z}, {date}",
-                        t.hour, t.minute
-                    )
+                    format!("EMBARGOED UNTIL {:02}:{:02}{z}, {date}", t.hour, t.minute)
                 }
                 None => format!("EMBARGOED UNTIL {date}"),
             }
@@ -591,7 +595,9 @@ fn open_doc(w: &mut Writer, title: &str, lang: &str, rtl: bool, description: Opt
         w.raw("<!DOCTYPE html>\n<html");
     }
     w.lang_attrs(lang);
-    w.raw(&format!(" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\"/>\n"));
+    w.raw(&format!(
+        " dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+    ));
     if !w.epub() {
         w.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
         w.raw(&format!(

@@ -209,7 +209,10 @@ fn patch_opf(opf: &str, p: &Package) -> Result<String, Diagnostic> {
     }
     let opf = opf
         .replacen(package_tag, &format!("{package_tag}{attrs}"), 1)
-        .replace("<dc:language id=\"epub-creator-", "<dc:language id=\"cq-lang-")
+        .replace(
+            "<dc:language id=\"epub-creator-",
+            "<dc:language id=\"cq-lang-",
+        )
         .replacen(close_meta, &format!("{}{close_meta}", extra_metadata(p)), 1)
         .replacen(
             close_spine,

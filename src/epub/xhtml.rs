@@ -332,7 +332,10 @@ impl<'a> Writer<'a> {
                 Inline::Image(img) => {
                     self.warn(
                         img.at,
-                        format!("image `{}` is not included yet; its alt text is used", img.path),
+                        format!(
+                            "image `{}` is not included yet; its alt text is used",
+                            img.path
+                        ),
                         "images in the EPUB and HTML page come with a later version",
                     );
                     if !img.alt.is_empty() {
@@ -711,7 +714,9 @@ mod tests {
         assert!(matches!(parse_tag("</SUP>"), Some(Tag::Close("sup"))));
         assert!(matches!(parse_tag("<br>"), Some(Tag::Void("br"))));
         assert!(matches!(parse_tag("<br />"), Some(Tag::Void("br"))));
-        assert!(matches!(parse_tag("<abbr title=\"World Health Organization\">"), Some(Tag::Open("abbr", a)) if a[0].1 == "World Health Organization"));
+        assert!(
+            matches!(parse_tag("<abbr title=\"World Health Organization\">"), Some(Tag::Open("abbr", a)) if a[0].1 == "World Health Organization")
+        );
         assert!(parse_tag("<abbr onclick=\"x()\">").is_none());
         assert!(parse_tag("<script>").is_none());
         assert!(parse_tag("<span style=\"color:red\">").is_none());
