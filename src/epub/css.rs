@@ -41,6 +41,7 @@ th { font-weight: bold; background-color: #e4e4e4; }
 .about { margin-top: 1em; }
 .cover { margin: 0; padding: 0; text-align: center; }
 .cover img { max-width: 100%; height: auto; }
+nav[hidden], nav#landmarks { display: none; }
 nav ol { list-style-type: none; padding-left: 1em; }
 nav > ol { padding-left: 0; }
 .contents li { margin: 0.6em 0; }

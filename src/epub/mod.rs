@@ -103,6 +103,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
         w.text(&about_title);
         w.raw("</h1>\n");
+        w.notes_here = false;
         w.blocks(&meta.about, doc, None);
         w.raw("</section>\n");
         close_doc(&mut w);
@@ -273,6 +274,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
             w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
             w.text(&about_title(d));
             w.raw("</h2>\n");
+            w.notes_here = false;
             w.blocks(&d.meta.about, d, None);
             w.raw("</section>\n");
         }
@@ -361,6 +363,7 @@ pub fn html(doc: &Document, _opts: &EpubOptions) -> Result<Rendered, Diagnostic>
         w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
         w.text(&about_title(doc));
         w.raw("</h2>\n");
+        w.notes_here = false;
         w.blocks(&doc.meta.about, doc, None);
         w.raw("</section>\n");
     }

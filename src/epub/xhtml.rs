@@ -28,6 +28,10 @@ pub(crate) struct Writer<'a> {
     pub heading_shift: u8,
     /// How many times each footnote has been referenced so far (for unique ids).
     fn_refs: Vec<u32>,
+    /// False where the notes are not on the same page (the "About" boilerplate).
+    pub notes_here: bool,
+    /// Inside a link: no nested links or note references.
+    in_link: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -40,6 +44,8 @@ impl<'a> Writer<'a> {
             at: 0,
             heading_shift: 0,
             fn_refs: Vec::new(),
+            notes_here: true,
+            in_link: false,
         }
     }
 
@@ -307,7 +313,7 @@ impl<'a> Writer<'a> {
                     url,
                     title,
                     content,
-                } => match safe_url(url) {
+                } => match safe_url(url).filter(|_| !self.in_link) {
                     Some(href) => {
                         self.raw("<a href=\"");
                         self.attr(&href);
@@ -316,9 +322,12 @@ impl<'a> Writer<'a> {
                             self.attr_pair("title", title);
                         }
                         self.raw(">");
+                        self.in_link = true;
                         self.inlines(content, doc);
+                        self.in_link = false;
                         self.raw("</a>");
                     }
+                    None if self.in_link => self.inlines(content, doc),
                     None => {
                         let at = first_offset(content).unwrap_or(self.at);
                         self.warn(
@@ -348,7 +357,9 @@ impl<'a> Writer<'a> {
                 Inline::HardBreak => self.raw("<br/>\n"),
                 Inline::FootnoteRef { number, .. } => {
                     let n = *number;
-                    if doc.footnotes.iter().any(|f| f.number == n) {
+                    if self.in_link || !self.notes_here {
+                        self.raw(&format!("<sup>{n}</sup>"));
+                    } else if doc.footnotes.iter().any(|f| f.number == n) {
                         let idx = n as usize;
                         if self.fn_refs.len() <= idx {
                             self.fn_refs.resize(idx + 1, 0);
