@@ -176,12 +176,59 @@ fn wrap(font: &FontRef<'static>, size: f32, text: &str, width: f32) -> Vec<Strin
 /// A 2-bit canvas: 0 white, 1 light grey, 2 dark grey, 3 black.
 struct Canvas {
     px: Vec<u8>,
+    /// Rasterized glyphs by (font, glyph, size).
+    glyphs: HashMap<(usize, u16, u32), Option<Bitmap>>,
+}
+
+/// A glyph's coverage quantized to the four levels, placed relative to the pen on the baseline.
+struct Bitmap {
+    x: i32,
+    y: i32,
+    w: usize,
+    h: usize,
+    levels: Vec<u8>,
+}
+
+fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Option<Bitmap> {
+    let og = font.outline_glyph(g.with_scale_and_position(scale, point(0.0, 0.0)))?;
+    let b = og.px_bounds();
+    let (w, h) = (b.width() as usize, b.height() as usize);
+    let mut levels = vec![0u8; w * h];
+    og.draw(|gx, gy, cov| {
+        if let Some(l) = levels.get_mut(gy as usize * w + gx as usize) {
+            *l = ((cov * 3.0 + 0.35) as u8).min(3);
+        }
+    });
+    Some(Bitmap {
+        x: b.min.x as i32,
+        y: b.min.y as i32,
+        w,
+        h,
+        levels,
+    })
+}
+
+/// Sets a pixel of a 2-bit canvas; ink darkens on white, or lightens on black when `inverse`.
+fn set(px: &mut [u8], x: u32, y: u32, level: u8, inverse: bool) {
+    if x >= WIDTH || y >= HEIGHT {
+        return;
+    }
+    let i = y as usize * ROW + x as usize / 4;
+    let shift = 6 - 2 * (x % 4);
+    let old = (px[i] >> shift) & 3;
+    let new = if inverse {
+        old.min(3 - level)
+    } else {
+        old.max(level)
+    };
+    px[i] = (px[i] & !(3 << shift)) | (new << shift);
 }
 
 impl Canvas {
     fn new() -> Canvas {
         Canvas {
             px: vec![0; ROW * HEIGHT as usize],
+            glyphs: HashMap::new(),
         }
     }
 
@@ -194,28 +241,13 @@ impl Canvas {
     fn fill_rect(&mut self, x: u32, y: u32, w: u32, h: u32, level: u8) {
         for yy in y..(y + h).min(HEIGHT) {
             for xx in x..(x + w).min(WIDTH) {
-                self.set(xx, yy, level, false);
+                set(&mut self.px, xx, yy, level, false);
             }
         }
     }
 
-    /// Sets a pixel; ink darkens on white, or lightens on black when `inverse`.
-    fn set(&mut self, x: u32, y: u32, level: u8, inverse: bool) {
-        if x >= WIDTH || y >= HEIGHT {
-            return;
-        }
-        let i = y as usize * ROW + x as usize / 4;
-        let shift = 6 - 2 * (x % 4);
-        let old = (self.px[i] >> shift) & 3;
-        let new = if inverse {
-            old.min(3 - level)
-        } else {
-            old.max(level)
-        };
-        self.px[i] = (self.px[i] & !(3 << shift)) | (new << shift);
-    }
-
     /// Draws one line of text with its baseline at `y`; `tracking` adds letter-spacing in ems.
+    /// Glyphs sit on whole pixels so that each is rasterized once per size and reused.
     #[allow(clippy::too_many_arguments)]
     fn line(
         &mut self,
@@ -236,17 +268,30 @@ impl Canvas {
             if let Some(p) = prev {
                 pen += sf.kern(p, g);
             }
-            let glyph = g.with_scale_and_position(scale, point(pen, y));
-            if let Some(og) = font.outline_glyph(glyph) {
-                let b = og.px_bounds();
-                let (bx, by) = (b.min.x as i32, b.min.y as i32);
-                og.draw(|gx, gy, cov| {
-                    let level = (cov * 3.0 + 0.35) as u8;
-                    let (px, py) = (bx + gx as i32, by + gy as i32);
-                    if level > 0 && px >= 0 && py >= 0 {
-                        self.set(px as u32, py as u32, level.min(3), inverse);
+            let key = (
+                font as *const FontRef<'static> as usize,
+                g.0,
+                size.to_bits(),
+            );
+            let bitmap = self
+                .glyphs
+                .entry(key)
+                .or_insert_with(|| raster(font, g, scale));
+            if let Some(bm) = bitmap {
+                let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                for row in 0..bm.h {
+                    let py = oy + row as i32;
+                    if py < 0 {
+                        continue;
                     }
-                });
+                    let line = &bm.levels[row * bm.w..(row + 1) * bm.w];
+                    for (col, &level) in line.iter().enumerate() {
+                        let px = ox + col as i32;
+                        if level > 0 && px >= 0 {
+                            set(&mut self.px, px as u32, py as u32, level, inverse);
+                        }
+                    }
+                }
             }
             pen += sf.h_advance(g) + tracking * size;
             prev = Some(g);
