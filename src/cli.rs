@@ -530,6 +530,9 @@ about: |
   Example Organization is ... (a short standard paragraph about the organization).
 # logo: logo.png      # an image beside this file, shown in the letterhead
 # cover: cover.jpg    # an e-book cover; one is generated when absent
+# labels:             # replace any wording of the page furniture
+#   more: "- more -"
+#   page: "Page {{n}} of {{total}}"
 ---
 
 The first paragraph answers who, what, when, where and why. The dateline is added for you.
