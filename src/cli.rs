@@ -16,6 +16,15 @@ use communique::publish::{self, Format, Job};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +35,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Start a new statement: writes content/<SLUG>.md from a commented template.
     New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +61,10 @@ pub struct InputArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+    /// House configuration to use instead of the nearest `communique.toml` in the input's
+    /// folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -73,6 +93,9 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Print each statement's effective front matter, with the file and line each value came from.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,11 +108,97 @@ pub struct NewArgs {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    let printer = Printer::new(cli.message_format);
     match cli.command {
-        Command::Build(args) => build(args),
-        Command::Check(args) => check(args),
-        Command::New(args) => new(args),
+        Command::Build(args) => build(args, &printer),
+        Command::Check(args) => check(args, &printer),
+        Command::New(args) => new(args, &printer),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "communique", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
+            }
+        }
     }
+}
+
+/// Prints diagnostics as human lines (coloured on a terminal unless `NO_COLOR` is set) or JSON.
+pub struct Printer {
+    format: MessageFormat,
+    color: bool,
+}
+
+impl Printer {
+    fn new(format: MessageFormat) -> Printer {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Printer {
+            format,
+            color: !no_color && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn print(&self, d: &Diagnostic) {
+        let line = match self.format {
+            MessageFormat::Json => json(d),
+            MessageFormat::Human if self.color => {
+                let text = d.to_string();
+                let (label, code) = if d.is_error() {
+                    ("error", "1;31")
+                } else {
+                    ("warning", "1;33")
+                };
+                format!("\x1b[{code}m{label}\x1b[0m{}", &text[label.len()..])
+            }
+            MessageFormat::Human => d.to_string(),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
+    /// A progress or summary line (human format only).
+    pub fn note(&self, text: &str) {
+        if self.format == MessageFormat::Human {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// One diagnostic as a JSON object on one line.
+fn json(d: &Diagnostic) -> String {
+    fn s(v: &str) -> String {
+        let mut o = String::from("\"");
+        for c in v.chars() {
+            match c {
+                '"' => o.push_str("\\\""),
+                '\\' => o.push_str("\\\\"),
+                '\n' => o.push_str("\\n"),
+                c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+                c => o.push(c),
+            }
+        }
+        o.push('"');
+        o
+    }
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut out = format!(
+        "{{\"severity\":\"{severity}\",\"file\":{}",
+        s(&d.path.display().to_string())
+    );
+    if let Some((l, c)) = d.line_col {
+        out.push_str(&format!(",\"line\":{l},\"column\":{c}"));
+    }
+    out.push_str(&format!(",\"message\":{}", s(&d.message)));
+    if let Some(h) = &d.help {
+        out.push_str(&format!(",\"help\":{}", s(h)));
+    }
+    out.push('}');
+    out
 }
 
 fn job(input: &InputArgs) -> Job {
@@ -114,11 +223,10 @@ fn inputs(input: &InputArgs) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// Prints diagnostics to stderr; returns whether they fail the document.
-fn report(diags: &[Diagnostic], input: &InputArgs) -> bool {
-    let mut err = std::io::stderr().lock();
+fn report(diags: &[Diagnostic], input: &InputArgs, printer: &Printer) -> bool {
     for d in diags {
         if d.is_error() || !input.quiet {
-            let _ = writeln!(err, "{d}");
+            printer.print(d);
         }
     }
     has_errors(diags) || (input.deny_warnings && !diags.is_empty())
@@ -146,38 +254,42 @@ fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
     set
 }
 
-fn build(args: BuildArgs) -> ExitCode {
+fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
         Ok(f) => f,
         Err(d) => {
-            eprintln!("{d}");
+            printer.print(&d);
             return ExitCode::from(1);
         }
     };
     let formats = formats(&args.formats);
     let writes_files = formats.iter().any(|f| *f != Format::Model);
     if writes_files && let Err(e) = std::fs::create_dir_all(&args.out_dir) {
-        eprintln!(
-            "{}",
-            Diagnostic::error(format!("cannot create the output folder: {e}"))
+        printer.print(
+            &Diagnostic::error(format!("cannot create the output folder: {e}"))
                 .in_file(&args.out_dir)
-                .help("choose a writable folder with `--out-dir`")
+                .help("choose a writable folder with `--out-dir`"),
         );
         return ExitCode::from(1);
     }
     let mut failed = Vec::new();
     let mut written = 0;
+    let mut houses = Houses::default();
     let mut stdout = std::io::stdout().lock();
     for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
         let (doc, diags) = publish::read_file(file, &job);
-        let mut bad = report(&diags, &args.input);
+        let mut bad = report(&diags, &args.input, printer);
         if let Some(doc) = doc.filter(|_| !bad) {
             let stem = publish::safe_stem(file);
             for &format in &formats {
                 match publish::render(&doc, format, &job) {
                     Ok(r) => {
-                        bad |= report(&r.diagnostics, &args.input);
+                        bad |= report(&r.diagnostics, &args.input, printer);
                         if bad {
                             break;
                         }
@@ -187,29 +299,25 @@ fn build(args: BuildArgs) -> ExitCode {
                         }
                         let out = args.out_dir.join(format!("{stem}.{}", format.extension()));
                         if let Err(e) = publish::write_atomic(&out, &r.bytes) {
-                            eprintln!(
-                                "{}",
-                                Diagnostic::error(format!("cannot write the output: {e}"))
+                            printer.print(
+                                &Diagnostic::error(format!("cannot write the output: {e}"))
                                     .in_file(&out)
-                                    .help("check that the output folder is writable")
+                                    .help("check that the output folder is writable"),
                             );
                             bad = true;
                         } else {
                             written += 1;
                             if !args.input.quiet {
-                                eprintln!("wrote {}", out.display());
+                                printer.note(&format!("wrote {}", out.display()));
                             }
                         }
                     }
                     Err(d) => {
-                        eprintln!(
-                            "{}",
-                            if d.path.as_os_str().is_empty() {
-                                d.in_file(file)
-                            } else {
-                                d
-                            }
-                        );
+                        printer.print(&if d.path.as_os_str().is_empty() {
+                            d.in_file(file)
+                        } else {
+                            d
+                        });
                         bad = true;
                     }
                 }
@@ -219,48 +327,118 @@ fn build(args: BuildArgs) -> ExitCode {
             failed.push(file.clone());
         }
     }
-    summary(&files, &failed, written, args.input.quiet)
+    summary(&files, &failed, written, args.input.quiet, printer)
 }
 
-fn summary(files: &[PathBuf], failed: &[PathBuf], written: usize, quiet: bool) -> ExitCode {
+fn summary(
+    files: &[PathBuf],
+    failed: &[PathBuf],
+    written: usize,
+    quiet: bool,
+    printer: &Printer,
+) -> ExitCode {
     if failed.is_empty() {
         if !quiet && files.len() > 1 {
-            eprintln!("{} statements, {written} files written", files.len());
+            printer.note(&format!(
+                "{} statements, {written} files written",
+                files.len()
+            ));
         }
         ExitCode::SUCCESS
     } else {
         if files.len() > 1 {
-            eprintln!("{} of {} statements failed:", failed.len(), files.len());
+            let mut text = format!("{} of {} statements failed:", failed.len(), files.len());
             for f in failed {
-                eprintln!("  {}", f.display());
+                text.push_str(&format!("\n  {}", f.display()));
             }
+            printer.note(&text);
         }
         ExitCode::from(1)
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+/// The house configurations met in a run, loaded once each.
+#[derive(Default)]
+struct Houses {
+    loaded:
+        std::collections::HashMap<PathBuf, Option<std::sync::Arc<communique::config::HouseConfig>>>,
+}
+
+impl Houses {
+    /// The job for one input: the shared job with the input's house configuration, or `None`
+    /// (after printing why) when that configuration is broken.
+    fn job_for(
+        &mut self,
+        file: &Path,
+        job: &Job,
+        input: &InputArgs,
+        printer: &Printer,
+    ) -> Option<Job> {
+        let path = match &input.config {
+            Some(p) => Some(p.clone()),
+            None => communique::config::find(file),
+        };
+        let Some(path) = path else {
+            return Some(job.clone());
+        };
+        let house = self
+            .loaded
+            .entry(path.clone())
+            .or_insert_with(|| match communique::config::load(&path) {
+                Ok(h) => Some(std::sync::Arc::new(h)),
+                Err(diags) => {
+                    for d in &diags {
+                        printer.print(d);
+                    }
+                    None
+                }
+            })
+            .clone()?;
+        let mut job = job.clone();
+        job.read.house = Some(house);
+        Some(job)
+    }
+}
+
+fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
         Ok(f) => f,
         Err(d) => {
-            eprintln!("{d}");
+            printer.print(&d);
             return ExitCode::from(1);
         }
     };
     let mut failed = Vec::new();
+    let mut houses = Houses::default();
     for file in &files {
+        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
+            failed.push(file.clone());
+            continue;
+        };
+        if args.explain {
+            match publish::load(file, job.max_input_bytes)
+                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read))
+            {
+                Ok((Some(tree), _)) => {
+                    println!("# {}", file.display());
+                    print!("{}", communique::config::explain(&tree));
+                }
+                Ok((None, _)) => println!("# {}: no front matter", file.display()),
+                Err(_) => {}
+            }
+        }
         let (_, diags) = publish::read_file(file, &job);
-        if report(&diags, &args.input) {
+        if report(&diags, &args.input, printer) {
             failed.push(file.clone());
         } else if !args.input.quiet {
-            eprintln!("ok {}", file.display());
+            printer.note(&format!("ok {}", file.display()));
         }
     }
-    summary(&files, &failed, 0, true)
+    summary(&files, &failed, 0, true, printer)
 }
 
-fn new(args: NewArgs) -> ExitCode {
+fn new(args: NewArgs, printer: &Printer) -> ExitCode {
     let ok = !args.slug.is_empty()
         && args
             .slug
@@ -268,18 +446,16 @@ fn new(args: NewArgs) -> ExitCode {
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         && !args.slug.starts_with('-');
     if !ok {
-        eprintln!(
-            "error: `{}` is not a usable name; use letters, digits and hyphens, e.g. `upr-response`",
+        printer.print(&Diagnostic::error(format!(
+            "`{}` is not a usable name; use letters, digits and hyphens, e.g. `upr-response`",
             args.slug
-        );
+        )));
         return ExitCode::from(2);
     }
     let path = args.dir.join(format!("{}.md", args.slug));
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
-        eprintln!(
-            "{}",
-            Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir)
-        );
+        printer
+            .print(&Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir));
         return ExitCode::from(1);
     }
     let today = communique::model::DateTime::from_unix_seconds(
@@ -297,29 +473,23 @@ fn new(args: NewArgs) -> ExitCode {
     {
         Ok(mut f) => {
             if let Err(e) = f.write_all(template(&date).as_bytes()) {
-                eprintln!(
-                    "{}",
-                    Diagnostic::error(format!("cannot write: {e}")).in_file(&path)
-                );
+                printer.print(&Diagnostic::error(format!("cannot write: {e}")).in_file(&path));
                 return ExitCode::from(1);
             }
-            eprintln!("wrote {}", path.display());
+            printer.note(&format!("wrote {}", path.display()));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "{}",
-                Diagnostic::error("already exists; not overwriting it")
+            printer.print(
+                &Diagnostic::error("already exists; not overwriting it")
                     .in_file(&path)
-                    .help("choose another name, or edit the existing file")
+                    .help("choose another name, or edit the existing file"),
             );
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!(
-                "{}",
-                Diagnostic::error(format!("cannot create: {e}")).in_file(Path::new(&path))
-            );
+            printer
+                .print(&Diagnostic::error(format!("cannot create: {e}")).in_file(Path::new(&path)));
             ExitCode::from(1)
         }
     }
@@ -360,6 +530,9 @@ about: |
   Example Organization is ... (a short standard paragraph about the organization).
 # logo: logo.png      # an image beside this file, shown in the letterhead
 # cover: cover.jpg    # an e-book cover; one is generated when absent
+# labels:             # replace any wording of the page furniture
+#   more: "- more -"
+#   page: "Page {{n}} of {{total}}"
 ---
 
 The first paragraph answers who, what, when, where and why. The dateline is added for you.

@@ -4,11 +4,12 @@
 //! `line:col`, so that every type error names the exact place in the file.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use crate::diag::{Diagnostic, nearest};
-use crate::model::{Contact, DateTime, Direction, Metadata, Release};
+use crate::model::{Contact, DateTime, Direction, LabelOverrides, Metadata, Release};
 
 /// The keys a statement's front matter may carry.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -27,6 +28,19 @@ pub const KNOWN_KEYS: &[&str] = &[
     "about",
     "logo",
     "cover",
+    "labels",
+];
+
+/// The labels that `labels` may override.
+pub const LABEL_KEYS: &[&str] = &[
+    "immediate",
+    "embargoed",
+    "media_contact",
+    "about",
+    "more",
+    "end",
+    "page",
+    "contents",
 ];
 
 const CONTACT_KEYS: &[&str] = &["name", "role", "organization", "email", "phone"];
@@ -101,6 +115,8 @@ pub struct Node {
     pub value: Value,
     pub line: u32,
     pub col: u32,
+    /// The file the value was written in (a statement, or `communique.toml`).
+    pub file: Arc<Path>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,33 +160,47 @@ fn parse_yaml(path: &Path, block: &Block<'_>) -> Result<Node, Diagnostic> {
             .help("check the indentation and quoting on this line; values with `: ` or `#` need quotes")
     })?;
     match docs.into_iter().next() {
-        Some(doc) => Ok(from_yaml(&doc, block.first_line)),
+        Some(doc) => Ok(from_yaml(&doc, block.first_line, &Arc::from(path))),
         None => Ok(Node {
             value: Value::Map(Vec::new()),
             line: block.first_line,
             col: 1,
+            file: Arc::from(path),
         }),
     }
 }
 
-fn from_yaml(y: &MarkedYaml<'_>, first_line: u32) -> Node {
+fn from_yaml(y: &MarkedYaml<'_>, first_line: u32, file: &Arc<Path>) -> Node {
     let line = first_line + y.span.start.line() as u32 - 1;
     let col = y.span.start.col() as u32 + 1;
     let value = match &y.data {
         YamlData::Value(s) => scalar(s),
         YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Sequence(items) => {
-            Value::List(items.iter().map(|i| from_yaml(i, first_line)).collect())
-        }
-        YamlData::Mapping(map) => Value::Map(
-            map.iter()
-                .map(|(k, v)| (from_yaml(k, first_line), from_yaml(v, first_line)))
+        YamlData::Sequence(items) => Value::List(
+            items
+                .iter()
+                .map(|i| from_yaml(i, first_line, file))
                 .collect(),
         ),
-        YamlData::Tagged(_, inner) => return from_yaml(inner, first_line),
+        YamlData::Mapping(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        from_yaml(k, first_line, file),
+                        from_yaml(v, first_line, file),
+                    )
+                })
+                .collect(),
+        ),
+        YamlData::Tagged(_, inner) => return from_yaml(inner, first_line, file),
         YamlData::Alias(_) | YamlData::BadValue => Value::Null,
     };
-    Node { value, line, col }
+    Node {
+        value,
+        line,
+        col,
+        file: file.clone(),
+    }
 }
 
 fn scalar(s: &Scalar<'_>) -> Value {
@@ -184,9 +214,21 @@ fn scalar(s: &Scalar<'_>) -> Value {
 }
 
 fn parse_toml(path: &Path, src: &str, block: &Block<'_>) -> Result<Node, Diagnostic> {
+    parse_toml_at(path, src, block.offset, block.text, "TOML front matter")
+}
+
+/// Parses TOML `text`, found at byte `offset` of the file `src`, into positioned nodes.
+pub fn parse_toml_at(
+    path: &Path,
+    src: &str,
+    offset: usize,
+    text: &str,
+    what: &str,
+) -> Result<Node, Diagnostic> {
     use toml::de::{DeTable, DeValue};
+    let file: Arc<Path> = Arc::from(path);
     let line_col = |byte: usize| -> (u32, u32) {
-        let abs = (block.offset + byte).min(src.len());
+        let abs = (offset + byte).min(src.len());
         let before = &src[..abs];
         let line = before.matches('\n').count() as u32 + 1;
         let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
@@ -195,74 +237,77 @@ fn parse_toml(path: &Path, src: &str, block: &Block<'_>) -> Result<Node, Diagnos
             + 1;
         (line, col)
     };
-    let table = DeTable::parse(block.text).map_err(|e| {
+    let table = DeTable::parse(text).map_err(|e| {
         let (line, col) = line_col(e.span().map_or(0, |s| s.start));
-        Diagnostic::error(format!(
-            "malformed TOML front matter: {}",
-            e.message().trim_end()
-        ))
-        .at_line_col(path, line, col)
-        .help("TOML wants `key = \"value\"`, with text in double quotes")
+        Diagnostic::error(format!("malformed {what}: {}", e.message().trim_end()))
+            .at_line_col(path, line, col)
+            .help("TOML wants `key = \"value\"`, with text in double quotes")
     })?;
-    fn conv(
-        v: &DeValue<'_>,
-        span: std::ops::Range<usize>,
-        lc: &dyn Fn(usize) -> (u32, u32),
-    ) -> Node {
-        let (line, col) = lc(span.start);
-        let value = match v {
-            DeValue::String(s) => Value::Str(s.to_string()),
-            DeValue::Integer(i) => i
-                .to_string()
-                .replace('_', "")
-                .parse()
-                .map_or_else(|_| Value::Str(i.to_string()), Value::Int),
-            DeValue::Float(f) => f
-                .to_string()
-                .replace('_', "")
-                .parse()
-                .map_or_else(|_| Value::Str(f.to_string()), Value::Float),
-            DeValue::Boolean(b) => Value::Bool(*b),
-            DeValue::Datetime(d) => Value::Str(d.to_string()),
-            DeValue::Array(a) => {
-                Value::List(a.iter().map(|i| conv(i.get_ref(), i.span(), lc)).collect())
+    struct Conv<'a> {
+        lc: &'a dyn Fn(usize) -> (u32, u32),
+        file: Arc<Path>,
+    }
+    impl Conv<'_> {
+        fn node(&self, value: Value, at: usize) -> Node {
+            let (line, col) = (self.lc)(at);
+            Node {
+                value,
+                line,
+                col,
+                file: self.file.clone(),
             }
-            DeValue::Table(t) => Value::Map(
-                t.iter()
-                    .map(|(k, v)| {
-                        let (kl, kc) = lc(k.span().start);
-                        (
-                            Node {
-                                value: Value::Str(k.get_ref().to_string()),
-                                line: kl,
-                                col: kc,
-                            },
-                            conv(v.get_ref(), v.span(), lc),
-                        )
-                    })
-                    .collect(),
-            ),
-        };
-        Node { value, line, col }
+        }
+        fn conv(&self, v: &DeValue<'_>, span: std::ops::Range<usize>) -> Node {
+            let value = match v {
+                DeValue::String(s) => Value::Str(s.to_string()),
+                DeValue::Integer(i) => i
+                    .to_string()
+                    .replace('_', "")
+                    .parse()
+                    .map_or_else(|_| Value::Str(i.to_string()), Value::Int),
+                DeValue::Float(f) => f
+                    .to_string()
+                    .replace('_', "")
+                    .parse()
+                    .map_or_else(|_| Value::Str(f.to_string()), Value::Float),
+                DeValue::Boolean(b) => Value::Bool(*b),
+                DeValue::Datetime(d) => Value::Str(d.to_string()),
+                DeValue::Array(a) => {
+                    Value::List(a.iter().map(|i| self.conv(i.get_ref(), i.span())).collect())
+                }
+                DeValue::Table(t) => Value::Map(
+                    t.iter()
+                        .map(|(k, v)| {
+                            (
+                                self.node(Value::Str(k.get_ref().to_string()), k.span().start),
+                                self.conv(v.get_ref(), v.span()),
+                            )
+                        })
+                        .collect(),
+                ),
+            };
+            self.node(value, span.start)
+        }
     }
     let span = table.span();
-    Ok(conv(&DeValue::Table(table.into_inner()), span, &line_col))
+    let conv = Conv {
+        lc: &line_col,
+        file,
+    };
+    Ok(conv.conv(&DeValue::Table(table.into_inner()), span))
+}
+
+/// The `about` boilerplate, still Markdown, with where it was written.
+pub struct About {
+    pub markdown: String,
+    pub node: Node,
 }
 
 /// Converts the front-matter tree into typed metadata. Unknown keys and type errors become
 /// diagnostics; what is valid is kept. `about` is returned as Markdown with its position,
 /// for the reader to parse.
-pub fn to_metadata(
-    path: &Path,
-    root: &Node,
-    meta: &mut Metadata,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(String, u32, u32)> {
-    let at = |n: &Node| (path, n.line, n.col);
-    let err = |n: &Node, msg: String| {
-        let (p, l, c) = at(n);
-        Diagnostic::error(msg).at_line_col(p, l, c)
-    };
+pub fn to_metadata(root: &Node, meta: &mut Metadata, diags: &mut Vec<Diagnostic>) -> Option<About> {
+    let err = |n: &Node, msg: String| Diagnostic::error(msg).at_line_col(&n.file, n.line, n.col);
     let Value::Map(entries) = &root.value else {
         if root.value != Value::Null {
             diags.push(
@@ -289,21 +334,21 @@ pub fn to_metadata(
         };
         match key.as_str() {
             "title" => {
-                if let Some(s) = text(v, key, path, diags) {
+                if let Some(s) = text(v, key, diags) {
                     meta.title = s
                 }
             }
-            "subtitle" => meta.subtitle = text(v, key, path, diags),
-            "organization" | "organisation" => meta.organization = text(v, key, path, diags),
-            "description" => meta.description = text(v, key, path, diags),
-            "dateline" => meta.dateline = text(v, key, path, diags),
-            "logo" => meta.logo = text(v, key, path, diags),
-            "cover" => meta.cover = text(v, key, path, diags),
-            "author" => meta.authors = text_list(v, key, path, diags, false),
-            "keywords" => meta.keywords = text_list(v, key, path, diags, true),
-            "date" => meta.date = date(v, key, path, diags),
+            "subtitle" => meta.subtitle = text(v, key, diags),
+            "organization" | "organisation" => meta.organization = text(v, key, diags),
+            "description" => meta.description = text(v, key, diags),
+            "dateline" => meta.dateline = text(v, key, diags),
+            "logo" => meta.logo = text(v, key, diags),
+            "cover" => meta.cover = text(v, key, diags),
+            "author" => meta.authors = text_list(v, key, diags, false),
+            "keywords" => meta.keywords = text_list(v, key, diags, true),
+            "date" => meta.date = date(v, key, diags),
             "lang" => {
-                if let Some(s) = text(v, key, path, diags) {
+                if let Some(s) = text(v, key, diags) {
                     if is_bcp47(&s) {
                         meta.lang = s
                     } else {
@@ -314,7 +359,7 @@ pub fn to_metadata(
                 }
             }
             "dir" => {
-                if let Some(s) = text(v, key, path, diags) {
+                if let Some(s) = text(v, key, diags) {
                     match s.to_ascii_lowercase().as_str() {
                         "ltr" => meta.dir = Some(Direction::Ltr),
                         "rtl" => meta.dir = Some(Direction::Rtl),
@@ -326,32 +371,36 @@ pub fn to_metadata(
                 }
             }
             "release" => {
-                if let Some(r) = release(v, path, diags) {
+                if let Some(r) = release(v, diags) {
                     meta.release = r
                 }
             }
-            "contacts" | "contact" => meta.contacts = contacts(v, path, diags),
+            "contacts" | "contact" => meta.contacts = contacts(v, diags),
+            "labels" => labels(v, &mut meta.labels, diags),
             "about" => {
-                if let Some(s) = text(v, key, path, diags) {
-                    about = Some((s, v.line, v.col))
+                if let Some(s) = text(v, key, diags) {
+                    about = Some(About {
+                        markdown: s,
+                        node: v.clone(),
+                    })
                 }
             }
-            other => diags.push(unknown_key(k, other, KNOWN_KEYS, path)),
+            other => diags.push(unknown_key(k, other, KNOWN_KEYS)),
         }
     }
     about
 }
 
-fn unknown_key(k: &Node, key: &str, known: &[&str], path: &Path) -> Diagnostic {
+fn unknown_key(k: &Node, key: &str, known: &[&str]) -> Diagnostic {
     let d = Diagnostic::warning(format!("unknown front-matter key `{key}`"))
-        .at_line_col(path, k.line, k.col);
+        .at_line_col(&k.file, k.line, k.col);
     match nearest(key, known) {
         Some(n) => d.help(format!("did you mean `{n}`?")),
         None => d.help(format!("known keys are: {}", known.join(", "))),
     }
 }
 
-fn text(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn text(v: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     match &v.value {
         Value::Str(s) if s.trim().is_empty() => None,
         Value::Str(s) => Some(s.clone()),
@@ -361,7 +410,7 @@ fn text(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option
         other => {
             diags.push(
                 Diagnostic::error(format!("`{key}` must be text, not {}", other.kind()))
-                    .at_line_col(path, v.line, v.col)
+                    .at_line_col(&v.file, v.line, v.col)
                     .help(format!("write `{key}: \"...\"` with the text in quotes")),
             );
             None
@@ -369,19 +418,10 @@ fn text(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option
     }
 }
 
-fn text_list(
-    v: &Node,
-    key: &str,
-    path: &Path,
-    diags: &mut Vec<Diagnostic>,
-    split_commas: bool,
-) -> Vec<String> {
+fn text_list(v: &Node, key: &str, diags: &mut Vec<Diagnostic>, split_commas: bool) -> Vec<String> {
     match &v.value {
-        Value::List(items) => items
-            .iter()
-            .filter_map(|i| text(i, key, path, diags))
-            .collect(),
-        _ => match text(v, key, path, diags) {
+        Value::List(items) => items.iter().filter_map(|i| text(i, key, diags)).collect(),
+        _ => match text(v, key, diags) {
             Some(s) if split_commas => s
                 .split(',')
                 .map(|p| p.trim().to_string())
@@ -393,18 +433,20 @@ fn text_list(
     }
 }
 
-fn date(v: &Node, key: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<DateTime> {
-    let s = text(v, key, path, diags)?;
+fn date(v: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option<DateTime> {
+    let s = text(v, key, diags)?;
     match DateTime::parse_iso(&s) {
         Ok(d) => Some(d),
         Err(e) => {
-            diags.push(Diagnostic::error(format!("`{key}`: {e}")).at_line_col(path, v.line, v.col));
+            diags.push(
+                Diagnostic::error(format!("`{key}`: {e}")).at_line_col(&v.file, v.line, v.col),
+            );
             None
         }
     }
 }
 
-fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release> {
+fn release(v: &Node, diags: &mut Vec<Diagnostic>) -> Option<Release> {
     let help = "write `release: immediate`, or `release: { embargoed: 2026-11-28T00:01:00-05:00, zone: EST }`";
     match &v.value {
         Value::Str(s)
@@ -425,21 +467,21 @@ fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release
                 };
                 match key {
                     "embargoed" | "embargo" | "until" => {
-                        let Some(d) = date(val, "embargoed", path, diags) else {
+                        let Some(d) = date(val, "embargoed", diags) else {
                             continue;
                         };
                         if d.time.and_then(|t| t.offset_minutes).is_none() {
                             diags.push(
                                 Diagnostic::error("an embargo needs a time of day and a time zone")
-                                    .at_line_col(path, val.line, val.col)
+                                    .at_line_col(&val.file, val.line, val.col)
                                     .help("add the time and UTC offset, e.g. `2026-11-28T00:01:00-05:00`, and `zone: EST` to print its name"),
                             );
                             continue;
                         }
                         until = Some(d)
                     }
-                    "zone" => zone = text(val, "zone", path, diags),
-                    other => diags.push(unknown_key(k, other, RELEASE_KEYS, path)),
+                    "zone" => zone = text(val, "zone", diags),
+                    other => diags.push(unknown_key(k, other, RELEASE_KEYS)),
                 }
             }
             match until {
@@ -448,7 +490,7 @@ fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release
                     if !diags.iter().any(|d| d.is_error()) {
                         diags.push(
                             Diagnostic::error("`release` names no embargo date")
-                                .at_line_col(path, v.line, v.col)
+                                .at_line_col(&v.file, v.line, v.col)
                                 .help(help),
                         );
                     }
@@ -459,7 +501,7 @@ fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release
         Value::Str(s) if s.trim().to_ascii_lowercase().starts_with("embargo") => {
             diags.push(
                 Diagnostic::error("an embargoed release needs its date, time and time zone")
-                    .at_line_col(path, v.line, v.col)
+                    .at_line_col(&v.file, v.line, v.col)
                     .help(help),
             );
             None
@@ -473,7 +515,7 @@ fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release
                 Diagnostic::error(format!(
                     "`release` must be `immediate` or an embargo, not {what}"
                 ))
-                .at_line_col(path, v.line, v.col)
+                .at_line_col(&v.file, v.line, v.col)
                 .help(help),
             );
             None
@@ -481,7 +523,42 @@ fn release(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Release
     }
 }
 
-fn contacts(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Contact> {
+fn labels(v: &Node, out: &mut LabelOverrides, diags: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &v.value else {
+        diags.push(
+            Diagnostic::error(format!(
+                "`labels` must be a mapping, not {}",
+                v.value.kind()
+            ))
+            .at_line_col(&v.file, v.line, v.col)
+            .help("write for example `labels: { more: \"- MORE -\" }`"),
+        );
+        return;
+    };
+    for (k, val) in entries {
+        let key = match &k.value {
+            Value::Str(s) => s.as_str(),
+            _ => "",
+        };
+        let slot = match key {
+            "immediate" => &mut out.immediate,
+            "embargoed" => &mut out.embargoed,
+            "media_contact" => &mut out.media_contact,
+            "about" => &mut out.about,
+            "more" => &mut out.more,
+            "end" => &mut out.end,
+            "page" => &mut out.page,
+            "contents" => &mut out.contents,
+            other => {
+                diags.push(unknown_key(k, other, LABEL_KEYS));
+                continue;
+            }
+        };
+        *slot = text(val, key, diags);
+    }
+}
+
+fn contacts(v: &Node, diags: &mut Vec<Diagnostic>) -> Vec<Contact> {
     let items: Vec<&Node> = match &v.value {
         Value::List(items) => items.iter().collect(),
         Value::Map(_) => vec![v],
@@ -492,7 +569,7 @@ fn contacts(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Contact> 
                     "`contacts` must be a list of contacts, not {}",
                     other.kind()
                 ))
-                .at_line_col(path, v.line, v.col)
+                .at_line_col(&v.file, v.line, v.col)
                 .help("write each contact as `- name: ...` with `role`, `email`, `phone` below it"),
             );
             return Vec::new();
@@ -506,7 +583,7 @@ fn contacts(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Contact> 
                     "a contact must be a mapping of `name`, `role`, `email`, `phone`, not {}",
                     item.value.kind()
                 ))
-                .at_line_col(path, item.line, item.col),
+                .at_line_col(&item.file, item.line, item.col),
             );
             continue;
         };
@@ -523,11 +600,11 @@ fn contacts(v: &Node, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Contact> 
                 "email" => &mut c.email,
                 "phone" | "tel" | "telephone" => &mut c.phone,
                 other => {
-                    diags.push(unknown_key(k, other, CONTACT_KEYS, path));
+                    diags.push(unknown_key(k, other, CONTACT_KEYS));
                     continue;
                 }
             };
-            *slot = text(val, key, path, diags);
+            *slot = text(val, key, diags);
         }
         out.push(c);
     }

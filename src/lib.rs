@@ -13,10 +13,12 @@
 //! The binary (`src/main.rs`, `src/cli.rs`) parses flags, runs the pipeline and writes each
 //! output atomically.
 
+pub mod config;
 pub mod diag;
 pub mod dump;
 pub mod epub;
 pub mod frontmatter;
+pub mod locale;
 pub mod markdown;
 pub mod model;
 pub mod pdf;

@@ -23,6 +23,8 @@ pub struct ReadOptions {
     pub smart_punctuation: bool,
     /// Lists and block quotes nested deeper than this are flattened, with a warning.
     pub max_depth: usize,
+    /// House defaults from `communique.toml`, merged under the front matter.
+    pub house: Option<std::sync::Arc<crate::config::HouseConfig>>,
 }
 
 impl Default for ReadOptions {
@@ -30,6 +32,7 @@ impl Default for ReadOptions {
         ReadOptions {
             smart_punctuation: true,
             max_depth: 32,
+            house: None,
         }
     }
 }
@@ -97,25 +100,17 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     }
 
     let mut meta = Metadata::default();
-    let mut about_src = None;
-    let mut has_title = false;
-    let body_offset = match frontmatter::split(text) {
+    let (tree, body_offset) = match front_matter(path, text, opts) {
+        Ok(t) => t,
         Err(d) => {
-            diags.push(d.at(&source, 0));
+            diags.push(d);
             return (None, diags);
         }
-        Ok(None) => 0,
-        Ok(Some(block)) => {
-            match frontmatter::parse(path, text, &block) {
-                Ok(root) => {
-                    about_src = frontmatter::to_metadata(path, &root, &mut meta, &mut diags);
-                    has_title = !meta.title.trim().is_empty();
-                }
-                Err(d) => diags.push(d),
-            }
-            block.body_offset
-        }
     };
+    let about_src = tree
+        .as_ref()
+        .and_then(|root| frontmatter::to_metadata(root, &mut meta, &mut diags));
+    let has_title = !meta.title.trim().is_empty();
 
     let mut ids = IdAlloc::default();
     let mut b = Builder::new(
@@ -171,8 +166,13 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         }
     }
 
-    if let Some((md, line, col)) = about_src {
-        let at = offset_of(text, line, col);
+    if let Some(about) = about_src {
+        let md = about.markdown;
+        let at = if *about.node.file == *path {
+            offset_of(text, about.node.line, about.node.col)
+        } else {
+            0
+        };
         let mut b = Builder::new(&source, opts, &mut diags, &mut ids, None);
         b.fixed_offset = Some(at);
         for (ev, _) in Parser::new_ext(&md, parser_options(opts)).into_offset_iter() {
@@ -196,6 +196,28 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         source,
     };
     (ok.then_some(doc), diags)
+}
+
+/// The effective front matter of a statement — its own over the house defaults — as positioned
+/// values, and the byte offset where its Markdown body starts.
+pub fn front_matter(
+    path: &Path,
+    text: &str,
+    opts: &ReadOptions,
+) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
+    let (own, body_offset) = match frontmatter::split(text) {
+        Err(d) => return Err(d.at(&SourceMap::new(path, text), 0)),
+        Ok(None) => (None, 0),
+        Ok(Some(block)) => (
+            Some(frontmatter::parse(path, text, &block)?),
+            block.body_offset,
+        ),
+    };
+    let tree = match &opts.house {
+        Some(house) => Some(crate::config::merge(own, house)),
+        None => own,
+    };
+    Ok((tree, body_offset))
 }
 
 /// Byte offset of a 1-based line and character column.

@@ -165,6 +165,23 @@ pub struct Metadata {
     pub logo: Option<String>,
     /// Cover image path for e-books, relative to the Markdown file.
     pub cover: Option<String>,
+    /// Wording of the press-release furniture, where the author overrides the language's default.
+    pub labels: LabelOverrides,
+}
+
+/// Replacements for the localized press-release labels (see `crate::locale::Labels`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelOverrides {
+    pub immediate: Option<String>,
+    pub embargoed: Option<String>,
+    pub media_contact: Option<String>,
+    /// May contain `{organization}`.
+    pub about: Option<String>,
+    pub more: Option<String>,
+    pub end: Option<String>,
+    /// May contain `{n}` and `{total}`.
+    pub page: Option<String>,
+    pub contents: Option<String>,
 }
 
 impl Default for Metadata {
@@ -185,6 +202,7 @@ impl Default for Metadata {
             about: Vec::new(),
             logo: None,
             cover: None,
+            labels: LabelOverrides::default(),
         }
     }
 }

@@ -156,3 +156,56 @@ fn every_shipped_markdown_file_checks() {
     let o = communique(&args, &root());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// The shipped completions and man page match the clap definitions (regenerate with
+/// `UPDATE_EXPECT=1 cargo test --test cli`).
+#[test]
+fn completions_and_man_page_are_current() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut stale = Vec::new();
+    for (args, file) in [
+        (
+            vec!["completions", "bash"],
+            "doc/completions/communique.bash",
+        ),
+        (vec!["completions", "zsh"], "doc/completions/communique.zsh"),
+        (
+            vec!["completions", "fish"],
+            "doc/completions/communique.fish",
+        ),
+        (vec!["man"], "doc/communique.1"),
+    ] {
+        let o = communique(&args, &root());
+        assert_eq!(o.status.code(), Some(0));
+        assert!(!o.stdout.is_empty());
+        let path = root().join(file);
+        if update {
+            std::fs::write(&path, &o.stdout).unwrap();
+        } else if std::fs::read(&path).ok().as_deref() != Some(&o.stdout[..]) {
+            stale.push(file);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale or missing: {stale:?}; run UPDATE_EXPECT=1 cargo test --test cli"
+    );
+}
+
+#[test]
+fn json_diagnostics_are_one_object_a_line() {
+    let o = communique(
+        &[
+            "--message-format",
+            "json",
+            "check",
+            "tests/reader/bad/wrong-types.md",
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 5, "{err}");
+    assert!(lines[0].starts_with("{\"severity\":\"error\",\"file\":\"tests/reader/bad/wrong-types.md\",\"line\":2,\"column\":8,"));
+    assert!(lines.iter().all(|l| l.ends_with('}')));
+}
