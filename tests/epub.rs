@@ -287,6 +287,13 @@ fn opf_metadata() {
         assert!(opf.contains(want), "OPF lacks {want}\n{opf}");
     }
     assert!(opf.contains("<dc:identifier id=\"epub-id-1\">urn:uuid:"));
+    let i = opf.find("urn:uuid:").unwrap();
+    let urn = &opf[i..i + 45];
+    assert!(
+        f["OEBPS/toc.ncx"].contains(&format!("<meta name=\"dtb:uid\" content=\"{urn}\"/>")),
+        "{}",
+        f["OEBPS/toc.ncx"]
+    );
     // Reading order: cover, title page, statement, about, nav.
     let spine: Vec<&str> = opf
         .lines()
@@ -611,6 +618,20 @@ fn given_cover_is_used() {
             .any(|w| w.contains("missing.png"))
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cover_warns_about_characters_the_fonts_lack() {
+    let doc = hand("国連人権理事会", "Org", &["Text."]);
+    let r = epub(&doc, &opts()).unwrap();
+    assert!(
+        warnings(&r.diagnostics)
+            .iter()
+            .any(|w| w.contains("cover cannot show")),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(warnings(&epub(&seed(), &opts()).unwrap().diagnostics).is_empty());
 }
 
 #[test]

@@ -68,7 +68,22 @@ pub(crate) fn cover_png(text: &CoverText) -> Vec<u8> {
     png
 }
 
-/// Renders without the cache (for the benchmark).
+/// True when the bundled fonts have a glyph for every character the cover shows.
+pub(crate) fn can_show(text: &CoverText) -> bool {
+    let Some(f) = fonts() else {
+        return false;
+    };
+    let ok = |font: &FontRef<'static>, s: &str| {
+        s.chars()
+            .all(|c| c.is_whitespace() || font.glyph_id(c).0 != 0)
+    };
+    ok(&f.sans, &text.kicker)
+        && ok(&f.sans_bold, &text.band)
+        && ok(&f.serif_bold, &text.title)
+        && ok(&f.sans, &text.footer)
+}
+
+/// Renders without the cache.
 pub(crate) fn render(text: &CoverText) -> Vec<u8> {
     let mut canvas = Canvas::new();
     canvas.fill_rows(0, BAND, 3);

@@ -774,7 +774,11 @@ fn build_tree(
 
 fn cover_text(doc: &Document) -> CoverText {
     CoverText {
-        kicker: "PRESS STATEMENT".into(),
+        // An embargo is the first thing a journalist must see.
+        kicker: match doc.meta.release {
+            Release::Immediate => "PRESS STATEMENT".into(),
+            ref r => release_line(r),
+        },
         band: doc.meta.organization.clone().unwrap_or_default(),
         title: display_title(doc),
         footer: doc.meta.date.map(long_date).unwrap_or_default(),
@@ -822,6 +826,15 @@ fn cover_for(doc: &Document, text: &CoverText, diags: &mut Vec<Diagnostic>) -> (
                 .help("the path is relative to the Markdown file"),
             ),
         }
+    }
+    if !cover::can_show(text) {
+        diags.push(
+            Diagnostic::warning(
+                "the generated cover cannot show some characters of the headline or organization",
+            )
+            .in_file(&doc.source.path)
+            .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
+        );
     }
     (
         Resource {

@@ -10,7 +10,8 @@
 //! - its nav has an empty landmarks list, no `role="doc-toc"`, no labels and no `lang`;
 //!   we replace `nav.xhtml` with our own;
 //! - it stamps "now" into `dcterms:modified` and the zip entries; we set both;
-//! - the package element gets `xml:lang` (and `dir`), and the nav joins the spine at the end.
+//! - the package element gets `xml:lang` (and `dir`), and the nav joins the spine at the end;
+//! - `toc.ncx` gets the `dtb:uid` that older reading systems expect.
 //!
 //! Binary resources (cover, fonts) are handed to epub-builder empty and filled in when
 //! re-zipping, so they are compressed at most once.
@@ -267,6 +268,17 @@ fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
         } else if name == "OEBPS/content.opf" {
             let opf = String::from_utf8_lossy(&buf);
             (patch_opf(&opf, p)?.into_bytes().into(), deflate)
+        } else if name == "OEBPS/toc.ncx" {
+            // Older reading systems match the NCX to the book by `dtb:uid`.
+            let ncx = String::from_utf8_lossy(&buf).replacen(
+                "  <head>\n",
+                &format!(
+                    "  <head>\n    <meta name=\"dtb:uid\" content=\"urn:uuid:{}\"/>\n",
+                    p.identifier
+                ),
+                1,
+            );
+            (ncx.into_bytes().into(), deflate)
         } else if name == "OEBPS/nav.xhtml" {
             (p.nav.as_bytes().into(), deflate)
         } else {
