@@ -91,7 +91,13 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
         let width = WIDTH as f32 - 2.0 * MARGIN;
         // Kicker and organization, white on black.
         if !text.kicker.is_empty() {
-            canvas.line(&f.sans, 54.0, MARGIN, 200.0, &text.kicker, true, 0.12);
+            // Letter-spaced capitals, made smaller until they fit on one line.
+            let mut size = 54.0;
+            let n = text.kicker.chars().count() as f32;
+            while size > 30.0 && measure(&f.sans, size, &text.kicker) + 0.12 * size * n > width {
+                size -= 2.0;
+            }
+            canvas.line(&f.sans, size, MARGIN, 200.0, &text.kicker, true, 0.12);
         }
         if !text.band.is_empty() {
             let (size, lines) = fit(&f.sans_bold, &text.band, width, 120.0, 60.0, 3, 380.0);
