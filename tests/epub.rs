@@ -571,6 +571,10 @@ fn html_page_is_self_contained() {
     assert!(!h.contains("<link"));
     assert!(h.contains("WASHINGTON (Nov. 27, 2026) — "));
     assert!(h.contains("About Amnesty International USA"));
+    if let Some(dir) = std::env::var_os("COMMUNIQUE_KEEP_BOOKS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join("statement.html"), &h).unwrap();
+    }
 }
 
 #[test]
