@@ -625,6 +625,33 @@ fn given_cover_is_used() {
 }
 
 #[test]
+fn french_and_arabic_statements_use_their_own_words() {
+    let (fr, _) = md(
+        "---\ntitle: Déclaration sur l’examen\norganization: Amnistie internationale\ndate: 2026-11-27\ndateline: PARIS\nlang: fr-FR\nabout: Une organisation.\ncontacts:\n  - name: Marie\n---\n\nTexte.\n",
+    );
+    let f = files(&epub(&fr, &opts()).unwrap().bytes);
+    assert_well_formed(&f);
+    assert!(f["OEBPS/title.xhtml"].contains("POUR DIFFUSION IMMÉDIATE"));
+    assert!(f["OEBPS/title.xhtml"].contains("27 novembre 2026"));
+    assert!(f["OEBPS/title.xhtml"].contains("Contact presse"));
+    assert!(f["OEBPS/statement.xhtml"].contains("PARIS (27 novembre 2026) — "));
+    assert!(f["OEBPS/nav.xhtml"].contains("<h1 id=\"toc-title\">Sommaire</h1>"));
+    assert!(f["OEBPS/nav.xhtml"].contains(">Déclaration</a>"));
+    assert!(f["OEBPS/about.xhtml"].contains("À propos de Amnistie internationale"));
+    assert!(f["OEBPS/content.opf"].contains("xml:lang=\"fr-FR\""));
+
+    let (ar, _) = md(
+        "---\ntitle: بيان\norganization: منظمة\ndate: 2026-11-27\nlang: ar\ndir: rtl\n---\n\nنص.\n",
+    );
+    let f = files(&epub(&ar, &opts()).unwrap().bytes);
+    assert_well_formed(&f);
+    assert!(f["OEBPS/statement.xhtml"].contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""));
+    assert!(f["OEBPS/content.opf"].contains("page-progression-direction=\"rtl\""));
+    assert!(f["OEBPS/content.opf"].contains("xml:lang=\"ar\" dir=\"rtl\""));
+    assert!(f["OEBPS/title.xhtml"].contains("للنشر الفوري"));
+}
+
+#[test]
 fn cover_warns_about_characters_the_fonts_lack() {
     let doc = hand("国連人権理事会", "Org", &["Text."]);
     let r = epub(&doc, &opts()).unwrap();
@@ -696,8 +723,12 @@ fn epubcheck_reports_no_errors_or_warnings() {
         "A & B <C>",
         &["Body\u{c} & more."],
     );
+    let (arabic, _) = md(
+        "---\ntitle: بيان صحفي\norganization: منظمة\ndate: 2026-11-27\ndateline: جنيف\nlang: ar\ndir: rtl\nabout: نبذة.\n---\n\nنص البيان[^1].\n\n[^1]: حاشية.\n",
+    );
     let books = [
         ("statement.epub", epub(&seed(), &opts()).unwrap().bytes),
+        ("arabic.epub", epub(&arabic, &opts()).unwrap().bytes),
         ("everything.epub", epub(&every, &opts()).unwrap().bytes),
         ("hostile.epub", epub(&hostile, &opts()).unwrap().bytes),
         (

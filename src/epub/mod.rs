@@ -12,7 +12,8 @@ mod xhtml;
 
 use std::path::Path;
 
-use crate::model::{Block, BlockKind, DateTime, Document, Release};
+use crate::locale::{self, Labels, Lang};
+use crate::model::{Block, BlockKind, DateTime, Document, LabelOverrides, Release};
 use crate::{Diagnostic, Rendered};
 use cover::CoverText;
 use package::{Landmark, Package, Page, Resource, TocNode};
@@ -43,9 +44,10 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let lang = lang_of(doc);
     let rtl = is_rtl(doc);
     let title = display_title(doc);
+    let words = Words::of(doc);
 
-    let (cover_res, cover_alt) = cover_for(doc, &cover_text(doc), &mut diags);
-    let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl)];
+    let (cover_res, cover_alt) = cover_for(doc, &cover_text(doc, &words), &words, &mut diags);
+    let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
 
     // Title page.
     let mut w = Writer::new(Flavor::Epub, &doc.source);
@@ -53,7 +55,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     w.raw("<body>\n<section class=\"titlepage\"");
     w.epub_type("titlepage");
     w.raw(" aria-labelledby=\"cq-title\">\n");
-    masthead(&mut w, doc, 1);
+    masthead(&mut w, doc, 1, &words);
     w.raw("</section>\n");
     close_doc(&mut w);
     diags.append(&mut w.diags);
@@ -78,7 +80,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     w.raw(" role=\"doc-chapter\"");
     w.attr_pair("aria-label", &title);
     w.raw(">\n");
-    statement_body(&mut w, doc);
+    statement_body(&mut w, doc, &words);
     w.raw("</section>\n");
     close_doc(&mut w);
     diags.append(&mut w.diags);
@@ -88,14 +90,14 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         landmark: Some(Landmark::Body),
         toc: Some(TocNode {
             href: "statement.xhtml".into(),
-            title: "Statement".into(),
+            title: words.statement.into(),
             children: heading_toc(&doc.blocks, "statement.xhtml"),
         }),
     });
 
     // About.
     if !meta.about.is_empty() {
-        let about_title = about_title(doc);
+        let about_title = words.about(doc);
         let mut w = Writer::new(Flavor::Epub, &doc.source);
         open_doc(&mut w, &about_title, &lang, rtl, None);
         w.raw("<body");
@@ -120,7 +122,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         });
     }
 
-    let nav = nav_doc(&pages, &lang, rtl, "statement.xhtml");
+    let nav = nav_doc(&pages, &lang, rtl, "statement.xhtml", &words);
     let modified = opts
         .source_date_epoch
         .or(meta.date.map(|d| d.unix_seconds()))
@@ -141,6 +143,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         creators,
         publishers: meta.organization.iter().cloned().collect(),
         accessibility_summary: accessibility_summary(),
+        toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
         resources: font_resources(opts),
@@ -175,6 +178,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     let first = order[0];
     let lang = lang_of(first);
     let rtl = is_rtl(first);
+    let words = Words::of(first);
     let title = if title.trim().is_empty() {
         "Briefing".to_string()
     } else {
@@ -191,14 +195,18 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     }
     let n = order.len();
     let ct = CoverText {
-        kicker: "BRIEFING PACK".into(),
+        kicker: if Lang::of(&lang) == Lang::En {
+            "BRIEFING PACK".into()
+        } else {
+            String::new()
+        },
         band: if orgs.len() == 1 {
             orgs[0].clone()
         } else {
             format!("{n} statements")
         },
         title: title.clone(),
-        footer: newest.map(long_date).unwrap_or_default(),
+        footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
     };
     let cover_png = cover::cover_png(&ct);
     let cover_res = Resource {
@@ -206,8 +214,8 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         mime: "image/png".into(),
         bytes: cover_png,
     };
-    let cover_alt = format!("Cover: {title}");
-    let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl)];
+    let cover_alt = format!("{}: {title}", words.cover);
+    let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
 
     // Contents page.
     let files: Vec<String> = (1..=n).map(|i| format!("s{i:03}.xhtml")).collect();
@@ -233,7 +241,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
             bits.push(format!(
                 "<time datetime=\"{}\">{}</time>",
                 esc_attr(&dt.to_string()),
-                long_date(dt)
+                esc(&Words::of(d).long_date(dt))
             ));
         }
         if !bits.is_empty() {
@@ -256,6 +264,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     // One chapter per statement.
     for (d, f) in order.iter().zip(&files) {
         let dt = display_title(d);
+        let dw = Words::of(d);
         let mut w = Writer::new(Flavor::Epub, &d.source);
         open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None);
         w.raw("<body");
@@ -267,12 +276,12 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
             w.lang_attrs(&lang_of(d));
         }
         w.raw(">\n");
-        masthead(&mut w, d, 1);
+        masthead(&mut w, d, 1, &dw);
         w.heading_shift = 1;
-        statement_body(&mut w, d);
+        statement_body(&mut w, d, &dw);
         if !d.meta.about.is_empty() {
             w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
-            w.text(&about_title(d));
+            w.text(&dw.about(d));
             w.raw("</h2>\n");
             w.notes_here = false;
             w.blocks(&d.meta.about, d, None);
@@ -297,7 +306,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         });
     }
 
-    let nav = nav_doc(&pages, &lang, rtl, &files[0]);
+    let nav = nav_doc(&pages, &lang, rtl, &files[0], &words);
     let mut id_src = format!("bundle\0{title}\0");
     for d in &order {
         id_src.push_str(&canonical(d));
@@ -334,6 +343,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         creators: orgs.clone(),
         publishers: orgs,
         accessibility_summary: accessibility_summary(),
+        toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
         resources: font_resources(opts),
@@ -352,16 +362,17 @@ pub fn html(doc: &Document, _opts: &EpubOptions) -> Result<Rendered, Diagnostic>
     let lang = lang_of(doc);
     let rtl = is_rtl(doc);
     let title = display_title(doc);
+    let words = Words::of(doc);
     let mut w = Writer::new(Flavor::Html, &doc.source);
     open_doc(&mut w, &title, &lang, rtl, doc.meta.description.as_deref());
     w.raw("<body>\n<article>\n<header class=\"titlepage\">\n");
-    masthead(&mut w, doc, 1);
+    masthead(&mut w, doc, 1, &words);
     w.raw("</header>\n<section class=\"statement\">\n");
-    statement_body(&mut w, doc);
+    statement_body(&mut w, doc, &words);
     w.raw("</section>\n");
     if !doc.meta.about.is_empty() {
         w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
-        w.text(&about_title(doc));
+        w.text(&words.about(doc));
         w.raw("</h2>\n");
         w.notes_here = false;
         w.blocks(&doc.meta.about, doc, None);
@@ -404,13 +415,6 @@ fn display_title(doc: &Document) -> String {
         "Untitled statement".into()
     } else {
         t
-    }
-}
-
-fn about_title(doc: &Document) -> String {
-    match &doc.meta.organization {
-        Some(o) if !o.trim().is_empty() => format!("About {}", o.trim()),
-        _ => "About".into(),
     }
 }
 
@@ -501,92 +505,86 @@ fn canonical(doc: &Document) -> String {
     s
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `November 27, 2026`.
-pub(crate) fn long_date(d: DateTime) -> String {
-    let m = MONTHS.get(d.month as usize - 1).copied().unwrap_or("");
-    format!("{m} {}, {}", d.day, d.year)
+/// The words of the generated pages in the document's language: the press-release labels
+/// shared with the PDF (with the author's overrides) and a few e-book ones.
+pub(crate) struct Words {
+    pub lang: String,
+    pub labels: Labels,
+    pub statement: &'static str,
+    pub cover: &'static str,
+    pub notes: &'static str,
+    pub landmarks: &'static str,
+    pub start: &'static str,
 }
 
-/// AP style: `Nov. 27, 2026`, `March 3, 2026`, `Sept. 9, 2026`.
-pub(crate) fn ap_date(d: DateTime) -> String {
-    const AP: [&str; 12] = [
-        "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
-        "Dec.",
-    ];
-    let m = AP.get(d.month as usize - 1).copied().unwrap_or("");
-    format!("{m} {}, {}", d.day, d.year)
-}
+impl Words {
+    pub fn new(lang: &str, overrides: &LabelOverrides) -> Words {
+        let [statement, cover, notes, landmarks, start] = match Lang::of(lang) {
+            Lang::En => [
+                "Statement",
+                "Cover",
+                "Notes",
+                "Landmarks",
+                "Start of content",
+            ],
+            Lang::Fr => [
+                "Déclaration",
+                "Couverture",
+                "Notes",
+                "Repères",
+                "Début du texte",
+            ],
+            Lang::Es => [
+                "Declaración",
+                "Portada",
+                "Notas",
+                "Puntos de referencia",
+                "Inicio del texto",
+            ],
+            Lang::Ru => [
+                "Заявление",
+                "Обложка",
+                "Примечания",
+                "Ориентиры",
+                "Начало текста",
+            ],
+            Lang::Zh => ["声明", "封面", "注释", "导航", "正文开始"],
+            Lang::Ar => ["البيان", "الغلاف", "الحواشي", "معالم", "بداية النص"],
+        };
+        Words {
+            lang: lang.to_string(),
+            labels: Labels::new(lang, overrides),
+            statement,
+            cover,
+            notes,
+            landmarks,
+            start,
+        }
+    }
 
-/// `FOR IMMEDIATE RELEASE` or `EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026`.
-pub(crate) fn release_line(r: &Release) -> String {
-    match r {
-        Release::Immediate => "FOR IMMEDIATE RELEASE".into(),
-        Release::Embargoed { until, zone } => {
-            let date = format!(
-                "{} {} {}",
-                until.day,
-                MONTHS
-                    .get(until.month as usize - 1)
-                    .copied()
-                    .unwrap_or("")
-                    .to_uppercase(),
-                until.year
-            );
-            match until.time {
-                Some(t) => {
-                    let z = match (zone, t.offset_minutes) {
-                        (Some(z), _) => z.clone(),
-                        (None, Some(0)) => "UTC".into(),
-                        (None, Some(o)) => format!(
-                            "UTC{}{:02}:{:02}",
-                            if o < 0 { '\u{2212}' } else { '+' },
-                            o.abs() / 60,
-                            o.abs() % 60
-                        ),
-                        (None, None) => String::new(),
-                    };
-                    let z = if z.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {z}")
-                    };
-                    format!("EMBARGOED UNTIL {:02}:{:02}{z}, {date}", t.hour, t.minute)
-                }
-                None => format!("EMBARGOED UNTIL {date}"),
+    fn of(doc: &Document) -> Words {
+        Words::new(&lang_of(doc), &doc.meta.labels)
+    }
+
+    /// `FOR IMMEDIATE RELEASE` or `EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026`.
+    pub fn release_line(&self, r: &Release) -> String {
+        match r {
+            Release::Immediate => self.labels.immediate.clone(),
+            Release::Embargoed { until, zone } => {
+                locale::embargo_line(&self.labels, until, zone.as_deref(), &self.lang)
             }
         }
     }
-}
 
-/// The dateline lead-in as printed: `WASHINGTON (Nov. 27, 2026) — `.
-pub(crate) fn dateline(doc: &Document) -> Option<String> {
-    let city = doc
-        .meta
-        .dateline
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    let date = doc.meta.date.map(ap_date);
-    match (city, date) {
-        (Some(c), Some(d)) => Some(format!("{c} ({d}) \u{2014} ")),
-        (Some(c), None) => Some(format!("{c} \u{2014} ")),
-        (None, Some(d)) => Some(format!("{d} \u{2014} ")),
-        (None, None) => None,
+    /// `November 27, 2026` (in the document's language).
+    pub fn long_date(&self, d: DateTime) -> String {
+        locale::long_date(&d, &self.lang)
+    }
+
+    /// `About Amnesty International USA`.
+    pub fn about(&self, doc: &Document) -> String {
+        let org = doc.meta.organization.as_deref().unwrap_or("").trim();
+        self.labels.about_heading(org).trim().to_string()
     }
 }
 
@@ -632,10 +630,10 @@ fn close_doc(w: &mut Writer) {
 }
 
 /// Release line, headline, subtitle, organization, date and contacts.
-fn masthead(w: &mut Writer, doc: &Document, level: u8) {
+fn masthead(w: &mut Writer, doc: &Document, level: u8, words: &Words) {
     let m = &doc.meta;
     w.raw("<p class=\"release\">");
-    w.text(&release_line(&m.release));
+    w.text(&words.release_line(&m.release));
     w.raw("</p>\n");
     w.raw(&format!("<h{level} id=\"cq-title\">"));
     w.text(&display_title(doc));
@@ -654,15 +652,16 @@ fn masthead(w: &mut Writer, doc: &Document, level: u8) {
         w.raw("<p class=\"date\"><time datetime=\"");
         w.attr(&d.to_string());
         w.raw("\">");
-        w.text(&long_date(d));
+        w.text(&words.long_date(d));
         w.raw("</time></p>\n");
     }
     if !m.contacts.is_empty() {
         w.raw(&format!(
-            "<section class=\"contacts\" aria-labelledby=\"cq-contacts\">\n<h{l} id=\"cq-contacts\">Media contact{s}</h{l}>\n",
+            "<section class=\"contacts\" aria-labelledby=\"cq-contacts\">\n<h{l} id=\"cq-contacts\">",
             l = level + 1,
-            s = if m.contacts.len() > 1 { "s" } else { "" }
         ));
+        w.text(&words.labels.media_contact);
+        w.raw(&format!("</h{l}>\n", l = level + 1));
         for c in &m.contacts {
             let mut lines: Vec<String> = Vec::new();
             if let Some(n) = &c.name {
@@ -707,8 +706,15 @@ fn masthead(w: &mut Writer, doc: &Document, level: u8) {
 }
 
 /// The statement's blocks with the dateline lead-in, the end mark and the notes.
-fn statement_body(w: &mut Writer, doc: &Document) {
-    let lead = dateline(doc).map(|d| format!("<span class=\"dateline\">{}</span>", esc(&d)));
+fn statement_body(w: &mut Writer, doc: &Document, words: &Words) {
+    let city = doc
+        .meta
+        .dateline
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let lead = locale::dateline(city, doc.meta.date.as_ref(), &words.lang)
+        .map(|d| format!("<span class=\"dateline\">{}</span>", esc(&d)));
     let starts_with_paragraph = doc
         .blocks
         .iter()
@@ -725,7 +731,10 @@ fn statement_body(w: &mut Writer, doc: &Document) {
     } else {
         w.blocks(&doc.blocks, doc, lead.as_deref());
     }
-    w.raw("<p class=\"endmark\">###</p>\n");
+    w.raw("<p class=\"endmark\">");
+    w.text(&words.labels.end);
+    w.raw("</p>\n");
+    w.notes_label = words.notes.to_string();
     w.footnotes(doc);
 }
 
@@ -772,22 +781,28 @@ fn build_tree(
     out
 }
 
-fn cover_text(doc: &Document) -> CoverText {
+fn cover_text(doc: &Document, words: &Words) -> CoverText {
     CoverText {
         // An embargo is the first thing a journalist must see.
-        kicker: match doc.meta.release {
-            Release::Immediate => "PRESS STATEMENT".into(),
-            ref r => release_line(r),
-        },
+        kicker: words.release_line(&doc.meta.release),
         band: doc.meta.organization.clone().unwrap_or_default(),
         title: display_title(doc),
-        footer: doc.meta.date.map(long_date).unwrap_or_default(),
+        footer: doc
+            .meta
+            .date
+            .map(|d| words.long_date(d))
+            .unwrap_or_default(),
     }
 }
 
 /// The cover: the image named by `cover` in front matter, else a generated one.
-fn cover_for(doc: &Document, text: &CoverText, diags: &mut Vec<Diagnostic>) -> (Resource, String) {
-    let mut alt = format!("Cover: {}", text.title);
+fn cover_for(
+    doc: &Document,
+    text: &CoverText,
+    words: &Words,
+    diags: &mut Vec<Diagnostic>,
+) -> (Resource, String) {
+    let mut alt = format!("{}: {}", words.cover, text.title);
     if !text.band.is_empty() {
         alt.push_str(&format!(", {}", text.band));
     }
@@ -864,10 +879,10 @@ fn image_type(b: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool) -> Page {
+fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool, words: &Words) -> Page {
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
-    open_doc(&mut w, "Cover", lang, rtl, None);
+    open_doc(&mut w, words.cover, lang, rtl, None);
     w.raw("<body>\n<section class=\"cover\"");
     w.epub_type("cover");
     w.raw(&format!(
@@ -885,13 +900,15 @@ fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool) -> Page {
     }
 }
 
-fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str) -> String {
+fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str, words: &Words) -> String {
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
-    open_doc(&mut w, "Contents", lang, rtl, None);
+    open_doc(&mut w, &words.labels.contents, lang, rtl, None);
     w.raw("<body>\n<nav");
     w.epub_type("toc");
-    w.raw(" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
+    w.raw(" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">");
+    w.text(&words.labels.contents);
+    w.raw("</h1>\n<ol>\n");
     fn item(w: &mut Writer, n: &TocNode) {
         w.raw("<li><a href=\"");
         w.attr(&n.href);
@@ -914,56 +931,24 @@ fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str) -> String {
     }
     w.raw("</ol>\n</nav>\n<nav");
     w.epub_type("landmarks");
-    w.raw(" id=\"landmarks\" aria-labelledby=\"landmarks-title\" hidden=\"hidden\">\n<h2 id=\"landmarks-title\">Landmarks</h2>\n<ol>\n");
+    w.raw(" id=\"landmarks\" aria-labelledby=\"landmarks-title\" hidden=\"hidden\">\n<h2 id=\"landmarks-title\">");
+    w.text(words.landmarks);
+    w.raw("</h2>\n<ol>\n");
     if pages.iter().any(|p| p.landmark == Some(Landmark::Cover)) {
-        w.raw("<li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
+        w.raw("<li><a epub:type=\"cover\" href=\"cover.xhtml\">");
+        w.text(words.cover);
+        w.raw("</a></li>\n");
     }
-    w.raw("<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">Contents</a></li>\n");
+    w.raw("<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">");
+    w.text(&words.labels.contents);
+    w.raw("</a></li>\n");
     w.raw(&format!(
-        "<li><a epub:type=\"bodymatter\" href=\"{}\">Start of content</a></li>\n",
+        "<li><a epub:type=\"bodymatter\" href=\"{}\">",
         esc_attr(body)
     ));
+    w.text(words.start);
+    w.raw("</a></li>\n");
     w.raw("</ol>\n</nav>\n");
     close_doc(&mut w);
     w.out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> DateTime {
-        DateTime::parse_iso(s).unwrap()
-    }
-
-    #[test]
-    fn ap_months() {
-        assert_eq!(ap_date(d("2026-11-27")), "Nov. 27, 2026");
-        assert_eq!(ap_date(d("2026-09-01")), "Sept. 1, 2026");
-        assert_eq!(ap_date(d("2026-03-05")), "March 5, 2026");
-        assert_eq!(ap_date(d("2026-07-04")), "July 4, 2026");
-        assert_eq!(ap_date(d("2026-08-04")), "Aug. 4, 2026");
-        assert_eq!(long_date(d("2026-11-27")), "November 27, 2026");
-    }
-
-    #[test]
-    fn release_lines() {
-        assert_eq!(release_line(&Release::Immediate), "FOR IMMEDIATE RELEASE");
-        let r = Release::Embargoed {
-            until: d("2026-11-28T00:01:00-05:00"),
-            zone: Some("EST".into()),
-        };
-        assert_eq!(
-            release_line(&r),
-            "EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026"
-        );
-        let r = Release::Embargoed {
-            until: d("2026-11-28T00:01:00-05:00"),
-            zone: None,
-        };
-        assert_eq!(
-            release_line(&r),
-            "EMBARGOED UNTIL 00:01 UTC\u{2212}05:00, 28 NOVEMBER 2026"
-        );
-    }
 }

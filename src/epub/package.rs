@@ -11,7 +11,9 @@
 //!   we replace `nav.xhtml` with our own;
 //! - it stamps "now" into `dcterms:modified` and the zip entries; we set both;
 //! - the package element gets `xml:lang` (and `dir`), and the nav joins the spine at the end;
-//! - `toc.ncx` gets the `dtb:uid` that older reading systems expect.
+//! - `toc.ncx` gets the `dtb:uid` that older reading systems expect;
+//! - the spine's `page-progression-direction` is set through the metadata (its
+//!   `epub_direction` setter does not reach the OPF).
 //!
 //! Binary resources (cover, fonts) are handed to epub-builder empty and filled in when
 //! re-zipping, so they are compressed at most once.
@@ -76,6 +78,8 @@ pub(crate) struct Package {
     pub creators: Vec<String>,
     pub publishers: Vec<String>,
     pub accessibility_summary: String,
+    /// Title of the table of contents.
+    pub toc_name: String,
     pub css: String,
     pub cover: Option<Resource>,
     pub resources: Vec<Resource>,
@@ -100,16 +104,20 @@ fn toc_element(n: &TocNode, level: i32) -> TocElement {
 pub(crate) fn write(p: &Package) -> Result<Vec<u8>, Diagnostic> {
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(err)?).map_err(err)?;
     b.epub_version(EpubVersion::V33);
-    b.epub_direction(if p.rtl {
+    // The spine's direction comes from the metadata, not from `epub_direction` (which the
+    // OPF template ignores); set both.
+    let dir = if p.rtl {
         PageDirection::Rtl
     } else {
         PageDirection::Ltr
-    });
+    };
+    b.epub_direction(dir);
+    b.metadata("direction", dir.to_string()).map_err(err)?;
     b.escape_html(true);
     b.set_title(clean(&p.title));
     b.add_language(clean(&p.lang));
     b.set_generator(format!("Communique {}", crate::VERSION));
-    b.set_toc_name("Contents");
+    b.set_toc_name(clean(&p.toc_name));
     if let Some(d) = &p.description {
         b.add_description(clean(d));
     }

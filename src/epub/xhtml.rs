@@ -32,6 +32,8 @@ pub(crate) struct Writer<'a> {
     pub notes_here: bool,
     /// Inside a link: no nested links or note references.
     in_link: bool,
+    /// Accessible name of the notes section.
+    pub notes_label: String,
 }
 
 impl<'a> Writer<'a> {
@@ -46,6 +48,7 @@ impl<'a> Writer<'a> {
             fn_refs: Vec::new(),
             notes_here: true,
             in_link: false,
+            notes_label: "Notes".into(),
         }
     }
 
@@ -264,7 +267,11 @@ impl<'a> Writer<'a> {
         }
         self.raw("<section class=\"footnotes\"");
         self.epub_type("footnotes");
-        self.raw(" role=\"doc-endnotes\" aria-label=\"Notes\">\n<hr/>\n");
+        self.raw(" role=\"doc-endnotes\"");
+        let label = std::mem::take(&mut self.notes_label);
+        self.attr_pair("aria-label", &label);
+        self.notes_label = label;
+        self.raw(">\n<hr/>\n");
         for f in notes {
             let n = f.number;
             self.raw(&format!("<aside id=\"cq-fn-{n}\""));
