@@ -658,7 +658,7 @@ fn cover_warns_about_characters_the_fonts_lack() {
     assert!(
         warnings(&r.diagnostics)
             .iter()
-            .any(|w| w.contains("cover cannot show")),
+            .any(|w| w.contains("cover leaves out")),
         "{:?}",
         r.diagnostics
     );

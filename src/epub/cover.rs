@@ -68,19 +68,30 @@ pub(crate) fn cover_png(text: &CoverText) -> Vec<u8> {
     png
 }
 
-/// True when the bundled fonts have a glyph for every character the cover shows.
-pub(crate) fn can_show(text: &CoverText) -> bool {
+/// The cover text with every part that the bundled fonts cannot show left out (no boxes for
+/// missing glyphs), and whether anything was left out.
+pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
     let Some(f) = fonts() else {
-        return false;
+        return (text.clone(), false);
     };
-    let ok = |font: &FontRef<'static>, s: &str| {
-        s.chars()
+    let mut lost = false;
+    let mut keep = |font: &FontRef<'static>, s: &str| {
+        if s.chars()
             .all(|c| c.is_whitespace() || font.glyph_id(c).0 != 0)
+        {
+            s.to_string()
+        } else {
+            lost = true;
+            String::new()
+        }
     };
-    ok(&f.sans, &text.kicker)
-        && ok(&f.sans_bold, &text.band)
-        && ok(&f.serif_bold, &text.title)
-        && ok(&f.sans, &text.footer)
+    let out = CoverText {
+        kicker: keep(&f.sans, &text.kicker),
+        band: keep(&f.sans_bold, &text.band),
+        title: keep(&f.serif_bold, &text.title),
+        footer: keep(&f.sans, &text.footer),
+    };
+    (out, lost)
 }
 
 /// Renders without the cache.

@@ -208,7 +208,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         title: title.clone(),
         footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
     };
-    let cover_png = cover::cover_png(&ct);
+    let cover_png = cover::cover_png(&cover::showable(&ct).0);
     let cover_res = Resource {
         path: "cover.png".into(),
         mime: "image/png".into(),
@@ -842,20 +842,26 @@ fn cover_for(
             ),
         }
     }
-    if !cover::can_show(text) {
+    let (mut shown, lost) = cover::showable(text);
+    if lost {
         diags.push(
             Diagnostic::warning(
-                "the generated cover cannot show some characters of the headline or organization",
+                "the generated cover leaves out text in a script that the bundled fonts cannot show",
             )
             .in_file(&doc.source.path)
             .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
         );
+        if shown.footer.is_empty()
+            && let Some(d) = doc.meta.date
+        {
+            shown.footer = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+        }
     }
     (
         Resource {
             path: "cover.png".into(),
             mime: "image/png".into(),
-            bytes: cover::cover_png(text),
+            bytes: cover::cover_png(&shown),
         },
         alt,
     )
