@@ -876,9 +876,7 @@ fn image_type(b: &[u8]) -> Option<(&'static str, &'static str)> {
         Some(("gif", "image/gif"))
     } else if b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
         Some(("webp", "image/webp"))
-    } else if std::str::from_utf8(&b[..b.len().min(1024)])
-        .is_ok_and(|s| s.contains("<svg") || s.trim_start().starts_with("<?xml"))
-    {
+    } else if String::from_utf8_lossy(&b[..b.len().min(4096)]).contains("<svg") {
         Some(("svg", "image/svg+xml"))
     } else {
         None
