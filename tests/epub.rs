@@ -682,6 +682,109 @@ fn no_panic_on_empty_and_odd_documents() {
     bundle("", std::slice::from_ref(&empty), &EpubOptions::default()).unwrap();
 }
 
+/// Hostile inline content from a fixed pseudo-random sequence: every book stays well-formed and
+/// nothing panics.
+#[test]
+fn hostile_inlines_stay_well_formed() {
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "&",
+        "\"",
+        "'",
+        "]]>",
+        "<!--",
+        "-->",
+        "\u{0}",
+        "\u{c}",
+        "\u{1b}",
+        "\u{7f}",
+        "\u{fffe}",
+        "\u{ffff}",
+        "é",
+        "👍",
+        "\u{202e}",
+        "&amp;",
+        "&#0;",
+        "<sup>",
+        "</sup>",
+        "<abbr title=\"a&quot;b\">",
+        "</abbr>",
+        "<br>",
+        "<script>",
+        "</p>",
+        "<a href=x>",
+        "javascript:",
+        " ",
+        "\n",
+        "x",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for round in 0..40 {
+        let mut text = String::new();
+        let mut inl = Vec::new();
+        for _ in 0..30 {
+            let piece = PIECES[next(PIECES.len())];
+            text.push_str(piece);
+            inl.push(match next(6) {
+                0 => Inline::RawHtml(piece.to_string()),
+                1 => Inline::Link {
+                    url: format!("https://e.org/{piece}#a#b"),
+                    title: piece.to_string(),
+                    content: vec![Inline::Text {
+                        text: piece.to_string(),
+                        at: 0,
+                    }],
+                },
+                2 => Inline::Code(piece.to_string()),
+                3 => Inline::Emph(vec![Inline::RawHtml(piece.to_string())]),
+                _ => Inline::Text {
+                    text: piece.to_string(),
+                    at: next(1000) as Offset,
+                },
+            });
+        }
+        let mut doc = hand(&text, &text, &[]);
+        doc.meta.subtitle = Some(text.clone());
+        doc.meta.dateline = Some(text.clone());
+        doc.meta.keywords = vec![text.clone()];
+        doc.blocks = vec![
+            Block {
+                id: BlockId(0),
+                at: 0,
+                kind: BlockKind::Heading {
+                    level: 2,
+                    id: text.clone(),
+                    content: inl.clone(),
+                },
+            },
+            Block {
+                id: BlockId(1),
+                at: 0,
+                kind: BlockKind::Paragraph(inl),
+            },
+            Block {
+                id: BlockId(2),
+                at: 0,
+                kind: BlockKind::CodeBlock {
+                    lang: Some(text.clone()),
+                    text: text.clone(),
+                },
+            },
+        ];
+        let r = epub(&doc, &opts()).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_well_formed(&files(&r.bytes));
+        let h = html(&doc, &opts()).unwrap();
+        assert!(!String::from_utf8(h.bytes).unwrap().contains("<script"));
+    }
+}
+
 // ----- EPUBCheck -----
 
 fn epubcheck_jar() -> Option<PathBuf> {

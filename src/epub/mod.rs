@@ -221,6 +221,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     let files: Vec<String> = (1..=n).map(|i| format!("s{i:03}.xhtml")).collect();
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
+    w.quiet = true;
     open_doc(&mut w, &title, &lang, rtl, None);
     w.raw("<body");
     w.epub_type("frontmatter");
@@ -886,6 +887,7 @@ fn image_type(b: &[u8]) -> Option<(&'static str, &'static str)> {
 fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool, words: &Words) -> Page {
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
+    w.quiet = true;
     open_doc(&mut w, words.cover, lang, rtl, None);
     w.raw("<body>\n<section class=\"cover\"");
     w.epub_type("cover");
@@ -907,6 +909,7 @@ fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool, words: &Words)
 fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str, words: &Words) -> String {
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
+    w.quiet = true;
     open_doc(&mut w, &words.labels.contents, lang, rtl, None);
     w.raw("<body>\n<nav");
     w.epub_type("toc");

@@ -34,6 +34,8 @@ pub(crate) struct Writer<'a> {
     in_link: bool,
     /// Accessible name of the notes section.
     pub notes_label: String,
+    /// Pages that repeat text already written (nav, contents, cover) do not warn again.
+    pub quiet: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -49,6 +51,7 @@ impl<'a> Writer<'a> {
             notes_here: true,
             in_link: false,
             notes_label: "Notes".into(),
+            quiet: false,
         }
     }
 
@@ -110,17 +113,25 @@ impl<'a> Writer<'a> {
     }
 
     fn warn_control(&mut self, at: Offset) {
-        // One warning per source position is plenty.
-        let d = Diagnostic::warning("removed a control character that XML does not allow")
-            .at(self.source, at)
-            .help("delete it from the source (often a stray form feed or escape character)");
-        if !self.diags.contains(&d) {
-            self.diags.push(d);
-        }
+        self.warn(
+            at,
+            "removed a control character that XML does not allow".into(),
+            "delete it from the source (often a stray form feed or escape character)",
+        );
     }
 
     fn warn(&mut self, at: Offset, msg: String, help: &str) {
-        let d = Diagnostic::warning(msg).at(self.source, at).help(help);
+        if self.quiet {
+            return;
+        }
+        let mut d = Diagnostic::warning(msg).help(help);
+        // A document built without source text has no positions to give.
+        if !self.source.text().is_empty() {
+            d = d.at(self.source, at);
+        } else {
+            d = d.in_file(&self.source.path);
+        }
+        // One warning per source position is plenty.
         if !self.diags.contains(&d) {
             self.diags.push(d);
         }
