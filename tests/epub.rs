@@ -832,6 +832,18 @@ fn epubcheck_reports_no_errors_or_warnings() {
     let books = [
         ("statement.epub", epub(&seed(), &opts()).unwrap().bytes),
         ("arabic.epub", epub(&arabic, &opts()).unwrap().bytes),
+        (
+            "fonts.epub",
+            epub(
+                &seed(),
+                &EpubOptions {
+                    embed_fonts: true,
+                    ..opts()
+                },
+            )
+            .unwrap()
+            .bytes,
+        ),
         ("everything.epub", epub(&every, &opts()).unwrap().bytes),
         ("hostile.epub", epub(&hostile, &opts()).unwrap().bytes),
         (
