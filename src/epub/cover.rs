@@ -240,6 +240,35 @@ fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Opti
     })
 }
 
+/// Draws a glyph bitmap with its top left corner at (`ox`, `oy`), clipped to the canvas.
+fn blit(px: &mut [u8], bm: &Bitmap, ox: i32, oy: i32, inverse: bool) {
+    let col0 = (-ox).max(0) as usize;
+    let col1 = (WIDTH as i32 - ox).clamp(0, bm.w as i32) as usize;
+    let row0 = (-oy).max(0) as usize;
+    let row1 = (HEIGHT as i32 - oy).clamp(0, bm.h as i32) as usize;
+    if col0 >= col1 {
+        return;
+    }
+    for row in row0..row1 {
+        let levels = &bm.levels[row * bm.w + col0..row * bm.w + col1];
+        let base = (oy as usize + row) * ROW;
+        let x0 = (ox + col0 as i32) as usize;
+        for (x, &level) in (x0..).zip(levels) {
+            if level > 0 {
+                let i = base + x / 4;
+                let shift = 6 - 2 * (x % 4);
+                let old = (px[i] >> shift) & 3;
+                let new = if inverse {
+                    old.min(3 - level)
+                } else {
+                    old.max(level)
+                };
+                px[i] = (px[i] & !(3 << shift)) | (new << shift);
+            }
+        }
+    }
+}
+
 /// Sets a pixel of a 2-bit canvas; ink darkens on white, or lightens on black when `inverse`.
 fn set(px: &mut [u8], x: u32, y: u32, level: u8, inverse: bool) {
     if x >= WIDTH || y >= HEIGHT {
@@ -311,19 +340,7 @@ impl Canvas {
                 .or_insert_with(|| raster(font, g, scale));
             if let Some(bm) = bitmap {
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
-                for row in 0..bm.h {
-                    let py = oy + row as i32;
-                    if py < 0 {
-                        continue;
-                    }
-                    let line = &bm.levels[row * bm.w..(row + 1) * bm.w];
-                    for (col, &level) in line.iter().enumerate() {
-                        let px = ox + col as i32;
-                        if level > 0 && px >= 0 {
-                            set(&mut self.px, px as u32, py as u32, level, inverse);
-                        }
-                    }
-                }
+                blit(&mut self.px, bm, ox, oy, inverse);
             }
             pen += sf.h_advance(g) + tracking * size;
             prev = Some(g);

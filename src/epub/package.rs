@@ -243,7 +243,7 @@ fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
     let time = zip_time(p.modified);
     let deflate = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_level(Some(1))
         .last_modified_time(time)
         .unix_permissions(0o644);
     let stored = deflate
