@@ -492,6 +492,7 @@ impl SourceMap {
         let offset = (offset as usize).min(self.text.len());
         let line = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
+            Err(0) => return (1, 1),
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
@@ -596,5 +597,6 @@ mod tests {
         assert_eq!(m.line_col(3), (2, 1));
         assert_eq!(m.line_col(6), (2, 2)); // after the 3-byte quote
         assert_eq!(m.line_col(100), (3, 3));
+        assert_eq!(SourceMap::default().line_col(7), (1, 1));
     }
 }
