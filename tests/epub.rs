@@ -169,6 +169,35 @@ fn warnings(diags: &[Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// Every statement in `content/` and `examples/` (recursively), read by the reader.
+fn all_statements() -> Vec<Document> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    walk(&root.join("content"), &mut paths);
+    walk(&root.join("examples"), &mut paths);
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            read(p, &text, &ReadOptions::default()).0
+        })
+        .collect()
+}
+
 /// A document with every construct the model has.
 const EVERYTHING: &str = r#"---
 title: "Everything: <tags> & “quotes”"
@@ -560,6 +589,18 @@ fn briefing_pack_newest_first() {
 }
 
 #[test]
+fn every_example_builds_well_formed() {
+    let docs = all_statements();
+    assert!(!docs.is_empty());
+    for d in &docs {
+        let r = epub(d, &opts()).unwrap();
+        assert_well_formed(&files(&r.bytes));
+        assert!(r.bytes.len() < 350_000, "{}", d.source.path.display());
+        html(d, &opts()).unwrap();
+    }
+}
+
+#[test]
 fn html_page_is_self_contained() {
     let r = html(&seed(), &opts()).unwrap();
     let h = String::from_utf8(r.bytes).unwrap();
@@ -855,6 +896,12 @@ fn epubcheck_reports_no_errors_or_warnings() {
             )
             .unwrap()
             .bytes,
+        ),
+        (
+            "everything-in-content-and-examples.epub",
+            bundle("Every statement", &all_statements(), &opts())
+                .unwrap()
+                .bytes,
         ),
     ];
     let mut paths = Vec::new();
