@@ -231,7 +231,18 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     w.text(&title);
     w.raw("</h1>\n<ol>\n");
     for (d, f) in order.iter().zip(&files) {
-        w.raw(&format!("<li><a href=\"{f}\">"));
+        w.raw("<li");
+        if lang_of(d) != lang {
+            w.lang_attrs(&lang_of(d));
+        }
+        if is_rtl(d) != rtl {
+            w.raw(if is_rtl(d) {
+                " dir=\"rtl\""
+            } else {
+                " dir=\"ltr\""
+            });
+        }
+        w.raw(&format!("><a href=\"{f}\">"));
         w.text(&display_title(d));
         w.raw("</a>");
         let mut bits = Vec::new();
