@@ -15,8 +15,8 @@
 //! - the spine's `page-progression-direction` is set through the metadata (its
 //!   `epub_direction` setter does not reach the OPF).
 //!
-//! Binary resources (cover, fonts) are handed to epub-builder empty and filled in when
-//! re-zipping, so they are compressed at most once.
+//! Content documents, the style sheet and binary resources (cover, fonts) are handed to
+//! epub-builder empty and filled in when re-zipping, so each is compressed once.
 
 use std::io::{Cursor, Read, Write};
 
@@ -129,7 +129,7 @@ pub(crate) fn write(p: &Package) -> Result<Vec<u8>, Diagnostic> {
     if let Some(d) = p.published {
         b.set_publication_date(chrono_utc(d));
     }
-    b.stylesheet(p.css.as_bytes()).map_err(err)?;
+    b.stylesheet(&b""[..]).map_err(err)?;
     if let Some(c) = &p.cover {
         b.add_cover_image(&c.path, &b""[..], c.mime.clone())
             .map_err(err)?;
@@ -139,7 +139,7 @@ pub(crate) fn write(p: &Package) -> Result<Vec<u8>, Diagnostic> {
             .map_err(err)?;
     }
     for page in &p.pages {
-        let mut c = EpubContent::new(page.file.clone(), page.xhtml.as_bytes());
+        let mut c = EpubContent::new(page.file.clone(), &b""[..]);
         if let Some(t) = &page.toc {
             c = c.title(clean(&t.title));
             for child in &t.children {
@@ -273,6 +273,10 @@ fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
                 r.bytes.as_slice().into(),
                 if compressible { deflate } else { stored },
             )
+        } else if let Some(page) = p.pages.iter().find(|pg| pg.file == inner) {
+            (page.xhtml.as_bytes().into(), deflate)
+        } else if name == "OEBPS/stylesheet.css" {
+            (p.css.as_bytes().into(), deflate)
         } else if name == "OEBPS/content.opf" {
             let opf = String::from_utf8_lossy(&buf);
             (patch_opf(&opf, p)?.into_bytes().into(), deflate)
