@@ -113,7 +113,8 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         pages.push(Page {
             file: "about.xhtml".into(),
             xhtml: w.out,
-            landmark: Some(Landmark::Back),
+            // Not a landmark: the guide has no fitting type for boilerplate.
+            landmark: None,
             toc: Some(TocNode {
                 href: "about.xhtml".into(),
                 title: about_title,

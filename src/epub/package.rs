@@ -44,7 +44,6 @@ pub(crate) enum Landmark {
     TitlePage,
     Toc,
     Body,
-    Back,
 }
 
 /// An entry of the table of contents.
@@ -152,7 +151,6 @@ pub(crate) fn write(p: &Package) -> Result<Vec<u8>, Diagnostic> {
                 Landmark::TitlePage => ReferenceType::TitlePage,
                 Landmark::Toc => ReferenceType::Toc,
                 Landmark::Body => ReferenceType::Text,
-                Landmark::Back => ReferenceType::Colophon,
             });
         }
         b.add_content(c).map_err(err)?;
