@@ -31,6 +31,8 @@ pub enum MessageFormat {
 pub enum Command {
     /// Build statements into PDF, EPUB, HTML or a model dump.
     Build(BuildArgs),
+    /// Build, then rebuild whatever changes when a statement, asset or configuration is saved.
+    Watch(BuildArgs),
     /// Read and validate statements only; print diagnostics.
     Check(CheckArgs),
     /// Start a new statement: writes content/<SLUG>.md from a commented template.
@@ -110,7 +112,8 @@ pub struct NewArgs {
 pub fn run(cli: Cli) -> ExitCode {
     let printer = Printer::new(cli.message_format);
     match cli.command {
-        Command::Build(args) => build(args, &printer),
+        Command::Build(args) => build(&args, &printer),
+        Command::Watch(args) => watch(&args, &printer),
         Command::Check(args) => check(args, &printer),
         Command::New(args) => new(args, &printer),
         Command::Completions { shell } => {
@@ -254,7 +257,7 @@ fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
     set
 }
 
-fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
+fn build(args: &BuildArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
     let files = match inputs(&args.input) {
         Ok(f) => f,
@@ -273,61 +276,281 @@ fn build(args: BuildArgs, printer: &Printer) -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    let mut houses = Houses::default();
+    let (failed, written) = build_files(&files, &job, &formats, args, &mut houses, printer);
+    summary(&files, &failed, written, args.input.quiet, printer)
+}
+
+/// `watch`: an initial build, then a rebuild of what changed after each save. Errors are
+/// printed and watching goes on.
+fn watch(args: &BuildArgs, printer: &Printer) -> ExitCode {
+    use notify::{RecursiveMode, Watcher};
+    use std::time::{Duration, Instant};
+    build(args, printer);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => {
+            printer.print(&Diagnostic::error(format!("cannot watch for changes: {e}")));
+            return ExitCode::from(1);
+        }
+    };
+    let roots = if args.input.paths.is_empty() {
+        vec![PathBuf::from("content")]
+    } else {
+        args.input.paths.clone()
+    };
+    for root in &roots {
+        // A file is watched through its folder: editors save by renaming a new file into place.
+        let (dir, mode) = if root.is_dir() {
+            (root.clone(), RecursiveMode::Recursive)
+        } else {
+            let parent = root
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            (parent.to_path_buf(), RecursiveMode::NonRecursive)
+        };
+        if let Err(e) = watcher.watch(&dir, mode) {
+            printer.print(&Diagnostic::error(format!("cannot watch: {e}")).in_file(&dir));
+            return ExitCode::from(1);
+        }
+    }
+    let out_dir = std::fs::canonicalize(&args.out_dir).unwrap_or_else(|_| args.out_dir.clone());
+    printer.note("watching for changes (Ctrl-C to stop)");
+    let job = job(&args.input);
+    let formats = formats(&args.formats);
+    while let Ok(first) = rx.recv() {
+        let mut events = vec![first];
+        // Let a burst of events from one save settle.
+        while let Ok(e) = rx.recv_timeout(Duration::from_millis(15)) {
+            events.push(e);
+        }
+        let changed: Vec<PathBuf> = events
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.kind.is_access())
+            .flat_map(|e| e.paths)
+            .filter(|p| !p.starts_with(&out_dir))
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                !(name.starts_with('.')
+                    || name.ends_with('~')
+                    || name.ends_with(".swp")
+                    || name.ends_with(".tmp"))
+            })
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let all = match inputs(&args.input) {
+            Ok(f) => f,
+            Err(d) => {
+                printer.print(&d);
+                continue;
+            }
+        };
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let changed: Vec<PathBuf> = changed.iter().map(|p| canon(p)).collect();
+        // A changed statement rebuilds itself; a changed asset or configuration rebuilds all.
+        let only_statements = changed
+            .iter()
+            .all(|p| p.extension().is_some_and(|x| x == "md"));
+        let files: Vec<PathBuf> = if only_statements {
+            all.into_iter()
+                .filter(|f| changed.contains(&canon(f)))
+                .collect()
+        } else {
+            all
+        };
+        if files.is_empty() {
+            continue;
+        }
+        let mut houses = Houses::default();
+        let (failed, _) = build_files(&files, &job, &formats, args, &mut houses, printer);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        if failed.is_empty() {
+            printer.note(&format!("rebuilt {} in {ms:.0} ms", names.join(", ")));
+        } else {
+            printer.note(&format!(
+                "rebuilt {} in {ms:.0} ms ({} failed)",
+                names.join(", "),
+                failed.len()
+            ));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// What building one statement produced, printed in input order once all are done.
+#[derive(Default)]
+struct Outcome {
+    diags: Vec<Diagnostic>,
+    notes: Vec<String>,
+    model: Vec<u8>,
+    failed: bool,
+    written: usize,
+}
+
+/// Builds statements in parallel (one per core), then reports them in input order.
+/// Returns the inputs that failed and the number of files written.
+fn build_files(
+    files: &[PathBuf],
+    job: &Job,
+    formats: &BTreeSet<Format>,
+    args: &BuildArgs,
+    houses: &mut Houses,
+    printer: &Printer,
+) -> (Vec<PathBuf>, usize) {
+    use rayon::prelude::*;
+    // House configurations are loaded once each, before the parallel part.
+    let jobs: Vec<Option<Job>> = files
+        .iter()
+        .map(|f| houses.job_for(f, job, &args.input, printer))
+        .collect();
+    // Two inputs with one stem would write one output: refuse the later ones.
+    let mut seen = std::collections::HashMap::new();
+    let clash: Vec<Option<PathBuf>> = files
+        .iter()
+        .map(|f| {
+            seen.insert(publish::safe_stem(f), f.clone())
+                .map(|_| f.clone())
+        })
+        .collect();
+    let progress = progress_bar(files.len(), args.input.quiet);
+    let outcomes: Vec<Outcome> = files
+        .par_iter()
+        .zip(jobs.par_iter())
+        .zip(clash.par_iter())
+        .map(|((file, job), clash)| {
+            let outcome = match (job, clash) {
+                (None, _) => Outcome {
+                    failed: true,
+                    ..Outcome::default()
+                },
+                (Some(_), Some(_)) => Outcome {
+                    diags: vec![
+                        Diagnostic::error(format!(
+                            "another input has the same name, `{}`; its outputs would overwrite each other",
+                            publish::safe_stem(file)
+                        ))
+                        .in_file(file)
+                        .help("rename one of the files, or build them into different `--out-dir`s"),
+                    ],
+                    failed: true,
+                    ..Outcome::default()
+                },
+                (Some(job), None) => build_one(file, job, formats, &args.out_dir, args.input.deny_warnings),
+            };
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            outcome
+        })
+        .collect();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     let mut failed = Vec::new();
     let mut written = 0;
-    let mut houses = Houses::default();
     let mut stdout = std::io::stdout().lock();
-    for file in &files {
-        let Some(job) = houses.job_for(file, &job, &args.input, printer) else {
-            failed.push(file.clone());
-            continue;
-        };
-        let (doc, diags) = publish::read_file(file, &job);
-        let mut bad = report(&diags, &args.input, printer);
-        if let Some(doc) = doc.filter(|_| !bad) {
-            let stem = publish::safe_stem(file);
-            for &format in &formats {
-                match publish::render(&doc, format, &job) {
-                    Ok(r) => {
-                        bad |= report(&r.diagnostics, &args.input, printer);
-                        if bad {
-                            break;
-                        }
-                        if format == Format::Model {
-                            let _ = stdout.write_all(&r.bytes);
-                            continue;
-                        }
-                        let out = args.out_dir.join(format!("{stem}.{}", format.extension()));
-                        if let Err(e) = publish::write_atomic(&out, &r.bytes) {
-                            printer.print(
-                                &Diagnostic::error(format!("cannot write the output: {e}"))
-                                    .in_file(&out)
-                                    .help("check that the output folder is writable"),
-                            );
-                            bad = true;
-                        } else {
-                            written += 1;
-                            if !args.input.quiet {
-                                printer.note(&format!("wrote {}", out.display()));
-                            }
-                        }
-                    }
-                    Err(d) => {
-                        printer.print(&if d.path.as_os_str().is_empty() {
-                            d.in_file(file)
-                        } else {
-                            d
-                        });
-                        bad = true;
-                    }
-                }
+    for (file, o) in files.iter().zip(outcomes) {
+        for d in &o.diags {
+            if d.is_error() || !args.input.quiet {
+                printer.print(d);
             }
         }
-        if bad {
+        if !args.input.quiet {
+            for n in &o.notes {
+                printer.note(n);
+            }
+        }
+        let _ = stdout.write_all(&o.model);
+        written += o.written;
+        if o.failed {
             failed.push(file.clone());
         }
     }
-    summary(&files, &failed, written, args.input.quiet, printer)
+    (failed, written)
+}
+
+/// A progress bar on stderr for batches, only on a terminal and never with `-q`.
+fn progress_bar(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || len < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} statements {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Reads one statement and writes its outputs; prints nothing.
+fn build_one(
+    file: &Path,
+    job: &Job,
+    formats: &BTreeSet<Format>,
+    out_dir: &Path,
+    deny_warnings: bool,
+) -> Outcome {
+    let mut o = Outcome::default();
+    let (doc, diags) = publish::read_file(file, job);
+    let fails = |d: &[Diagnostic]| has_errors(d) || (deny_warnings && !d.is_empty());
+    o.failed = fails(&diags);
+    o.diags = diags;
+    let Some(doc) = doc.filter(|_| !o.failed) else {
+        o.failed = true;
+        return o;
+    };
+    let stem = publish::safe_stem(file);
+    for &format in formats {
+        match publish::render(&doc, format, job) {
+            Ok(r) => {
+                o.failed |= fails(&r.diagnostics);
+                o.diags.extend(r.diagnostics);
+                if o.failed {
+                    break;
+                }
+                if format == Format::Model {
+                    o.model.extend_from_slice(&r.bytes);
+                    continue;
+                }
+                let out = out_dir.join(format!("{stem}.{}", format.extension()));
+                match publish::write_atomic(&out, &r.bytes) {
+                    Ok(()) => {
+                        o.written += 1;
+                        o.notes.push(format!("wrote {}", out.display()));
+                    }
+                    Err(e) => {
+                        o.diags.push(
+                            Diagnostic::error(format!("cannot write the output: {e}"))
+                                .in_file(&out)
+                                .help("check that the output folder is writable"),
+                        );
+                        o.failed = true;
+                    }
+                }
+            }
+            Err(d) => {
+                o.diags.push(if d.path.as_os_str().is_empty() {
+                    d.in_file(file)
+                } else {
+                    d
+                });
+                o.failed = true;
+            }
+        }
+    }
+    o
 }
 
 fn summary(
@@ -530,6 +753,9 @@ about: |
   Example Organization is ... (a short standard paragraph about the organization).
 # logo: logo.png      # an image beside this file, shown in the letterhead
 # cover: cover.jpg    # an e-book cover; one is generated when absent
+# labels:             # replace any wording of the page furniture
+#   more: "- more -"
+#   page: "Page {{n}} of {{total}}"
 ---
 
 The first paragraph answers who, what, when, where and why. The dateline is added for you.

@@ -35,6 +35,7 @@ struct Schema {
     about: Option<IgnoredAny>,
     logo: Option<IgnoredAny>,
     cover: Option<IgnoredAny>,
+    labels: Option<IgnoredAny>,
 }
 
 const SCHEMA_KEYS: &[&str] = &[
@@ -49,6 +50,7 @@ const SCHEMA_KEYS: &[&str] = &[
     "about",
     "logo",
     "cover",
+    "labels",
 ];
 
 /// A loaded house configuration.
@@ -163,8 +165,21 @@ pub fn merge(front: Option<Node>, house: &HouseConfig) -> Node {
     let mut entries = front_entries.clone();
     for (k, v) in house_entries {
         let name = key(k);
-        if !front_entries.iter().any(|(fk, _)| key(fk) == name) {
-            entries.push((k.clone(), v.clone()));
+        match entries.iter_mut().find(|(fk, _)| key(fk) == name) {
+            None => entries.push((k.clone(), v.clone())),
+            // Labels merge one level deeper: the statement may override a single label.
+            Some((_, own)) if name == "labels" => {
+                if let (Value::Map(own_labels), Value::Map(house_labels)) =
+                    (&mut own.value, &v.value)
+                {
+                    for (hk, hv) in house_labels {
+                        if !own_labels.iter().any(|(ok, _)| key(ok) == key(hk)) {
+                            own_labels.push((hk.clone(), hv.clone()));
+                        }
+                    }
+                }
+            }
+            Some(_) => {}
         }
     }
     Node {

@@ -106,6 +106,19 @@ fn meta(w: &mut String, d: usize, m: &Metadata) {
     }
     opt(w, "logo", &m.logo);
     opt(w, "cover", &m.cover);
+    let l = &m.labels;
+    for (k, v) in [
+        ("immediate", &l.immediate),
+        ("embargoed", &l.embargoed),
+        ("media_contact", &l.media_contact),
+        ("about", &l.about),
+        ("more", &l.more),
+        ("end", &l.end),
+        ("page", &l.page),
+        ("contents", &l.contents),
+    ] {
+        opt(w, &format!("label {k}"), v);
+    }
     if !m.about.is_empty() {
         line(w, d, "about");
         blocks(w, d + 1, &m.about);

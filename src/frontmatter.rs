@@ -9,7 +9,7 @@ use std::sync::Arc;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use crate::diag::{Diagnostic, nearest};
-use crate::model::{Contact, DateTime, Direction, Metadata, Release};
+use crate::model::{Contact, DateTime, Direction, LabelOverrides, Metadata, Release};
 
 /// The keys a statement's front matter may carry.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -28,6 +28,19 @@ pub const KNOWN_KEYS: &[&str] = &[
     "about",
     "logo",
     "cover",
+    "labels",
+];
+
+/// The labels that `labels` may override.
+pub const LABEL_KEYS: &[&str] = &[
+    "immediate",
+    "embargoed",
+    "media_contact",
+    "about",
+    "more",
+    "end",
+    "page",
+    "contents",
 ];
 
 const CONTACT_KEYS: &[&str] = &["name", "role", "organization", "email", "phone"];
@@ -363,6 +376,7 @@ pub fn to_metadata(root: &Node, meta: &mut Metadata, diags: &mut Vec<Diagnostic>
                 }
             }
             "contacts" | "contact" => meta.contacts = contacts(v, diags),
+            "labels" => labels(v, &mut meta.labels, diags),
             "about" => {
                 if let Some(s) = text(v, key, diags) {
                     about = Some(About {
@@ -506,6 +520,41 @@ fn release(v: &Node, diags: &mut Vec<Diagnostic>) -> Option<Release> {
             );
             None
         }
+    }
+}
+
+fn labels(v: &Node, out: &mut LabelOverrides, diags: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &v.value else {
+        diags.push(
+            Diagnostic::error(format!(
+                "`labels` must be a mapping, not {}",
+                v.value.kind()
+            ))
+            .at_line_col(&v.file, v.line, v.col)
+            .help("write for example `labels: { more: \"- MORE -\" }`"),
+        );
+        return;
+    };
+    for (k, val) in entries {
+        let key = match &k.value {
+            Value::Str(s) => s.as_str(),
+            _ => "",
+        };
+        let slot = match key {
+            "immediate" => &mut out.immediate,
+            "embargoed" => &mut out.embargoed,
+            "media_contact" => &mut out.media_contact,
+            "about" => &mut out.about,
+            "more" => &mut out.more,
+            "end" => &mut out.end,
+            "page" => &mut out.page,
+            "contents" => &mut out.contents,
+            other => {
+                diags.push(unknown_key(k, other, LABEL_KEYS));
+                continue;
+            }
+        };
+        *slot = text(val, key, diags);
     }
 }
 

@@ -18,6 +18,7 @@ pub mod diag;
 pub mod dump;
 pub mod epub;
 pub mod frontmatter;
+pub mod locale;
 pub mod markdown;
 pub mod model;
 pub mod pdf;

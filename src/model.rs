@@ -165,6 +165,23 @@ pub struct Metadata {
     pub logo: Option<String>,
     /// Cover image path for e-books, relative to the Markdown file.
     pub cover: Option<String>,
+    /// Wording of the press-release furniture, where the author overrides the language's default.
+    pub labels: LabelOverrides,
+}
+
+/// Replacements for the localized press-release labels (see `crate::locale::Labels`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelOverrides {
+    pub immediate: Option<String>,
+    pub embargoed: Option<String>,
+    pub media_contact: Option<String>,
+    /// May contain `{organization}`.
+    pub about: Option<String>,
+    pub more: Option<String>,
+    pub end: Option<String>,
+    /// May contain `{n}` and `{total}`.
+    pub page: Option<String>,
+    pub contents: Option<String>,
 }
 
 impl Default for Metadata {
@@ -185,6 +202,7 @@ impl Default for Metadata {
             about: Vec::new(),
             logo: None,
             cover: None,
+            labels: LabelOverrides::default(),
         }
     }
 }
@@ -474,6 +492,7 @@ impl SourceMap {
         let offset = (offset as usize).min(self.text.len());
         let line = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
+            Err(0) => return (1, 1),
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
@@ -578,5 +597,6 @@ mod tests {
         assert_eq!(m.line_col(3), (2, 1));
         assert_eq!(m.line_col(6), (2, 2)); // after the 3-byte quote
         assert_eq!(m.line_col(100), (3, 3));
+        assert_eq!(SourceMap::default().line_col(7), (1, 1));
     }
 }

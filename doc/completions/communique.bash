@@ -34,6 +34,9 @@ _communique() {
             communique,new)
                 cmd="communique__subcmd__new"
                 ;;
+            communique,watch)
+                cmd="communique__subcmd__watch"
+                ;;
             communique__subcmd__help,build)
                 cmd="communique__subcmd__help__subcmd__build"
                 ;;
@@ -52,6 +55,9 @@ _communique() {
             communique__subcmd__help,new)
                 cmd="communique__subcmd__help__subcmd__new"
                 ;;
+            communique__subcmd__help,watch)
+                cmd="communique__subcmd__help__subcmd__watch"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +65,7 @@ _communique() {
 
     case "${cmd}" in
         communique)
-            opts="-h -V --message-format --help --version build check new completions man help"
+            opts="-h -V --message-format --help --version build watch check new completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +169,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__help)
-            opts="build check new completions man help"
+            opts="build watch check new completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,6 +266,20 @@ _communique() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        communique__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         communique__subcmd__man)
             opts="-h --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -286,6 +306,48 @@ _communique() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        communique__subcmd__watch)
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --message-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-input-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,6 +29,7 @@ json\t''"
 complete -c communique -n "__fish_communique_needs_command" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_needs_command" -s V -l version -d 'Print version'
 complete -c communique -n "__fish_communique_needs_command" -f -a "build" -d 'Build statements into PDF, EPUB, HTML or a model dump'
+complete -c communique -n "__fish_communique_needs_command" -f -a "watch" -d 'Build, then rebuild whatever changes when a statement, asset or configuration is saved'
 complete -c communique -n "__fish_communique_needs_command" -f -a "check" -d 'Read and validate statements only; print diagnostics'
 complete -c communique -n "__fish_communique_needs_command" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
 complete -c communique -n "__fish_communique_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
@@ -48,6 +49,20 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l no-smart
 complete -c communique -n "__fish_communique_using_subcommand build" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand watch" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
+complete -c communique -n "__fish_communique_using_subcommand watch" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
+epub\t''
+html\t''
+model\t''
+all\t''"
+complete -c communique -n "__fish_communique_using_subcommand watch" -s o -l out-dir -d 'Folder for the outputs' -r -F
+complete -c communique -n "__fish_communique_using_subcommand watch" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
+json\t''"
+complete -c communique -n "__fish_communique_using_subcommand watch" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
+complete -c communique -n "__fish_communique_using_subcommand watch" -s q -l quiet -d 'Print errors only'
+complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand check" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
@@ -67,9 +82,10 @@ complete -c communique -n "__fish_communique_using_subcommand completions" -s h 
 complete -c communique -n "__fish_communique_using_subcommand man" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand man" -s h -l help -d 'Print help'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "build" -d 'Build statements into PDF, EPUB, HTML or a model dump'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "check" -d 'Read and validate statements only; print diagnostics'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build check new completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "build" -d 'Build statements into PDF, EPUB, HTML or a model dump'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "watch" -d 'Build, then rebuild whatever changes when a statement, asset or configuration is saved'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "check" -d 'Read and validate statements only; print diagnostics'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

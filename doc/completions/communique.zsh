@@ -47,6 +47,24 @@ _arguments "${_arguments_options[@]}" : \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
 && ret=0
 ;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+'--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
+'*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
+'*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
+'-o+[Folder for the outputs]:DIR:_files' \
+'--out-dir=[Folder for the outputs]:DIR:_files' \
+'--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
+'--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
+'--deny-warnings[Treat warnings as errors (exit code 1)]' \
+'-q[Print errors only]' \
+'--quiet[Print errors only]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
+&& ret=0
+;;
 (check)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
@@ -102,6 +120,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (check)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -135,6 +157,7 @@ esac
 _communique_commands() {
     local commands; commands=(
 'build:Build statements into PDF, EPUB, HTML or a model dump' \
+'watch:Build, then rebuild whatever changes when a statement, asset or configuration is saved' \
 'check:Read and validate statements only; print diagnostics' \
 'new:Start a new statement\: writes content/<SLUG>.md from a commented template' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
@@ -162,6 +185,7 @@ _communique__subcmd__completions_commands() {
 _communique__subcmd__help_commands() {
     local commands; commands=(
 'build:Build statements into PDF, EPUB, HTML or a model dump' \
+'watch:Build, then rebuild whatever changes when a statement, asset or configuration is saved' \
 'check:Read and validate statements only; print diagnostics' \
 'new:Start a new statement\: writes content/<SLUG>.md from a commented template' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
@@ -200,6 +224,11 @@ _communique__subcmd__help__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'communique help new commands' commands "$@"
 }
+(( $+functions[_communique__subcmd__help__subcmd__watch_commands] )) ||
+_communique__subcmd__help__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'communique help watch commands' commands "$@"
+}
 (( $+functions[_communique__subcmd__man_commands] )) ||
 _communique__subcmd__man_commands() {
     local commands; commands=()
@@ -209,6 +238,11 @@ _communique__subcmd__man_commands() {
 _communique__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'communique new commands' commands "$@"
+}
+(( $+functions[_communique__subcmd__watch_commands] )) ||
+_communique__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'communique watch commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_communique" ]; then

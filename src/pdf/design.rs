@@ -715,6 +715,14 @@ fn list_flows(
     }
 }
 
+/// Whether a link target may become a clickable URI annotation.
+pub fn safe_link(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    ["https://", "http://", "mailto:", "tel:", "ftp://"]
+        .iter()
+        .any(|p| u.starts_with(p))
+}
+
 /// Code as set text: lines joined by forced breaks (U+2028), tabs expanded, and each
 /// line's indentation made of no-break spaces so that it survives the line breaker.
 fn code_text(text: &str) -> String {
@@ -784,9 +792,16 @@ fn push_inlines_link(
                 t.push(code, c.style(), link, None);
             }
             Inline::Link { url, content, .. } => {
-                let idx = t.links.len() as u32;
-                t.links.push(url.clone());
-                push_inlines_link(doc, t, content, ctx, Some(idx));
+                // Only web, mail and phone addresses become clickable: never `javascript:`,
+                // `data:` or other schemes a reader's viewer might act on.
+                let target = if safe_link(url) {
+                    let idx = t.links.len() as u32;
+                    t.links.push(url.clone());
+                    Some(idx)
+                } else {
+                    link
+                };
+                push_inlines_link(doc, t, content, ctx, target);
             }
             Inline::Image(img) => {
                 if !img.alt.is_empty() {
@@ -1001,6 +1016,15 @@ mod tests {
             day: d,
             time: None,
         }
+    }
+
+    #[test]
+    fn only_safe_links_are_clickable() {
+        assert!(safe_link("https://example.org"));
+        assert!(safe_link("mailto:press@example.org"));
+        assert!(!safe_link("javascript:alert(1)"));
+        assert!(!safe_link(" JavaScript:alert(1)"));
+        assert!(!safe_link("data:text/html,x"));
     }
 
     #[test]

@@ -1,0 +1,386 @@
+//! The generated cover: organization, headline and date set in the bundled Noto fonts on a
+//! 1600×2560 page, written as a 2-bit palette PNG (four greys), which is small (well under
+//! 300 KB), fast to encode and legible as a library thumbnail and on e-ink.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+
+pub(crate) const WIDTH: u32 = 1600;
+pub(crate) const HEIGHT: u32 = 2560;
+const ROW: usize = (WIDTH as usize) / 4; // bytes per row at 2 bits per pixel
+const MARGIN: f32 = 130.0;
+const BAND: u32 = 720;
+
+static SERIF_BOLD: &[u8] = include_bytes!("../../fonts/NotoSerif-Bold.ttf");
+static SANS_BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
+static SANS: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
+
+struct Fonts {
+    serif_bold: FontRef<'static>,
+    sans_bold: FontRef<'static>,
+    sans: FontRef<'static>,
+}
+
+fn fonts() -> Option<&'static Fonts> {
+    static F: OnceLock<Option<Fonts>> = OnceLock::new();
+    F.get_or_init(|| {
+        Some(Fonts {
+            serif_bold: FontRef::try_from_slice(SERIF_BOLD).ok()?,
+            sans_bold: FontRef::try_from_slice(SANS_BOLD).ok()?,
+            sans: FontRef::try_from_slice(SANS).ok()?,
+        })
+    })
+    .as_ref()
+}
+
+/// What the cover says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CoverText {
+    /// Small line at the top of the band (e.g. `PRESS STATEMENT`).
+    pub kicker: String,
+    /// In the dark band: the organization.
+    pub band: String,
+    /// The headline, large.
+    pub title: String,
+    /// At the foot: the date.
+    pub footer: String,
+}
+
+/// The cover PNG for `text`. Covers are cached per process (a few, keyed by their text),
+/// because rebuilding the same statement is the common case (watch mode, benchmarks, bundles).
+pub(crate) fn cover_png(text: &CoverText) -> Vec<u8> {
+    static CACHE: OnceLock<Mutex<HashMap<CoverText, Vec<u8>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(c) = cache.lock()
+        && let Some(png) = c.get(text)
+    {
+        return png.clone();
+    }
+    let png = render(text);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= 16 {
+            c.clear();
+        }
+        c.insert(text.clone(), png.clone());
+    }
+    png
+}
+
+/// The cover text with every part that the bundled fonts cannot show left out (no boxes for
+/// missing glyphs), and whether anything was left out.
+pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
+    let Some(f) = fonts() else {
+        return (text.clone(), false);
+    };
+    let mut lost = false;
+    let mut keep = |font: &FontRef<'static>, s: &str| {
+        if s.chars()
+            .all(|c| c.is_whitespace() || font.glyph_id(c).0 != 0)
+        {
+            s.to_string()
+        } else {
+            lost = true;
+            String::new()
+        }
+    };
+    let out = CoverText {
+        kicker: keep(&f.sans, &text.kicker),
+        band: keep(&f.sans_bold, &text.band),
+        title: keep(&f.serif_bold, &text.title),
+        footer: keep(&f.sans, &text.footer),
+    };
+    (out, lost)
+}
+
+/// Renders without the cache.
+pub(crate) fn render(text: &CoverText) -> Vec<u8> {
+    let mut canvas = Canvas::new();
+    canvas.fill_rows(0, BAND, 3);
+    if let Some(f) = fonts() {
+        let width = WIDTH as f32 - 2.0 * MARGIN;
+        // Kicker and organization, white on black.
+        if !text.kicker.is_empty() {
+            // Letter-spaced capitals, made smaller until they fit on one line.
+            let mut size = 54.0;
+            let n = text.kicker.chars().count() as f32;
+            while size > 30.0 && measure(&f.sans, size, &text.kicker) + 0.12 * size * n > width {
+                size -= 2.0;
+            }
+            canvas.line(&f.sans, size, MARGIN, 200.0, &text.kicker, true, 0.12);
+        }
+        if !text.band.is_empty() {
+            let (size, lines) = fit(&f.sans_bold, &text.band, width, 120.0, 60.0, 3, 380.0);
+            let lh = size * 1.2;
+            let mut y = BAND as f32 - 110.0 - lh * (lines.len() as f32 - 1.0);
+            for l in &lines {
+                canvas.line(&f.sans_bold, size, MARGIN, y, l, true, 0.0);
+                y += lh;
+            }
+        }
+        // Headline, black on white.
+        let (size, lines) = fit(&f.serif_bold, &text.title, width, 150.0, 56.0, 12, 1280.0);
+        let lh = size * 1.18;
+        let mut y = BAND as f32 + 180.0 + size * 0.8;
+        for l in &lines {
+            canvas.line(&f.serif_bold, size, MARGIN, y, l, false, 0.0);
+            y += lh;
+        }
+        // Rule and date at the foot.
+        canvas.fill_rect(MARGIN as u32, 2290, 360, 10, 2);
+        if !text.footer.is_empty() {
+            let (size, lines) = fit(&f.sans, &text.footer, width, 76.0, 40.0, 1, 100.0);
+            if let Some(l) = lines.first() {
+                canvas.line(&f.sans, size, MARGIN, 2410.0, l, false, 0.0);
+            }
+        }
+    }
+    canvas.png()
+}
+
+/// Largest size from `max` down to `min` at which `text` wraps into at most `max_lines` lines
+/// within `width` and `height`; at `min` the lines are cut to fit.
+fn fit(
+    font: &FontRef<'static>,
+    text: &str,
+    width: f32,
+    max: f32,
+    min: f32,
+    max_lines: usize,
+    height: f32,
+) -> (f32, Vec<String>) {
+    let mut size = max;
+    loop {
+        let lines = wrap(font, size, text, width);
+        let fits = lines.len() <= max_lines && lines.len() as f32 * size * 1.2 <= height;
+        if fits || size <= min {
+            let mut lines = lines;
+            let keep = max_lines.min((height / (size * 1.2)).floor().max(1.0) as usize);
+            if lines.len() > keep {
+                lines.truncate(keep);
+                if let Some(last) = lines.last_mut() {
+                    last.push('…');
+                }
+            }
+            return (size, lines);
+        }
+        size = (size * 0.9).max(min);
+    }
+}
+
+fn measure(font: &FontRef<'static>, size: f32, s: &str) -> f32 {
+    let sf = font.as_scaled(PxScale::from(size));
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in s.chars() {
+        let g = sf.glyph_id(c);
+        if let Some(p) = prev {
+            w += sf.kern(p, g);
+        }
+        w += sf.h_advance(g);
+        prev = Some(g);
+    }
+    w
+}
+
+fn wrap(font: &FontRef<'static>, size: f32, text: &str, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let cand = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if measure(font, size, &cand) <= width || cur.is_empty() {
+            cur = cand;
+        } else {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A 2-bit canvas: 0 white, 1 light grey, 2 dark grey, 3 black.
+struct Canvas {
+    px: Vec<u8>,
+    /// Rasterized glyphs by (font, glyph, size).
+    glyphs: HashMap<(usize, u16, u32), Option<Bitmap>>,
+}
+
+/// A glyph's coverage quantized to the four levels, placed relative to the pen on the baseline.
+struct Bitmap {
+    x: i32,
+    y: i32,
+    w: usize,
+    h: usize,
+    levels: Vec<u8>,
+}
+
+fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Option<Bitmap> {
+    let og = font.outline_glyph(g.with_scale_and_position(scale, point(0.0, 0.0)))?;
+    let b = og.px_bounds();
+    let (w, h) = (b.width() as usize, b.height() as usize);
+    let mut levels = vec![0u8; w * h];
+    og.draw(|gx, gy, cov| {
+        if let Some(l) = levels.get_mut(gy as usize * w + gx as usize) {
+            *l = ((cov * 3.0 + 0.35) as u8).min(3);
+        }
+    });
+    Some(Bitmap {
+        x: b.min.x as i32,
+        y: b.min.y as i32,
+        w,
+        h,
+        levels,
+    })
+}
+
+/// Draws a glyph bitmap with its top left corner at (`ox`, `oy`), clipped to the canvas.
+fn blit(px: &mut [u8], bm: &Bitmap, ox: i32, oy: i32, inverse: bool) {
+    let col0 = (-ox).max(0) as usize;
+    let col1 = (WIDTH as i32 - ox).clamp(0, bm.w as i32) as usize;
+    let row0 = (-oy).max(0) as usize;
+    let row1 = (HEIGHT as i32 - oy).clamp(0, bm.h as i32) as usize;
+    if col0 >= col1 {
+        return;
+    }
+    for row in row0..row1 {
+        let levels = &bm.levels[row * bm.w + col0..row * bm.w + col1];
+        let base = (oy as usize + row) * ROW;
+        let x0 = (ox + col0 as i32) as usize;
+        for (x, &level) in (x0..).zip(levels) {
+            if level > 0 {
+                let i = base + x / 4;
+                let shift = 6 - 2 * (x % 4);
+                let old = (px[i] >> shift) & 3;
+                let new = if inverse {
+                    old.min(3 - level)
+                } else {
+                    old.max(level)
+                };
+                px[i] = (px[i] & !(3 << shift)) | (new << shift);
+            }
+        }
+    }
+}
+
+/// Sets a pixel of a 2-bit canvas; ink darkens on white, or lightens on black when `inverse`.
+fn set(px: &mut [u8], x: u32, y: u32, level: u8, inverse: bool) {
+    if x >= WIDTH || y >= HEIGHT {
+        return;
+    }
+    let i = y as usize * ROW + x as usize / 4;
+    let shift = 6 - 2 * (x % 4);
+    let old = (px[i] >> shift) & 3;
+    let new = if inverse {
+        old.min(3 - level)
+    } else {
+        old.max(level)
+    };
+    px[i] = (px[i] & !(3 << shift)) | (new << shift);
+}
+
+impl Canvas {
+    fn new() -> Canvas {
+        Canvas {
+            px: vec![0; ROW * HEIGHT as usize],
+            glyphs: HashMap::new(),
+        }
+    }
+
+    fn fill_rows(&mut self, from: u32, to: u32, level: u8) {
+        let byte = level * 0b0101_0101;
+        let (a, b) = (from as usize * ROW, (to.min(HEIGHT) as usize) * ROW);
+        self.px[a..b].fill(byte);
+    }
+
+    fn fill_rect(&mut self, x: u32, y: u32, w: u32, h: u32, level: u8) {
+        for yy in y..(y + h).min(HEIGHT) {
+            for xx in x..(x + w).min(WIDTH) {
+                set(&mut self.px, xx, yy, level, false);
+            }
+        }
+    }
+
+    /// Draws one line of text with its baseline at `y`; `tracking` adds letter-spacing in ems.
+    /// Glyphs sit on whole pixels so that each is rasterized once per size and reused.
+    #[allow(clippy::too_many_arguments)]
+    fn line(
+        &mut self,
+        font: &FontRef<'static>,
+        size: f32,
+        x: f32,
+        y: f32,
+        s: &str,
+        inverse: bool,
+        tracking: f32,
+    ) {
+        let scale = PxScale::from(size);
+        let sf = font.as_scaled(scale);
+        let mut pen = x;
+        let mut prev = None;
+        for c in s.chars() {
+            let g = sf.glyph_id(c);
+            if let Some(p) = prev {
+                pen += sf.kern(p, g);
+            }
+            let key = (
+                font as *const FontRef<'static> as usize,
+                g.0,
+                size.to_bits(),
+            );
+            let bitmap = self
+                .glyphs
+                .entry(key)
+                .or_insert_with(|| raster(font, g, scale));
+            if let Some(bm) = bitmap {
+                let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                blit(&mut self.px, bm, ox, oy, inverse);
+            }
+            pen += sf.h_advance(g) + tracking * size;
+            prev = Some(g);
+        }
+    }
+
+    fn png(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 * 1024);
+        let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Two);
+        enc.set_palette(vec![
+            0xFF, 0xFF, 0xFF, 0xAA, 0xAA, 0xAA, 0x55, 0x55, 0x55, 0x14, 0x14, 0x14,
+        ]);
+        enc.set_compression(png::Compression::Fast);
+        enc.set_filter(png::Filter::NoFilter);
+        // Writing to memory cannot fail for a valid header; an empty vector signals a bug.
+        let ok = enc
+            .write_header()
+            .and_then(|mut w| w.write_image_data(&self.px).and_then(|_| w.finish()));
+        if ok.is_err() {
+            return Vec::new();
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_is_a_small_png() {
+        let png = render(&CoverText {
+            kicker: "PRESS STATEMENT".into(),
+            band: "Amnesty International USA".into(),
+            title: "Amnesty International USA responds to U.S. plan to walk away from UN human rights review".into(),
+            footer: "November 27, 2026".into(),
+        });
+        assert_eq!(&png[1..4], b"PNG");
+        assert!(png.len() < 300_000, "{} bytes", png.len());
+    }
+}

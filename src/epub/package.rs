@@ -1,0 +1,315 @@
+//! Packaging: the only file that touches epub-builder and zip.
+//!
+//! epub-builder writes the manifest, spine, guide, `toc.ncx` and container. We then re-zip its
+//! output deterministically (`mimetype` first and stored, fixed entry times, stable order) and
+//! mend what it gets wrong or leaves out:
+//! - it gives `dc:language` the id `epub-creator-0`, which collides with the first
+//!   `dc:creator`; we rename the language id and write the creators ourselves;
+//! - custom `<meta>` content is not escaped; we never use it and write our own metadata,
+//!   escaped, into the OPF;
+//! - its nav has an empty landmarks list, no `role="doc-toc"`, no labels and no `lang`;
+//!   we replace `nav.xhtml` with our own;
+//! - it stamps "now" into `dcterms:modified` and the zip entries; we set both;
+//! - the package element gets `xml:lang` (and `dir`), and the nav joins the spine at the end;
+//! - `toc.ncx` gets the `dtb:uid` that older reading systems expect;
+//! - the spine's `page-progression-direction` is set through the metadata (its
+//!   `epub_direction` setter does not reach the OPF).
+//!
+//! Content documents, the style sheet and binary resources (cover, fonts) are handed to
+//! epub-builder empty and filled in when re-zipping, so each is compressed once.
+
+use std::io::{Cursor, Read, Write};
+
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, PageDirection, ReferenceType, TocElement, ZipLibrary,
+};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::xhtml::{clean, esc};
+use crate::Diagnostic;
+
+/// A file that is not a content document (cover image, font).
+pub(crate) struct Resource {
+    /// Path inside `OEBPS/`.
+    pub path: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Landmarks that a content document can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Landmark {
+    Cover,
+    TitlePage,
+    Toc,
+    Body,
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone)]
+pub(crate) struct TocNode {
+    pub href: String,
+    pub title: String,
+    pub children: Vec<TocNode>,
+}
+
+/// One XHTML content document, in spine order.
+pub(crate) struct Page {
+    pub file: String,
+    pub xhtml: String,
+    pub landmark: Option<Landmark>,
+    /// This page's entry in the table of contents, if any.
+    pub toc: Option<TocNode>,
+}
+
+pub(crate) struct Package {
+    pub title: String,
+    pub lang: String,
+    pub rtl: bool,
+    pub identifier: uuid::Uuid,
+    /// `dcterms:modified`, seconds since the epoch.
+    pub modified: i64,
+    /// `dc:date`, seconds since the epoch.
+    pub published: Option<i64>,
+    pub description: Option<String>,
+    pub subjects: Vec<String>,
+    pub creators: Vec<String>,
+    pub publishers: Vec<String>,
+    pub accessibility_summary: String,
+    /// Title of the table of contents.
+    pub toc_name: String,
+    pub css: String,
+    pub cover: Option<Resource>,
+    pub resources: Vec<Resource>,
+    pub pages: Vec<Page>,
+    /// Our own `nav.xhtml`.
+    pub nav: String,
+}
+
+fn err(e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(format!("could not write the EPUB: {e}"))
+}
+
+fn toc_element(n: &TocNode, level: i32) -> TocElement {
+    let mut e = TocElement::new(n.href.clone(), clean(&n.title)).level(level);
+    for c in &n.children {
+        e = e.child(toc_element(c, level + 1));
+    }
+    e
+}
+
+/// Writes the EPUB's bytes.
+pub(crate) fn write(p: &Package) -> Result<Vec<u8>, Diagnostic> {
+    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(err)?).map_err(err)?;
+    b.epub_version(EpubVersion::V33);
+    // The spine's direction comes from the metadata, not from `epub_direction` (which the
+    // OPF template ignores); set both.
+    let dir = if p.rtl {
+        PageDirection::Rtl
+    } else {
+        PageDirection::Ltr
+    };
+    b.epub_direction(dir);
+    b.metadata("direction", dir.to_string()).map_err(err)?;
+    b.escape_html(true);
+    b.set_title(clean(&p.title));
+    b.add_language(clean(&p.lang));
+    b.set_generator(format!("Communique {}", crate::VERSION));
+    b.set_toc_name(clean(&p.toc_name));
+    if let Some(d) = &p.description {
+        b.add_description(clean(d));
+    }
+    for s in &p.subjects {
+        b.add_subject(clean(s));
+    }
+    b.set_uuid(p.identifier);
+    b.set_modified_date(chrono_utc(p.modified));
+    if let Some(d) = p.published {
+        b.set_publication_date(chrono_utc(d));
+    }
+    b.stylesheet(&b""[..]).map_err(err)?;
+    if let Some(c) = &p.cover {
+        b.add_cover_image(&c.path, &b""[..], c.mime.clone())
+            .map_err(err)?;
+    }
+    for r in &p.resources {
+        b.add_resource(&r.path, &b""[..], r.mime.clone())
+            .map_err(err)?;
+    }
+    for page in &p.pages {
+        let mut c = EpubContent::new(page.file.clone(), &b""[..]);
+        if let Some(t) = &page.toc {
+            c = c.title(clean(&t.title));
+            for child in &t.children {
+                c = c.child(toc_element(child, 2));
+            }
+        }
+        if let Some(l) = page.landmark {
+            c = c.reftype(match l {
+                Landmark::Cover => ReferenceType::Cover,
+                Landmark::TitlePage => ReferenceType::TitlePage,
+                Landmark::Toc => ReferenceType::Toc,
+                Landmark::Body => ReferenceType::Text,
+            });
+        }
+        b.add_content(c).map_err(err)?;
+    }
+    let mut raw = Vec::new();
+    b.generate(&mut raw).map_err(err)?;
+    rezip(&raw, p)
+}
+
+fn chrono_utc(secs: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+/// Metadata that epub-builder cannot write, escaped by us.
+fn extra_metadata(p: &Package) -> String {
+    let mut m = String::new();
+    for (i, c) in p.creators.iter().enumerate() {
+        m.push_str(&format!(
+            "    <dc:creator id=\"cq-creator-{i}\">{}</dc:creator>\n    <meta refines=\"#cq-creator-{i}\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n",
+            esc(&clean(c))
+        ));
+    }
+    for pb in &p.publishers {
+        m.push_str(&format!(
+            "    <dc:publisher>{}</dc:publisher>\n",
+            esc(&clean(pb))
+        ));
+    }
+    for (prop, value) in [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+        ("schema:accessibilityHazard", "none"),
+    ] {
+        m.push_str(&format!("    <meta property=\"{prop}\">{value}</meta>\n"));
+    }
+    m.push_str(&format!(
+        "    <meta property=\"schema:accessibilitySummary\">{}</meta>\n",
+        esc(&clean(&p.accessibility_summary))
+    ));
+    m.push_str(
+        "    <meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>\n",
+    );
+    m
+}
+
+/// Mends epub-builder's OPF (see the module documentation).
+fn patch_opf(opf: &str, p: &Package) -> Result<String, Diagnostic> {
+    let mut attrs = format!(" xml:lang=\"{}\"", super::xhtml::esc_attr(&clean(&p.lang)));
+    if p.rtl {
+        attrs.push_str(" dir=\"rtl\"");
+    }
+    let package_tag = "<package version=\"3.0\"";
+    let close_meta = "  </metadata>";
+    let close_spine = "  </spine>";
+    if !opf.contains(package_tag) || !opf.contains(close_meta) || !opf.contains(close_spine) {
+        return Err(err("epub-builder wrote an OPF of an unexpected shape"));
+    }
+    let opf = opf
+        .replacen(package_tag, &format!("{package_tag}{attrs}"), 1)
+        .replace(
+            "<dc:language id=\"epub-creator-",
+            "<dc:language id=\"cq-lang-",
+        )
+        .replacen(close_meta, &format!("{}{close_meta}", extra_metadata(p)), 1)
+        .replacen(
+            close_spine,
+            &format!("    <itemref idref=\"nav\"/>\n{close_spine}"),
+            1,
+        );
+    // Drop blank lines left by the template's conditionals, for a tidy file.
+    let mut out = String::with_capacity(opf.len());
+    for line in opf.lines().filter(|l| !l.trim().is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Re-zips epub-builder's archive deterministically, mending the OPF and nav on the way.
+fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
+    let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
+    let time = zip_time(p.modified);
+    let deflate = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let stored = deflate
+        .compression_method(CompressionMethod::Stored)
+        .compression_level(None);
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len() + 64 * 1024)));
+    out.start_file("mimetype", stored).map_err(err)?;
+    out.write_all(b"application/epub+zip").map_err(err)?;
+    let mut buf = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).map_err(err)?;
+        let name = f.name().to_string();
+        if name == "mimetype" {
+            continue;
+        }
+        buf.clear();
+        f.read_to_end(&mut buf).map_err(err)?;
+        let inner = name.strip_prefix("OEBPS/").unwrap_or("");
+        let binary = p
+            .cover
+            .iter()
+            .chain(p.resources.iter())
+            .find(|r| r.path == inner);
+        let (data, opts): (std::borrow::Cow<[u8]>, _) = if let Some(r) = binary {
+            let compressible = !r.mime.starts_with("image/");
+            (
+                r.bytes.as_slice().into(),
+                if compressible { deflate } else { stored },
+            )
+        } else if let Some(page) = p.pages.iter().find(|pg| pg.file == inner) {
+            (page.xhtml.as_bytes().into(), deflate)
+        } else if name == "OEBPS/stylesheet.css" {
+            (p.css.as_bytes().into(), deflate)
+        } else if name == "OEBPS/content.opf" {
+            let opf = String::from_utf8_lossy(&buf);
+            (patch_opf(&opf, p)?.into_bytes().into(), deflate)
+        } else if name == "OEBPS/toc.ncx" {
+            // Older reading systems match the NCX to the book by `dtb:uid`.
+            let ncx = String::from_utf8_lossy(&buf).replacen(
+                "  <head>\n",
+                &format!(
+                    "  <head>\n    <meta name=\"dtb:uid\" content=\"urn:uuid:{}\"/>\n",
+                    p.identifier
+                ),
+                1,
+            );
+            (ncx.into_bytes().into(), deflate)
+        } else if name == "OEBPS/nav.xhtml" {
+            (p.nav.as_bytes().into(), deflate)
+        } else {
+            (buf.as_slice().into(), deflate)
+        };
+        out.start_file(name, opts).map_err(err)?;
+        out.write_all(&data).map_err(err)?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
+}
+
+/// A zip time (1980–2107, two-second resolution) for a Unix time.
+fn zip_time(secs: i64) -> zip::DateTime {
+    let d = crate::model::DateTime::from_unix_seconds(secs);
+    let t = d.time.unwrap_or(crate::model::Time {
+        hour: 0,
+        minute: 0,
+        second: 0,
+        offset_minutes: None,
+    });
+    let year = d.year.clamp(1980, 2107) as u16;
+    zip::DateTime::from_date_and_time(year, d.month, d.day, t.hour, t.minute, t.second)
+        .unwrap_or_default()
+}
