@@ -250,11 +250,16 @@ pub fn lay_out(
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
     if !s.missing.is_empty() {
-        let chars: Vec<String> = s
+        const SHOWN: usize = 12;
+        let mut chars: Vec<String> = s
             .missing
             .iter()
+            .take(SHOWN)
             .map(|(c, _)| format!("{c} (U+{:04X})", *c as u32))
             .collect();
+        if s.missing.len() > SHOWN {
+            chars.push(format!("and {} more", s.missing.len() - SHOWN));
+        }
         let first = s.missing.iter().find_map(|(_, at)| *at);
         let d = Diagnostic::warning(format!(
             "no available font covers {}; {} drawn as empty boxes",
@@ -1016,6 +1021,60 @@ mod tests {
             day: d,
             time: None,
         }
+    }
+
+    #[test]
+    fn every_placed_item_knows_its_origin() {
+        use crate::model::{Block, BlockId, Inline, Metadata, SourceMap};
+        let para = |id: u32, text: &str| Block {
+            id: BlockId(id),
+            at: 0,
+            kind: BlockKind::Paragraph(vec![Inline::Text {
+                text: text.into(),
+                at: 0,
+            }]),
+        };
+        let doc = Document {
+            meta: Metadata {
+                title: "A headline".into(),
+                organization: Some("Org".into()),
+                ..Metadata::default()
+            },
+            blocks: (0..40)
+                .map(|i| para(i, "Words enough to fill a few lines of text on the page. ").clone())
+                .collect(),
+            footnotes: Vec::new(),
+            source: SourceMap::new("x.md", ""),
+        };
+        let book = FontBook::bundled();
+        let mut diags = Vec::new();
+        let laid = lay_out(&doc, &book, &PdfOptions::default(), &mut diags);
+        assert!(laid.pages.len() > 1);
+        let mut seen = std::collections::BTreeSet::new();
+        for page in &laid.pages {
+            for p in &page.items {
+                match p.origin {
+                    Origin::Block(id) => {
+                        seen.insert(id);
+                    }
+                    Origin::Front(_) | Origin::Furniture | Origin::About(_) => {}
+                }
+            }
+        }
+        assert_eq!(seen.len(), 40, "every block placed and tagged");
+        // Page furniture is marked as such.
+        assert!(
+            laid.pages[1]
+                .items
+                .iter()
+                .any(|p| p.origin == Origin::Furniture)
+        );
+        assert!(
+            laid.pages[0]
+                .items
+                .iter()
+                .any(|p| p.origin == Origin::Front(Front::Headline))
+        );
     }
 
     #[test]
