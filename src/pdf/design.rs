@@ -180,6 +180,26 @@ pub fn lay_out(
         Align::Justify
     };
 
+    let primary = meta
+        .lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let rtl_lang = matches!(
+        primary.as_str(),
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd"
+    );
+    if meta.dir == Some(model::Direction::Rtl) || (meta.dir.is_none() && rtl_lang) {
+        s.diagnostics.push(
+            Diagnostic::warning(
+                "the PDF sets text left to right; right-to-left text will read in the wrong order",
+            )
+            .in_file(&doc.source.path)
+            .help("publish right-to-left statements as EPUB until the PDF supports them"),
+        );
+    }
+
     let mut flows: Vec<Flow> = Vec::new();
     front_matter(&mut s, doc, measure, &mut flows);
 
