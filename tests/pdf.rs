@@ -456,7 +456,7 @@ about: |
   Example Organization is a *non-profit* that works on [privacy](https://example.org/about).
 ---
 
-The first paragraph answers who, what, when, where and why, with a [link to the report](https://example.org/report) and some `inline code` and *emphasis* and **strong** text.
+The first paragraph answers who, what, when, where and why, with a [link to the report](https://example.org/report) and some `inline code` and *emphasis* and **strong** text, ~~struck~~ words, H~2~O and 10^th^.
 
 ## Background of the review
 

@@ -46,6 +46,8 @@ struct Ctx {
     size: f32,
     color: Rgb,
     hyphenate: bool,
+    rise: f32,
+    strike: bool,
 }
 
 impl Ctx {
@@ -57,6 +59,8 @@ impl Ctx {
             size: BODY_SIZE,
             color: BLACK,
             hyphenate: true,
+            rise: 0.0,
+            strike: false,
         }
     }
     fn style(&self) -> Style {
@@ -74,6 +78,8 @@ impl Ctx {
             size: self.size,
             color: self.color,
             hyphenate: self.hyphenate && self.family != Family::Mono,
+            rise: self.rise,
+            strike: self.strike,
         }
     }
 }
@@ -552,6 +558,7 @@ fn block_flows(
                 color: ACCENT,
                 hyphenate: false,
                 italic: false,
+                ..Ctx::body()
             };
             let mut t = Text::default();
             push_inlines(s.doc, &mut t, content, ctx);
@@ -804,8 +811,30 @@ fn push_inlines_link(
                 link,
             ),
             Inline::Strong(c) => push_inlines_link(doc, t, c, Ctx { bold: true, ..ctx }, link),
-            Inline::Strike(c) | Inline::Superscript(c) | Inline::Subscript(c) => {
-                push_inlines_link(doc, t, c, ctx, link)
+            Inline::Strike(c) => push_inlines_link(
+                doc,
+                t,
+                c,
+                Ctx {
+                    strike: true,
+                    ..ctx
+                },
+                link,
+            ),
+            Inline::Superscript(c) | Inline::Subscript(c) => {
+                let up = matches!(i, Inline::Superscript(_));
+                let c2 = Ctx {
+                    size: ctx.size * 0.7,
+                    rise: ctx.rise
+                        + if up {
+                            ctx.size * 0.33
+                        } else {
+                            -ctx.size * 0.14
+                        },
+                    hyphenate: false,
+                    ..ctx
+                };
+                push_inlines_link(doc, t, c, c2, link)
             }
             Inline::Code(code) => {
                 let c = Ctx {

@@ -7,7 +7,7 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use super::fonts::FontBook;
 use super::hyphenate;
-use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph};
+use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph, Rule};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
 use super::shape::{self, Glyph, Missing, ShapeCache, Span};
 
@@ -521,28 +521,32 @@ fn make_line(
     let mut links: Vec<LinkArea> = Vec::new();
     let mut ascent = 0.0f32;
     let mut descent = 0.0f32;
-    let push = |face, size, color, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| match runs
-        .last_mut()
-    {
-        Some(r) if r.face == face && r.size == size && r.color == color => {
-            r.glyphs.push(PlacedGlyph {
-                gid,
-                x: x - r.x,
-                text: t,
-            });
+    let mut rules: Vec<Rule> = Vec::new();
+    let push = |style: &shape::Style, face, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| {
+        let y = -style.rise;
+        match runs.last_mut() {
+            Some(r)
+                if r.face == face && r.size == style.size && r.color == style.color && r.y == y =>
+            {
+                r.glyphs.push(PlacedGlyph {
+                    gid,
+                    x: x - r.x,
+                    text: t,
+                });
+            }
+            _ => runs.push(GlyphRun {
+                face,
+                size: style.size,
+                color: style.color,
+                x,
+                y,
+                glyphs: vec![PlacedGlyph {
+                    gid,
+                    x: 0.0,
+                    text: t,
+                }],
+            }),
         }
-        _ => runs.push(GlyphRun {
-            face,
-            size,
-            color,
-            x,
-            y: 0.0,
-            glyphs: vec![PlacedGlyph {
-                gid,
-                x: 0.0,
-                text: t,
-            }],
-        }),
     };
     for &(gi, x) in placed {
         let g = glyphs[gi];
@@ -559,15 +563,21 @@ fn make_line(
             .unwrap_or("")
             .to_string();
         let x = x + shift;
-        push(
-            g.face,
-            span.style.size,
-            span.style.color,
-            x,
-            g.gid,
-            t,
-            &mut runs,
-        );
+        let st = span.style;
+        push(&st, g.face, x, g.gid, t, &mut runs);
+        if st.strike {
+            let y = -(st.rise + st.size * 0.3);
+            match rules.last_mut() {
+                Some(r) if (r.x1 - x).abs() < st.size && r.y == y => r.x1 = x + g.advance,
+                _ => rules.push(Rule {
+                    x0: x,
+                    x1: x + g.advance,
+                    y,
+                    thickness: (st.size * 0.06).max(0.4),
+                    color: st.color,
+                }),
+            }
+        }
         if let Some(l) = span.link {
             let url = text.links.get(l as usize).cloned().unwrap_or_default();
             let x1 = x + g.advance;
@@ -590,15 +600,7 @@ fn make_line(
         if let Some(span) = text.spans.get(g.span as usize) {
             let face = book.face(g.face);
             if let Some(id) = face.shaper.glyph_index('-') {
-                push(
-                    g.face,
-                    span.style.size,
-                    span.style.color,
-                    x + shift,
-                    id.0,
-                    "-".into(),
-                    &mut runs,
-                );
+                push(&span.style, g.face, x + shift, id.0, "-".into(), &mut runs);
             }
         }
     }
@@ -608,7 +610,7 @@ fn make_line(
         height,
         baseline,
         runs,
-        rules: Vec::new(),
+        rules,
         links,
         hyphenated: hyphen.is_some(),
     }
@@ -626,6 +628,8 @@ mod tests {
             size: 11.0,
             color: BLACK,
             hyphenate: true,
+            rise: 0.0,
+            strike: false,
         }
     }
 
@@ -677,6 +681,51 @@ mod tests {
                 assert!(end <= 200.0, "{end}");
             }
         }
+    }
+
+    #[test]
+    fn raised_and_struck_spans() {
+        let book = FontBook::bundled();
+        let mut t = Text::default();
+        t.push("10", body(), None, None);
+        let sup = Style {
+            size: 7.0,
+            rise: 3.0,
+            hyphenate: false,
+            ..body()
+        };
+        t.push("th", sup, None, None);
+        t.push(
+            " gone",
+            Style {
+                strike: true,
+                ..body()
+            },
+            None,
+            None,
+        );
+        let opts = SetOptions {
+            width: 200.0,
+            align: Align::Left,
+            balance: false,
+            leading: 14.0,
+            em: 11.0,
+        };
+        let lines = set(
+            &book,
+            &mut ShapeCache::default(),
+            &t,
+            &opts,
+            "en",
+            &mut Report::default(),
+        );
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].runs.iter().any(|r| r.y == -3.0 && r.size == 7.0));
+        assert_eq!(
+            lines[0].rules.len(),
+            1,
+            "one strike rule over the struck word"
+        );
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Style {
     pub color: Rgb,
     /// Whether words may be hyphenated.
     pub hyphenate: bool,
+    /// Baseline shift upwards, in points (superscripts positive, subscripts negative).
+    pub rise: f32,
+    /// Struck through.
+    pub strike: bool,
 }
 
 /// A styled range of a paragraph's text.
@@ -305,6 +309,8 @@ mod tests {
             size: 10.0,
             color: BLACK,
             hyphenate: true,
+            rise: 0.0,
+            strike: false,
         }
     }
 
