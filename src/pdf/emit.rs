@@ -48,7 +48,34 @@ pub fn write(
     }
     let mut pdf = take_template(book);
     pdf.metadata.info.document_title = doc.meta.title.clone();
-    let font_ids: Vec<FontId> = (0..book.faces.len()).map(font_id).collect();
+    // Each subset is named by a tag derived from the glyphs it holds, so that subsets of
+    // different documents get different names; the template keeps them under fixed names
+    // between builds.
+    let mut used: Vec<Vec<u16>> = vec![Vec::new(); book.faces.len()];
+    for page in &laid.pages {
+        for p in &page.items {
+            if let Item::Text(run) = &p.item
+                && let Some(u) = used.get_mut(run.face.0 as usize)
+            {
+                u.extend(run.glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    let mut font_ids: Vec<FontId> = Vec::with_capacity(used.len());
+    for (i, gids) in used.iter_mut().enumerate() {
+        gids.sort_unstable();
+        gids.dedup();
+        let mut h = Hash128::new();
+        h.write(book.faces[i].name.as_bytes());
+        for g in gids.iter() {
+            h.write(&g.to_be_bytes());
+        }
+        let tag = subset_tag(h.finish(), i);
+        if let Some(f) = pdf.resources.fonts.map.remove(&font_id(i)) {
+            pdf.resources.fonts.map.insert(tag.clone(), f);
+        }
+        font_ids.push(tag);
+    }
 
     for page in &mut laid.pages {
         let mut ops = Vec::new();
@@ -164,6 +191,11 @@ pub fn write(
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     pdf.pages.clear();
+    for (i, tag) in font_ids.iter().enumerate() {
+        if let Some(f) = pdf.resources.fonts.map.remove(tag) {
+            pdf.resources.fonts.map.insert(font_id(i), f);
+        }
+    }
     put_template(book, pdf);
     post_process(&mut lo, doc, &laid, opts);
     compress(&mut lo);
@@ -204,7 +236,18 @@ fn compress(lo: &mut lopdf::Document) {
 
 const COMPRESSION_LEVEL: u32 = 1;
 
-/// The resource name of a face: its subset tag (six capitals) is derived from it.
+/// Six capitals naming a subset: five from the hash of its glyphs, one from the face.
+fn subset_tag(hash: [u8; 16], face: usize) -> FontId {
+    let mut tag: String = hash
+        .iter()
+        .take(5)
+        .map(|b| (b'A' + b % 26) as char)
+        .collect();
+    tag.push((b'A' + (face % 26) as u8) as char);
+    FontId(tag)
+}
+
+/// The name a face has in the template between builds.
 fn font_id(face: usize) -> FontId {
     let mut tag = String::from("CQ");
     let mut n = face;
