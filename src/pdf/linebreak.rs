@@ -91,7 +91,7 @@ impl Params {
             width,
             line_end_stretch: 0.0,
             line_penalty: 10.0,
-            flagged_demerits: 3000.0,
+            flagged_demerits: 10000.0,
             fitness_demerits: 3000.0,
             max_hyphens: 2,
             min_last_line: 0.0,
