@@ -89,6 +89,13 @@ pub struct BuildArgs {
     /// Folder for the outputs.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out_dir: PathBuf,
+    /// Bundle every input into one EPUB briefing pack with this title
+    /// (written as OUT/<slug of title>.epub instead of one EPUB per statement).
+    #[arg(long, value_name = "TITLE")]
+    pub bundle: Option<String>,
+    /// Embed the bundled fonts in EPUBs (larger files; readers' own fonts are used otherwise).
+    #[arg(long)]
+    pub embed_fonts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -276,9 +283,97 @@ fn build(args: &BuildArgs, printer: &Printer) -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    let mut job = job;
+    job.epub.embed_fonts = args.embed_fonts;
     let mut houses = Houses::default();
-    let (failed, written) = build_files(&files, &job, &formats, args, &mut houses, printer);
+    let mut per_statement = formats.clone();
+    if args.bundle.is_some() {
+        per_statement.remove(&Format::Epub);
+    }
+    let (mut failed, mut written) =
+        build_files(&files, &job, &per_statement, args, &mut houses, printer);
+    if let Some(title) = &args.bundle {
+        match build_bundle(title, &files, &job, args, &mut houses, printer) {
+            Ok(()) => written += 1,
+            Err(bad) => {
+                for f in bad {
+                    if !failed.contains(&f) {
+                        failed.push(f);
+                    }
+                }
+            }
+        }
+    }
     summary(&files, &failed, written, args.input.quiet, printer)
+}
+
+/// `--bundle`: one EPUB holding every input. Written only when every statement reads cleanly,
+/// so that a pack never silently lacks one. Returns the failed inputs otherwise.
+fn build_bundle(
+    title: &str,
+    files: &[PathBuf],
+    job: &Job,
+    args: &BuildArgs,
+    houses: &mut Houses,
+    printer: &Printer,
+) -> Result<(), Vec<PathBuf>> {
+    use rayon::prelude::*;
+    let jobs: Vec<Option<Job>> = files
+        .iter()
+        .map(|f| houses.job_for(f, job, &args.input, printer))
+        .collect();
+    let read: Vec<_> = files
+        .par_iter()
+        .zip(jobs.par_iter())
+        .map(|(f, j)| j.as_ref().map(|j| publish::read_file(f, j)))
+        .collect();
+    let mut docs = Vec::new();
+    let mut bad = Vec::new();
+    for (file, r) in files.iter().zip(read) {
+        match r {
+            // Reading diagnostics were printed by the per-statement pass, which always reads.
+            Some((Some(doc), diags)) if !has_errors(&diags) => docs.push(doc),
+            _ => bad.push(file.clone()),
+        }
+    }
+    let out = args
+        .out_dir
+        .join(format!("{}.epub", communique::markdown::slug(title)));
+    if !bad.is_empty() {
+        printer.print(
+            &Diagnostic::error(format!(
+                "the briefing pack was not written: {} of {} statements have errors",
+                bad.len(),
+                files.len()
+            ))
+            .in_file(&out)
+            .help("fix the errors above, or leave those statements out of the pack"),
+        );
+        return Err(bad);
+    }
+    match communique::epub::bundle(title, &docs, &job.epub) {
+        Ok(r) => {
+            for d in &r.diagnostics {
+                if d.is_error() || !args.input.quiet {
+                    printer.print(d);
+                }
+            }
+            if let Err(e) = publish::write_atomic(&out, &r.bytes) {
+                printer.print(
+                    &Diagnostic::error(format!("cannot write the output: {e}")).in_file(&out),
+                );
+                return Err(files.to_vec());
+            }
+            if !args.input.quiet {
+                printer.note(&format!("wrote {}", out.display()));
+            }
+            Ok(())
+        }
+        Err(d) => {
+            printer.print(&d.in_file(&out));
+            Err(files.to_vec())
+        }
+    }
 }
 
 /// `watch`: an initial build, then a rebuild of what changed after each save. Errors are

@@ -83,7 +83,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,6 +110,10 @@ _communique() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -321,7 +325,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +352,10 @@ _communique() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,11 +37,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
+'--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
+'--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
@@ -55,11 +57,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
+'--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
+'--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
