@@ -28,6 +28,9 @@ _communique() {
             communique,help)
                 cmd="communique__subcmd__help"
                 ;;
+            communique,init)
+                cmd="communique__subcmd__init"
+                ;;
             communique,man)
                 cmd="communique__subcmd__man"
                 ;;
@@ -49,6 +52,9 @@ _communique() {
             communique__subcmd__help,help)
                 cmd="communique__subcmd__help__subcmd__help"
                 ;;
+            communique__subcmd__help,init)
+                cmd="communique__subcmd__help__subcmd__init"
+                ;;
             communique__subcmd__help,man)
                 cmd="communique__subcmd__help__subcmd__man"
                 ;;
@@ -65,7 +71,7 @@ _communique() {
 
     case "${cmd}" in
         communique)
-            opts="-h -V --message-format --help --version build watch check new completions man help"
+            opts="-h -V --message-format --help --version build watch check new init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,7 +179,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__help)
-            opts="build watch check new completions man help"
+            opts="build watch check new init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +248,20 @@ _communique() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        communique__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         communique__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -277,6 +297,24 @@ _communique() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        communique__subcmd__init)
+            opts="-h --message-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
