@@ -37,6 +37,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Start a new statement: writes content/<SLUG>.md from a commented template.
     New(NewArgs),
+    /// Start a press office's folder: a commented communique.toml, content/ with an example
+    /// statement, and a .gitignore for out/. Never overwrites.
+    Init {
+        /// The folder to set up (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -89,6 +96,13 @@ pub struct BuildArgs {
     /// Folder for the outputs.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out_dir: PathBuf,
+    /// Bundle every input into one EPUB briefing pack with this title
+    /// (written as OUT/<slug of title>.epub instead of one EPUB per statement).
+    #[arg(long, value_name = "TITLE")]
+    pub bundle: Option<String>,
+    /// Embed the bundled fonts in EPUBs (larger files; readers' own fonts are used otherwise).
+    #[arg(long)]
+    pub embed_fonts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Watch(args) => watch(&args, &printer),
         Command::Check(args) => check(args, &printer),
         Command::New(args) => new(args, &printer),
+        Command::Init { dir } => init(&dir, &printer),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "communique", &mut std::io::stdout());
@@ -276,9 +291,97 @@ fn build(args: &BuildArgs, printer: &Printer) -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    let mut job = job;
+    job.epub.embed_fonts = args.embed_fonts;
     let mut houses = Houses::default();
-    let (failed, written) = build_files(&files, &job, &formats, args, &mut houses, printer);
+    let mut per_statement = formats.clone();
+    if args.bundle.is_some() {
+        per_statement.remove(&Format::Epub);
+    }
+    let (mut failed, mut written) =
+        build_files(&files, &job, &per_statement, args, &mut houses, printer);
+    if let Some(title) = &args.bundle {
+        match build_bundle(title, &files, &job, args, &mut houses, printer) {
+            Ok(()) => written += 1,
+            Err(bad) => {
+                for f in bad {
+                    if !failed.contains(&f) {
+                        failed.push(f);
+                    }
+                }
+            }
+        }
+    }
     summary(&files, &failed, written, args.input.quiet, printer)
+}
+
+/// `--bundle`: one EPUB holding every input. Written only when every statement reads cleanly,
+/// so that a pack never silently lacks one. Returns the failed inputs otherwise.
+fn build_bundle(
+    title: &str,
+    files: &[PathBuf],
+    job: &Job,
+    args: &BuildArgs,
+    houses: &mut Houses,
+    printer: &Printer,
+) -> Result<(), Vec<PathBuf>> {
+    use rayon::prelude::*;
+    let jobs: Vec<Option<Job>> = files
+        .iter()
+        .map(|f| houses.job_for(f, job, &args.input, printer))
+        .collect();
+    let read: Vec<_> = files
+        .par_iter()
+        .zip(jobs.par_iter())
+        .map(|(f, j)| j.as_ref().map(|j| publish::read_file(f, j)))
+        .collect();
+    let mut docs = Vec::new();
+    let mut bad = Vec::new();
+    for (file, r) in files.iter().zip(read) {
+        match r {
+            // Reading diagnostics were printed by the per-statement pass, which always reads.
+            Some((Some(doc), diags)) if !has_errors(&diags) => docs.push(doc),
+            _ => bad.push(file.clone()),
+        }
+    }
+    let out = args
+        .out_dir
+        .join(format!("{}.epub", communique::markdown::slug(title)));
+    if !bad.is_empty() {
+        printer.print(
+            &Diagnostic::error(format!(
+                "the briefing pack was not written: {} of {} statements have errors",
+                bad.len(),
+                files.len()
+            ))
+            .in_file(&out)
+            .help("fix the errors above, or leave those statements out of the pack"),
+        );
+        return Err(bad);
+    }
+    match communique::epub::bundle(title, &docs, &job.epub) {
+        Ok(r) => {
+            for d in &r.diagnostics {
+                if d.is_error() || !args.input.quiet {
+                    printer.print(d);
+                }
+            }
+            if let Err(e) = publish::write_atomic(&out, &r.bytes) {
+                printer.print(
+                    &Diagnostic::error(format!("cannot write the output: {e}")).in_file(&out),
+                );
+                return Err(files.to_vec());
+            }
+            if !args.input.quiet {
+                printer.note(&format!("wrote {}", out.display()));
+            }
+            Ok(())
+        }
+        Err(d) => {
+            printer.print(&d.in_file(&out));
+            Err(files.to_vec())
+        }
+    }
 }
 
 /// `watch`: an initial build, then a rebuild of what changed after each save. Errors are
@@ -681,14 +784,7 @@ fn new(args: NewArgs, printer: &Printer) -> ExitCode {
             .print(&Diagnostic::error(format!("cannot create the folder: {e}")).in_file(&args.dir));
         return ExitCode::from(1);
     }
-    let today = communique::model::DateTime::from_unix_seconds(
-        communique::source_date_epoch().unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        }),
-    );
-    let date = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
+    let date = today();
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -716,6 +812,132 @@ fn new(args: NewArgs, printer: &Printer) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The commented house configuration that `init` writes.
+pub const HOUSE_TEMPLATE: &str = r####"# communique.toml — the press office's house defaults.
+# Every statement in this folder (and below) takes these values unless its own front matter
+# sets the same key. A misspelt key is an error, with the nearest known key suggested.
+
+# The organization: letterhead, author and publisher of every PDF and EPUB.
+organization = "Example Organization"
+
+# The "About" boilerplate printed after every statement (Markdown).
+about = """
+Example Organization is … (a short standard paragraph about the organization).
+"""
+
+# Language of the statements (BCP 47): hyphenation, paper (letter for en-US, A4 otherwise)
+# and the wording of the page furniture.
+lang = "en-US"
+
+# The city that opens each first paragraph, unless a statement gives its own.
+# dateline = "WASHINGTON"
+
+# A logo for the letterhead, relative to this file.
+# logo = "logo.png"
+
+# Media contacts printed on every release.
+[[contacts]]
+name = "Press Office"
+role = "Media Relations"
+email = "press@example.org"
+phone = "+1 202 555 0100"
+
+# Wording of the page furniture, when the defaults for `lang` do not suit.
+# [labels]
+# immediate = "FOR IMMEDIATE RELEASE"
+# more = "- more -"
+# end = "###"
+# page = "Page {n} of {total}"
+"####;
+
+fn init(dir: &Path, printer: &Printer) -> ExitCode {
+    let files: [(PathBuf, String); 3] = [
+        (
+            dir.join(communique::config::FILE_NAME),
+            HOUSE_TEMPLATE.to_string(),
+        ),
+        (
+            dir.join("content").join("first-statement.md"),
+            statement_example(&today()),
+        ),
+        (dir.join(".gitignore"), "/out\n".to_string()),
+    ];
+    // Refuse before writing anything, so that init never leaves half a setup.
+    let existing: Vec<&PathBuf> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.exists())
+        .collect();
+    if !existing.is_empty() {
+        for p in existing {
+            printer.print(
+                &Diagnostic::error("already exists; `init` never overwrites")
+                    .in_file(p)
+                    .help("run `init` in an empty folder, or edit the existing files"),
+            );
+        }
+        return ExitCode::from(1);
+    }
+    for (path, text) in &files {
+        let created = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+            })
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = created {
+            printer.print(&Diagnostic::error(format!("cannot write: {e}")).in_file(path));
+            return ExitCode::from(1);
+        }
+        printer.note(&format!("wrote {}", path.display()));
+    }
+    printer.note(
+        "next: edit communique.toml and content/first-statement.md, then run `communique build`",
+    );
+    ExitCode::SUCCESS
+}
+
+/// Today (or `SOURCE_DATE_EPOCH`'s day) as `YYYY-MM-DD`.
+fn today() -> String {
+    let now = communique::model::DateTime::from_unix_seconds(
+        communique::source_date_epoch().unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        }),
+    );
+    format!("{:04}-{:02}-{:02}", now.year, now.month, now.day)
+}
+
+/// The example statement `init` writes: the house configuration supplies the organization,
+/// boilerplate and contacts.
+fn statement_example(date: &str) -> String {
+    format!(
+        r#"---
+title: "Example Organization Welcomes the New Review"
+subtitle: "A first statement, written with Communique"
+date: {date}
+dateline: "WASHINGTON"
+release: immediate
+description: "A first statement, to show the layout of a press release."
+---
+
+Example Organization today welcomed the new review. The first paragraph says who, what, when,
+where and why; the dateline in front of it is added for you.
+
+“A quotation from a spokesperson gives the statement a voice,” said a spokesperson for
+Example Organization.
+
+Further paragraphs add detail, with the most important first, because editors cut from the
+bottom.
+"#
+    )
 }
 
 /// The commented front-matter template that `new` writes.

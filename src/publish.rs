@@ -90,7 +90,7 @@ pub fn render(doc: &Document, format: Format, job: &Job) -> Result<Rendered, Dia
     match format {
         Format::Pdf => pdf::pdf(doc, &job.pdf),
         Format::Epub => epub::epub(doc, &job.epub),
-        Format::Html => Err(Diagnostic::error("the HTML backend is not built yet")),
+        Format::Html => epub::html(doc, &job.epub),
         Format::Model => Ok(Rendered {
             bytes: dump::dump(doc).into_bytes(),
             diagnostics: Vec::new(),

@@ -16,11 +16,27 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn scratch(name: &str) -> PathBuf {
+/// A scratch folder, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("communique-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Scratch(d)
 }
 
 fn stderr(o: &Output) -> String {
@@ -208,4 +224,53 @@ fn json_diagnostics_are_one_object_a_line() {
     assert_eq!(lines.len(), 5, "{err}");
     assert!(lines[0].starts_with("{\"severity\":\"error\",\"file\":\"tests/reader/bad/wrong-types.md\",\"line\":2,\"column\":8,"));
     assert!(lines.iter().all(|l| l.ends_with('}')));
+}
+
+#[test]
+fn init_sets_up_a_folder_that_builds_and_never_overwrites() {
+    let d = scratch("init");
+    let o = communique(&["init", "office"], &d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let office = d.join("office");
+    for f in [
+        "communique.toml",
+        "content/first-statement.md",
+        ".gitignore",
+    ] {
+        assert!(office.join(f).is_file(), "{f} missing");
+    }
+    let o = communique(&["build", "-f", "model"], &office);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dump = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        dump.contains("organization: \"Example Organization\""),
+        "{dump}"
+    );
+    std::fs::write(office.join(".gitignore"), "mine").unwrap();
+    let o = communique(&["init", "office"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(office.join(".gitignore")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn house_configuration_typo_is_an_error_with_position() {
+    let d = scratch("house");
+    std::fs::write(
+        d.join("communique.toml"),
+        "organization = \"X\"\nabuot = \"y\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.md"), "---\ntitle: T\n---\n\nText.\n").unwrap();
+    let o = communique(&["check", "a.md"], &d);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "communique.toml:2:1: unknown key `abuot` in communique.toml; did you mean `about`?"
+        ),
+        "{err}"
+    );
 }

@@ -28,6 +28,9 @@ _communique() {
             communique,help)
                 cmd="communique__subcmd__help"
                 ;;
+            communique,init)
+                cmd="communique__subcmd__init"
+                ;;
             communique,man)
                 cmd="communique__subcmd__man"
                 ;;
@@ -49,6 +52,9 @@ _communique() {
             communique__subcmd__help,help)
                 cmd="communique__subcmd__help__subcmd__help"
                 ;;
+            communique__subcmd__help,init)
+                cmd="communique__subcmd__help__subcmd__init"
+                ;;
             communique__subcmd__help,man)
                 cmd="communique__subcmd__help__subcmd__man"
                 ;;
@@ -65,7 +71,7 @@ _communique() {
 
     case "${cmd}" in
         communique)
-            opts="-h -V --message-format --help --version build watch check new completions man help"
+            opts="-h -V --message-format --help --version build watch check new init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -83,7 +89,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,6 +116,10 @@ _communique() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -169,7 +179,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__help)
-            opts="build watch check new completions man help"
+            opts="build watch check new init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +248,20 @@ _communique() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        communique__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         communique__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -273,6 +297,24 @@ _communique() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        communique__subcmd__init)
+            opts="-h --message-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -321,7 +363,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +390,10 @@ _communique() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ complete -c communique -n "__fish_communique_needs_command" -f -a "build" -d 'Bu
 complete -c communique -n "__fish_communique_needs_command" -f -a "watch" -d 'Build, then rebuild whatever changes when a statement, asset or configuration is saved'
 complete -c communique -n "__fish_communique_needs_command" -f -a "check" -d 'Read and validate statements only; print diagnostics'
 complete -c communique -n "__fish_communique_needs_command" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
+complete -c communique -n "__fish_communique_needs_command" -f -a "init" -d 'Start a press office\'s folder: a commented communique.toml, content/ with an example statement, and a .gitignore for out/. Never overwrites'
 complete -c communique -n "__fish_communique_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
 complete -c communique -n "__fish_communique_needs_command" -f -a "man" -d 'Print the manual page (roff) to standard output'
 complete -c communique -n "__fish_communique_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -43,11 +44,13 @@ html\t''
 model\t''
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -s o -l out-dir -d 'Folder for the outputs' -r -F
+complete -c communique -n "__fish_communique_using_subcommand build" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
 complete -c communique -n "__fish_communique_using_subcommand build" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s q -l quiet -d 'Print errors only'
+complete -c communique -n "__fish_communique_using_subcommand build" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
@@ -57,11 +60,13 @@ html\t''
 model\t''
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -s o -l out-dir -d 'Folder for the outputs' -r -F
+complete -c communique -n "__fish_communique_using_subcommand watch" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s q -l quiet -d 'Print errors only'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
@@ -76,16 +81,20 @@ complete -c communique -n "__fish_communique_using_subcommand new" -l dir -d 'Fo
 complete -c communique -n "__fish_communique_using_subcommand new" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand new" -s h -l help -d 'Print help'
+complete -c communique -n "__fish_communique_using_subcommand init" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
+json\t''"
+complete -c communique -n "__fish_communique_using_subcommand init" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand completions" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand man" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand man" -s h -l help -d 'Print help'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "build" -d 'Build statements into PDF, EPUB, HTML or a model dump'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "watch" -d 'Build, then rebuild whatever changes when a statement, asset or configuration is saved'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "check" -d 'Read and validate statements only; print diagnostics'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
-complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "build" -d 'Build statements into PDF, EPUB, HTML or a model dump'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "watch" -d 'Build, then rebuild whatever changes when a statement, asset or configuration is saved'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "check" -d 'Read and validate statements only; print diagnostics'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "new" -d 'Start a new statement: writes content/<SLUG>.md from a commented template'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "init" -d 'Start a press office\'s folder: a commented communique.toml, content/ with an example statement, and a .gitignore for out/. Never overwrites'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
+complete -c communique -n "__fish_communique_using_subcommand help; and not __fish_seen_subcommand_from build watch check new init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

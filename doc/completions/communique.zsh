@@ -37,11 +37,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
+'--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
+'--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
@@ -55,11 +57,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
+'--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
+'--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
@@ -87,6 +91,14 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
 '--help[Print help]' \
 ':slug -- Name of the new statement\: letters, digits and hyphens (e.g. `upr-response`):_default' \
+&& ret=0
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+'--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::dir -- The folder to set up (created when missing):_files' \
 && ret=0
 ;;
 (completions)
@@ -132,6 +144,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -160,6 +176,7 @@ _communique_commands() {
 'watch:Build, then rebuild whatever changes when a statement, asset or configuration is saved' \
 'check:Read and validate statements only; print diagnostics' \
 'new:Start a new statement\: writes content/<SLUG>.md from a commented template' \
+'init:Start a press office'\''s folder\: a commented communique.toml, content/ with an example statement, and a .gitignore for out/. Never overwrites' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'man:Print the manual page (roff) to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -188,6 +205,7 @@ _communique__subcmd__help_commands() {
 'watch:Build, then rebuild whatever changes when a statement, asset or configuration is saved' \
 'check:Read and validate statements only; print diagnostics' \
 'new:Start a new statement\: writes content/<SLUG>.md from a commented template' \
+'init:Start a press office'\''s folder\: a commented communique.toml, content/ with an example statement, and a .gitignore for out/. Never overwrites' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'man:Print the manual page (roff) to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -214,6 +232,11 @@ _communique__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'communique help help commands' commands "$@"
 }
+(( $+functions[_communique__subcmd__help__subcmd__init_commands] )) ||
+_communique__subcmd__help__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'communique help init commands' commands "$@"
+}
 (( $+functions[_communique__subcmd__help__subcmd__man_commands] )) ||
 _communique__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
@@ -228,6 +251,11 @@ _communique__subcmd__help__subcmd__new_commands() {
 _communique__subcmd__help__subcmd__watch_commands() {
     local commands; commands=()
     _describe -t commands 'communique help watch commands' commands "$@"
+}
+(( $+functions[_communique__subcmd__init_commands] )) ||
+_communique__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'communique init commands' commands "$@"
 }
 (( $+functions[_communique__subcmd__man_commands] )) ||
 _communique__subcmd__man_commands() {
