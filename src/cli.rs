@@ -103,6 +103,22 @@ pub struct BuildArgs {
     /// Embed the bundled fonts in EPUBs (larger files; readers' own fonts are used otherwise).
     #[arg(long)]
     pub embed_fonts: bool,
+    /// Paper size of the PDF (default: letter for en-US, A4 otherwise).
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// Set the PDF's body text ragged-right instead of justified.
+    #[arg(long)]
+    pub ragged: bool,
+    /// A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts
+    /// lack; may be repeated.
+    #[arg(long, value_name = "DIR")]
+    pub font_dir: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    Letter,
+    A4,
 }
 
 #[derive(Debug, Args)]
@@ -292,7 +308,7 @@ fn build(args: &BuildArgs, printer: &Printer) -> ExitCode {
         return ExitCode::from(1);
     }
     let mut job = job;
-    job.epub.embed_fonts = args.embed_fonts;
+    apply_output_flags(&mut job, args);
     let mut houses = Houses::default();
     let mut per_statement = formats.clone();
     if args.bundle.is_some() {
@@ -384,6 +400,17 @@ fn build_bundle(
     }
 }
 
+/// The build flags that shape the outputs.
+fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
+    job.epub.embed_fonts = args.embed_fonts;
+    job.pdf.ragged = args.ragged;
+    job.pdf.font_dirs = args.font_dir.clone();
+    job.pdf.paper = args.paper.map(|p| match p {
+        PaperArg::Letter => communique::pdf::Paper::Letter,
+        PaperArg::A4 => communique::pdf::Paper::A4,
+    });
+}
+
 /// `watch`: an initial build, then a rebuild of what changed after each save. Errors are
 /// printed and watching goes on.
 fn watch(args: &BuildArgs, printer: &Printer) -> ExitCode {
@@ -421,7 +448,8 @@ fn watch(args: &BuildArgs, printer: &Printer) -> ExitCode {
     }
     let out_dir = std::fs::canonicalize(&args.out_dir).unwrap_or_else(|_| args.out_dir.clone());
     printer.note("watching for changes (Ctrl-C to stop)");
-    let job = job(&args.input);
+    let mut job = job(&args.input);
+    apply_output_flags(&mut job, args);
     let formats = formats(&args.formats);
     while let Ok(first) = rx.recv() {
         let mut events = vec![first];

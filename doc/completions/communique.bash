@@ -89,7 +89,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,6 +120,14 @@ _communique() {
                     return 0
                     ;;
                 --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "letter a4" -- "${cur}"))
+                    return 0
+                    ;;
+                --font-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -363,7 +371,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,6 +402,14 @@ _communique() {
                     return 0
                     ;;
                 --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "letter a4" -- "${cur}"))
+                    return 0
+                    ;;
+                --font-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

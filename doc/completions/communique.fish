@@ -45,12 +45,16 @@ model\t''
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -s o -l out-dir -d 'Folder for the outputs' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
+complete -c communique -n "__fish_communique_using_subcommand build" -l paper -d 'Paper size of the PDF (default: letter for en-US, A4 otherwise)' -r -f -a "letter\t''
+a4\t''"
+complete -c communique -n "__fish_communique_using_subcommand build" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
 complete -c communique -n "__fish_communique_using_subcommand build" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand build" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
+complete -c communique -n "__fish_communique_using_subcommand build" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
@@ -61,12 +65,16 @@ model\t''
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -s o -l out-dir -d 'Folder for the outputs' -r -F
 complete -c communique -n "__fish_communique_using_subcommand watch" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
+complete -c communique -n "__fish_communique_using_subcommand watch" -l paper -d 'Paper size of the PDF (default: letter for en-US, A4 otherwise)' -r -f -a "letter\t''
+a4\t''"
+complete -c communique -n "__fish_communique_using_subcommand watch" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
 complete -c communique -n "__fish_communique_using_subcommand watch" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F

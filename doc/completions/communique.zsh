@@ -38,12 +38,15 @@ _arguments "${_arguments_options[@]}" : \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
+'--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
+'*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
+'--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
@@ -58,12 +61,15 @@ _arguments "${_arguments_options[@]}" : \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
+'--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
+'*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
+'--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
