@@ -13,6 +13,7 @@
 //! The binary (`src/main.rs`, `src/cli.rs`) parses flags, runs the pipeline and writes each
 //! output atomically.
 
+pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod dump;
