@@ -28,11 +28,24 @@ pub mod publish;
 pub use diag::{Diagnostic, Severity};
 pub use model::Document;
 
-/// What a backend produced: the file's bytes and the warnings met on the way.
+/// What a backend produced: the file's bytes, the warnings met on the way, and the files that
+/// go beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the output refers to and that must be written beside it (the HTML page's
+    /// images); empty for self-contained outputs (PDF, EPUB).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file that goes beside an output, at `path` relative to the output's folder
+/// (e.g. `images/0123456789abcdef.jpg`). The path is always relative, with `/` separators,
+/// no `..` and no leading `/`; write it atomically like the output itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The version written into generated files (`Communique <version>`).

@@ -84,7 +84,11 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn files(bytes: &[u8]) -> BTreeMap<String, String> {
     unzip(bytes)
         .into_iter()
-        .filter(|(n, _)| !n.ends_with(".png") && !n.ends_with(".ttf"))
+        .filter(|(n, _)| {
+            ![".png", ".jpg", ".gif", ".webp", ".ttf"]
+                .iter()
+                .any(|x| n.ends_with(x))
+        })
         .map(|(n, v)| (n, String::from_utf8(v).unwrap()))
         .collect()
 }
