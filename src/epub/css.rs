@@ -24,7 +24,7 @@ hr { border: 0; border-top: thin solid #777; margin: 1.5em 25%; }
 table { border-collapse: collapse; margin: 0; width: 100%; font-size: 0.85em; line-height: 1.3; }
 .table-wrap { margin: 1em 0; max-width: 100%; overflow-x: auto; }
 th, td { border: thin solid #555; padding: 0.2em 0.3em; vertical-align: top;
-  overflow-wrap: break-word; word-wrap: break-word; -webkit-hyphens: auto; -epub-hyphens: auto; hyphens: auto; }
+  -webkit-hyphens: auto; -epub-hyphens: auto; hyphens: auto; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 th { font-weight: bold; background-color: #e4e4e4; }
