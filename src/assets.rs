@@ -25,7 +25,7 @@
 //! # fn f(doc: &Document, path: &str, at: u32) -> Result<(), communique::Diagnostic> {
 //! let img = load_image(doc, path, at, &AssetPolicy::default())?;
 //! let (w, h) = (img.width, img.height);
-//! if img.format == communique::assets::ImageFormat::Jpeg && !img.color.is_cmyk() {
+//! if img.format == communique::assets::ImageFormat::Jpeg && img.upright() && !img.color.is_cmyk() {
 //!     let _pass_through: &[u8] = &img.bytes;
 //! } else {
 //!     let _pixels: &image::DynamicImage = img.pixels();
@@ -39,6 +39,7 @@
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
+pub use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
 use crate::model::{Document, Offset};
@@ -139,7 +140,7 @@ impl ColorInfo {
     }
 }
 
-/// A loaded, validated image.
+/// A loaded, validated image. `width` and `height` are as displayed (after the Exif orientation).
 #[derive(Debug, Clone)]
 pub struct LoadedImage {
     /// The path as written in the Markdown.
@@ -156,6 +157,11 @@ pub struct LoadedImage {
     pub progressive: bool,
     /// The GIF has more than one frame (only the first is decoded).
     pub animated: bool,
+    /// The Exif orientation of the file (phone photos are often stored sideways).
+    /// [`LoadedImage::pixels`], `width` and `height` already have it applied; the original
+    /// `bytes` do not, so pass them through only when this is `NoTransforms`
+    /// (see [`LoadedImage::upright`]).
+    pub orientation: Orientation,
     /// A short hex digest of the bytes (stable across runs and machines), for file names.
     pub hash: String,
     pixels: DynamicImage,
@@ -165,6 +171,12 @@ impl LoadedImage {
     /// The decoded pixels (the first frame of a GIF; CMYK converted to RGB by the decoder).
     pub fn pixels(&self) -> &DynamicImage {
         &self.pixels
+    }
+
+    /// True when the stored pixels are shown as they are (no Exif rotation or flip), so the
+    /// original bytes can be passed through to a format that ignores Exif (PDF).
+    pub fn upright(&self) -> bool {
+        self.orientation == Orientation::NoTransforms
     }
 
     /// Longest side in pixels.
@@ -462,7 +474,7 @@ fn decode(
     let mut reader = ImageReader::new(Cursor::new(bytes.as_slice()));
     reader.set_format(format.to_image());
     reader.limits(limits);
-    let decoder = match reader.into_decoder() {
+    let mut decoder = match reader.into_decoder() {
         Ok(d) => d,
         Err(e) => return fail(image_reason(&e, format), resave),
     };
@@ -473,10 +485,13 @@ fn decode(
             "scale the image down",
         );
     }
-    let pixels = match DynamicImage::from_decoder(decoder) {
+    // A damaged Exif block only loses the orientation, not the picture.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut pixels = match DynamicImage::from_decoder(decoder) {
         Ok(p) => p,
         Err(e) => return fail(image_reason(&e, format), resave),
     };
+    pixels.apply_orientation(orientation);
     let color = ColorInfo {
         has_alpha: header.has_alpha || pixels.color().has_alpha(),
         ..header.color
@@ -491,6 +506,7 @@ fn decode(
         color,
         progressive: header.progressive,
         animated: header.animated,
+        orientation,
         bytes,
         pixels,
     })

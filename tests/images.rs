@@ -389,6 +389,41 @@ fn webp_and_gif_load() {
     assert!(g.pixels().to_rgba8().get_pixel(0, 0)[0] < 50);
 }
 
+/// A JPEG of `w`×`h` stored pixels whose Exif says "rotate 90° clockwise to show" (orientation 6),
+/// as phones write them.
+fn sideways_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let plain = jpeg(w, h);
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+    exif.extend_from_slice(&[0, 1]); // one entry
+    exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation = 6
+    exif.extend_from_slice(&[0, 0, 0, 0]); // no next IFD
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn exif_orientation_is_applied() {
+    let d = tmp("exif");
+    std::fs::write(d.join("phone.jpg"), sideways_jpeg(60, 40)).unwrap();
+    let l = load(&d, "phone.jpg").unwrap();
+    assert!(!l.upright());
+    assert_eq!((l.width, l.height), (40, 60), "as displayed");
+    assert_eq!((l.pixels().width(), l.pixels().height()), (40, 60));
+    // The EPUB stores it upright rather than trusting every reader with Exif.
+    let doc = doc_in(&d, "![A phone photo](phone.jpg)\n");
+    let book = unzip(&epub(&doc, &opts()).unwrap().bytes);
+    let (_, bytes) = book
+        .iter()
+        .find(|(n, _)| n.starts_with("OEBPS/images/"))
+        .unwrap();
+    let shown = image::load_from_memory(bytes).unwrap();
+    assert_eq!((shown.width(), shown.height()), (40, 60));
+}
+
 #[test]
 fn percent_escaped_paths_are_found() {
     let d = tmp("escaped");

@@ -8,7 +8,8 @@
 //!   quality [`JPEG_QUALITY`] when it has no transparency and came as a JPEG or WebP (a photo),
 //!   else as an 8-bit PNG (graphics, transparency);
 //! - a CMYK or 12-bit JPEG is re-encoded as an RGB JPEG as well, because many e-readers and
-//!   browsers show those wrongly or not at all.
+//!   browsers show those wrongly or not at all; so is an image with an Exif orientation (it is
+//!   stored upright).
 //!
 //! Files are named by a digest of their final bytes (`images/<digest>.<ext>`), so a build is
 //! reproducible and an image referenced twice, or by two statements of a pack, is stored once.
@@ -160,7 +161,8 @@ fn collect_inlines(inl: &[Inline], push: &mut impl FnMut(&str, Offset)) {
 fn prepare(img: &LoadedImage) -> Result<ImageFile, String> {
     let odd_jpeg =
         img.format == ImageFormat::Jpeg && (img.color.is_cmyk() || img.color.bit_depth != 8);
-    if img.long_side() <= MAX_LONG_SIDE && !odd_jpeg {
+    // A sideways-stored photo is turned upright: not every e-reader honours Exif orientation.
+    if img.long_side() <= MAX_LONG_SIDE && !odd_jpeg && img.upright() {
         return Ok(ImageFile {
             href: format!("images/{}.{}", img.hash, img.format.extension()),
             mime: img.format.mime(),
