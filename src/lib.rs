@@ -6,7 +6,9 @@
 //! 1. [`markdown::read`] turns Markdown with YAML or TOML front matter into a
 //!    [`model::Document`] and diagnostics. It is the only user of pulldown-cmark.
 //! 2. The model carries meaning only: no fonts, sizes, pages or pixels.
-//! 3. Backends are functions from a document (and options) to bytes that write no files:
+//! 3. [`assets`] is the only code that reads images from disk (path policy, format sniffing,
+//!    bounded decoding); backends ask it for the images a document names.
+//! 4. Backends are functions from a document (and options) to bytes that write no files:
 //!    [`pdf::pdf`] lays the document out with our own engine; [`epub::epub`] serializes XHTML
 //!    and lets the e-reader lay it out; [`dump::dump`] prints the model as text.
 //!

@@ -159,7 +159,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         subjects: meta.keywords.clone(),
         creators,
         publishers: meta.organization.iter().cloned().collect(),
-        accessibility_summary: accessibility_summary(),
+        accessibility_summary: accessibility_summary(!set.files.is_empty()),
         toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
@@ -395,7 +395,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         subjects,
         creators: orgs.clone(),
         publishers: orgs,
-        accessibility_summary: accessibility_summary(),
+        accessibility_summary: accessibility_summary(!set.files.is_empty()),
         toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
@@ -486,12 +486,20 @@ fn display_title(doc: &Document) -> String {
     }
 }
 
-fn accessibility_summary() -> String {
-    "This publication is text with a table of contents, headings in a logical order and a \
-     reading order that follows the printed statement. The cover image has a text alternative \
-     and repeats the headline, organization and date given as text on the title page. Text can \
-     be resized and restyled by the reader. No known hazards."
-        .into()
+fn accessibility_summary(images: bool) -> String {
+    let mut s = String::from(
+        "This publication is text with a table of contents, headings in a logical order and a \
+         reading order that follows the printed statement. The cover image has a text alternative \
+         and repeats the headline, organization and date given as text on the title page.",
+    );
+    if images {
+        s.push_str(
+            " Photos and charts carry the text alternatives their authors wrote, and captions \
+             where given; the logo repeats the organization's name and is marked decorative.",
+        );
+    }
+    s.push_str(" Text can be resized and restyled by the reader. No known hazards.");
+    s
 }
 
 fn stylesheet(opts: &EpubOptions) -> String {
