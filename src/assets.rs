@@ -248,9 +248,27 @@ pub fn read_asset(
         }
     };
     let absolute = rel.is_absolute() || rel.has_root() || written.starts_with('\\');
+    let refuse = |file: &Path| -> Result<(), Diagnostic> {
+        if policy.allow_outside {
+            return Ok(());
+        }
+        match outside(policy, &md_dir, rel, absolute, file) {
+            None => Ok(()),
+            Some(why) => Err(Diagnostic::error(format!(
+                "image `{written}` {why} ({}); images are read only from the statement's own folder",
+                file.display()
+            ))
+            .at(src, at)
+            .help("copy the image next to the Markdown file, or pass `--allow-outside`")),
+        }
+    };
     let file = match std::fs::canonicalize(&candidate) {
         Ok(f) => f,
         Err(e) => {
+            // A path that would lead outside is refused as such, whether or not the file exists,
+            // so that the message does not tell what lies outside.
+            let base = std::fs::canonicalize(&md_dir).unwrap_or_else(|_| md_dir.clone());
+            refuse(&lexical(&base.join(rel)))?;
             let help = if e.kind() == std::io::ErrorKind::NotFound {
                 "the path is relative to the Markdown file; check its spelling and letter case"
             } else {
@@ -266,35 +284,7 @@ pub fn read_asset(
             );
         }
     };
-    if !policy.allow_outside {
-        let roots = std::iter::once(&md_dir)
-            .chain(policy.extra_roots.iter())
-            .filter_map(|r| std::fs::canonicalize(r).ok())
-            .collect::<Vec<_>>();
-        let in_md_dir = roots.first().is_some_and(|r| file.starts_with(r));
-        let in_extra = roots.iter().skip(1).any(|r| file.starts_with(r));
-        let escapes = rel.components().any(|c| c == Component::ParentDir);
-        let why = if absolute && !in_extra {
-            Some("is an absolute path")
-        } else if !(in_md_dir || in_extra) {
-            Some(if escapes {
-                "leads out of the Markdown file's folder"
-            } else {
-                "is a link to a file outside the Markdown file's folder"
-            })
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            return fail(
-                format!(
-                    "image `{written}` {why} ({}); images are read only from the statement's own folder",
-                    file.display()
-                ),
-                "copy the image next to the Markdown file, or pass `--allow-outside`",
-            );
-        }
-    }
+    refuse(&file)?;
     let meta = std::fs::metadata(&file).map_err(|e| {
         Diagnostic::error(format!(
             "cannot read image `{written}` ({}): {}",
@@ -329,6 +319,50 @@ pub fn read_asset(
         .at(src, at)
     })?;
     Ok((file, bytes))
+}
+
+/// Why `file` (canonical, or lexically normalized when it does not exist) may not be read under
+/// `policy`, if it may not.
+fn outside(
+    policy: &AssetPolicy,
+    md_dir: &Path,
+    rel: &Path,
+    absolute: bool,
+    file: &Path,
+) -> Option<&'static str> {
+    let roots = std::iter::once(md_dir)
+        .chain(policy.extra_roots.iter().map(PathBuf::as_path))
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect::<Vec<_>>();
+    let in_md_dir = roots.first().is_some_and(|r| file.starts_with(r));
+    let in_extra = roots.iter().skip(1).any(|r| file.starts_with(r));
+    let escapes = rel.components().any(|c| c == Component::ParentDir);
+    if absolute && !in_extra {
+        Some("is an absolute path")
+    } else if !(in_md_dir || in_extra) {
+        Some(if escapes {
+            "leads out of the Markdown file's folder"
+        } else {
+            "is a link to a file outside the Markdown file's folder"
+        })
+    } else {
+        None
+    }
+}
+
+/// `a/b/../c` → `a/c`, without touching the disk.
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn io_reason(e: &std::io::Error) -> String {

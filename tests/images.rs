@@ -286,6 +286,9 @@ fn paths_outside_the_folder_are_refused_unless_allowed() {
     );
     let abs = root.join("secret.png").display().to_string();
     assert_error(load(&inner, &abs), &["absolute path", "--allow-outside"]);
+    // Refused as such whether or not the file exists (the message tells nothing of what is there).
+    assert_error(load(&inner, "../nowhere.png"), &["leads out"]);
+    assert_error(load(&inner, "/nonexistent/x.png"), &["absolute path"]);
     // `..` that stays inside is fine.
     assert!(load(&inner, "img/../img/ok.png").is_ok());
 
