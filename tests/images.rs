@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use communique::assets::{AssetPolicy, ColorModel, ImageFormat, LoadedImage, MAX_SIDE, load_image};
-use communique::epub::{EpubOptions, epub, html};
+use communique::epub::{EpubOptions, bundle, epub, html};
 use communique::markdown::{ReadOptions, read};
 use communique::model::{BlockKind, Document, Image, Inline};
 use communique::{Diagnostic, Severity};
@@ -640,6 +640,26 @@ fn html_page_returns_its_images_as_attachments() {
         epub(&doc, &opts()).unwrap().bytes,
         epub(&doc, &opts()).unwrap().bytes
     );
+}
+
+#[test]
+fn a_briefing_pack_stores_shared_images_once() {
+    let a = example();
+    let mut b = example();
+    b.meta.title = "A second statement with the same pictures".into();
+    let r = bundle("Pack", &[a, b], &opts()).unwrap();
+    let book = unzip(&r.bytes);
+    let imgs = manifest_images(&text_entry(&book, "OEBPS/content.opf"));
+    assert_eq!(imgs.len(), 4, "{imgs:?}");
+    for ch in ["OEBPS/s001.xhtml", "OEBPS/s002.xhtml"] {
+        let x = text_entry(&book, ch);
+        assert_eq!(
+            x.matches("<img class=\"figure\" src=\"images/").count(),
+            3,
+            "{ch}"
+        );
+        assert!(x.contains("<p class=\"logo\"><img src=\"images/"), "{ch}");
+    }
 }
 
 // ----- EPUBCheck -----
