@@ -106,6 +106,9 @@ pub struct BuildArgs {
     /// Paper size of the PDF (default: letter for en-US, A4 otherwise).
     #[arg(long, value_enum)]
     pub paper: Option<PaperArg>,
+    /// Allow images outside the statement's folder (`..`, absolute paths, links pointing out).
+    #[arg(long)]
+    pub allow_outside: bool,
     /// Set the PDF's body text ragged-right instead of justified.
     #[arg(long)]
     pub ragged: bool,
@@ -403,6 +406,7 @@ fn build_bundle(
 /// The build flags that shape the outputs.
 fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.epub.embed_fonts = args.embed_fonts;
+    job.epub.assets.allow_outside = args.allow_outside;
     job.pdf.ragged = args.ragged;
     job.pdf.font_dirs = args.font_dir.clone();
     job.pdf.paper = args.paper.map(|p| match p {
@@ -656,6 +660,33 @@ fn build_one(
                     continue;
                 }
                 let out = out_dir.join(format!("{stem}.{}", format.extension()));
+                // Files a page refers to (images beside an HTML page) go first, so the page
+                // never appears without them.
+                for a in &r.attachments {
+                    let rel = Path::new(&a.path);
+                    let safe = rel
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                    let target = out_dir.join(rel);
+                    let written = if safe {
+                        target
+                            .parent()
+                            .map_or(Ok(()), std::fs::create_dir_all)
+                            .and_then(|()| publish::write_atomic(&target, &a.bytes))
+                    } else {
+                        Err(std::io::Error::other("the name leaves the output folder"))
+                    };
+                    if let Err(e) = written {
+                        o.diags.push(
+                            Diagnostic::error(format!("cannot write `{}`: {e}", a.path))
+                                .in_file(&out),
+                        );
+                        o.failed = true;
+                    }
+                }
+                if o.failed {
+                    break;
+                }
                 match publish::write_atomic(&out, &r.bytes) {
                     Ok(()) => {
                         o.written += 1;
@@ -749,6 +780,10 @@ impl Houses {
             })
             .clone()?;
         let mut job = job.clone();
+        // The house logo is stored as an absolute path beside communique.toml: allow that folder.
+        if let Some(dir) = house.path.parent() {
+            job.epub.assets.extra_roots.push(dir.to_path_buf());
+        }
         job.read.house = Some(house);
         Some(job)
     }

@@ -6,13 +6,16 @@
 //! 1. [`markdown::read`] turns Markdown with YAML or TOML front matter into a
 //!    [`model::Document`] and diagnostics. It is the only user of pulldown-cmark.
 //! 2. The model carries meaning only: no fonts, sizes, pages or pixels.
-//! 3. Backends are functions from a document (and options) to bytes that write no files:
+//! 3. [`assets`] is the only code that reads images from disk (path policy, format sniffing,
+//!    bounded decoding); backends ask it for the images a document names.
+//! 4. Backends are functions from a document (and options) to bytes that write no files:
 //!    [`pdf::pdf`] lays the document out with our own engine; [`epub::epub`] serializes XHTML
 //!    and lets the e-reader lay it out; [`dump::dump`] prints the model as text.
 //!
 //! The binary (`src/main.rs`, `src/cli.rs`) parses flags, runs the pipeline and writes each
 //! output atomically.
 
+pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod dump;
@@ -27,11 +30,24 @@ pub mod publish;
 pub use diag::{Diagnostic, Severity};
 pub use model::Document;
 
-/// What a backend produced: the file's bytes and the warnings met on the way.
+/// What a backend produced: the file's bytes, the warnings met on the way, and the files that
+/// go beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the output refers to and that must be written beside it (the HTML page's
+    /// images); empty for self-contained outputs (PDF, EPUB).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file that goes beside an output, at `path` relative to the output's folder
+/// (e.g. `images/0123456789abcdef.jpg`). The path is always relative, with `/` separators,
+/// no `..` and no leading `/`; write it atomically like the output itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The version written into generated files (`Communique <version>`).

@@ -94,6 +94,7 @@ pub fn render(doc: &Document, format: Format, job: &Job) -> Result<Rendered, Dia
         Format::Model => Ok(Rendered {
             bytes: dump::dump(doc).into_bytes(),
             diagnostics: Vec::new(),
+            attachments: Vec::new(),
         }),
     }
 }

@@ -89,7 +89,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,7 +371,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -54,6 +54,7 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l no-smart
 complete -c communique -n "__fish_communique_using_subcommand build" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand build" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
+complete -c communique -n "__fish_communique_using_subcommand build" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
@@ -74,6 +75,7 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -l no-smart
 complete -c communique -n "__fish_communique_using_subcommand watch" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s q -l quiet -d 'Print errors only'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r

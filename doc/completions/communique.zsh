@@ -46,6 +46,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
+'--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -69,6 +70,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[Print errors only]' \
 '--quiet[Print errors only]' \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
+'--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '-h[Print help]' \
 '--help[Print help]' \

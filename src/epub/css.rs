@@ -21,8 +21,12 @@ code { font-family: monospace; }
 ul, ol { margin: 0 0 0.75em 0; padding-left: 1.5em; }
 li { margin: 0.2em 0; }
 hr { border: 0; border-top: thin solid #777; margin: 1.5em 25%; }
-table { border-collapse: collapse; margin: 1em 0; max-width: 100%; }
-th, td { border: thin solid #555; padding: 0.2em 0.4em; vertical-align: top; }
+table { border-collapse: collapse; margin: 0; width: 100%; font-size: 0.85em; line-height: 1.3; }
+.table-wrap { margin: 1em 0; max-width: 100%; overflow-x: auto; }
+th, td { border: thin solid #555; padding: 0.2em 0.3em; vertical-align: top;
+  -webkit-hyphens: auto; -epub-hyphens: auto; hyphens: auto; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
 th { font-weight: bold; background-color: #e4e4e4; }
 .al { text-align: left; } .ac { text-align: center; } .ar { text-align: right; }
 .dateline { font-weight: bold; }
@@ -48,6 +52,12 @@ nav > ol { padding-left: 0; }
 .contents .meta { display: block; }
 .task { font-family: sans-serif; }
 .img-alt { font-style: italic; }
+figure.figure { display: block; margin: 1em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
+figure.figure img { max-width: 100%; height: auto; }
+figcaption { display: block; font-size: 0.9em; font-style: italic; margin-top: 0.4em; text-align: center; }
+img.inline { max-width: 100%; height: auto; vertical-align: middle; }
+.logo { margin: 0 0 1.5em 0; text-align: center; }
+.logo img { max-height: 4em; max-width: 60%; width: auto; }
 "#;
 
 /// Additions for the self-contained web page: a readable measure, phone-friendly, printable.
@@ -56,7 +66,7 @@ body { max-width: 38em; margin: 0 auto; padding: 1em 1.2em 3em 1.2em;
   font-family: "Noto Serif", Georgia, "Times New Roman", serif; font-size: 1.1em; color: #111; background: #fff; }
 header.titlepage { margin-top: 1em; }
 img { max-width: 100%; height: auto; }
-table { display: block; overflow-x: auto; }
+.logo img { height: 4em; width: auto; }
 @media (max-width: 30em) { body { font-size: 1em; padding: 0.6em 0.8em; } }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }

@@ -7,15 +7,18 @@
 
 mod cover;
 mod css;
+pub mod images;
 mod package;
 mod xhtml;
 
-use std::path::Path;
+use std::collections::HashMap;
 
+use crate::assets::AssetPolicy;
 use crate::locale::{self, Labels, Lang};
 use crate::model::{Block, BlockKind, DateTime, Document, LabelOverrides, Release};
 use crate::{Diagnostic, Rendered};
 use cover::CoverText;
+use images::{ImageRef, ImageSet};
 use package::{Landmark, Package, Page, Resource, TocNode};
 use xhtml::{Flavor, Writer, esc, esc_attr, safe_id, safe_url};
 
@@ -27,6 +30,8 @@ pub struct EpubOptions {
     pub source_date_epoch: Option<i64>,
     /// Embed the bundled Noto fonts (SIL Open Font License, which allows it).
     pub embed_fonts: bool,
+    /// Where images may be read from (`--allow-outside`, the house configuration's folder).
+    pub assets: AssetPolicy,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
@@ -45,12 +50,21 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let rtl = is_rtl(doc);
     let title = display_title(doc);
     let words = Words::of(doc);
+    let mut set = ImageSet::default();
+    let imgs = set.add_document(doc, &opts.assets)?;
 
-    let (cover_res, cover_alt) = cover_for(doc, &cover_text(doc, &words), &words, &mut diags);
+    let (cover_res, cover_alt) = cover_for(
+        doc,
+        &cover_text(doc, &words),
+        &words,
+        &opts.assets,
+        &mut diags,
+    );
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
 
     // Title page.
     let mut w = Writer::new(Flavor::Epub, &doc.source);
+    w.images = imgs.clone();
     open_doc(&mut w, &title, &lang, rtl, None);
     w.raw("<body>\n<section class=\"titlepage\"");
     w.epub_type("titlepage");
@@ -72,6 +86,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
 
     // Statement.
     let mut w = Writer::new(Flavor::Epub, &doc.source);
+    w.images = imgs.clone();
     open_doc(&mut w, &title, &lang, rtl, None);
     w.raw("<body");
     w.epub_type("bodymatter");
@@ -99,6 +114,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     if !meta.about.is_empty() {
         let about_title = words.about(doc);
         let mut w = Writer::new(Flavor::Epub, &doc.source);
+        w.images = imgs.clone();
         open_doc(&mut w, &about_title, &lang, rtl, None);
         w.raw("<body");
         w.epub_type("backmatter");
@@ -143,11 +159,11 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         subjects: meta.keywords.clone(),
         creators,
         publishers: meta.organization.iter().cloned().collect(),
-        accessibility_summary: accessibility_summary(),
+        accessibility_summary: accessibility_summary(!set.files.is_empty()),
         toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
-        resources: font_resources(opts),
+        resources: resources(opts, set),
         pages,
         nav,
     };
@@ -155,7 +171,19 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     Ok(Rendered {
         bytes,
         diagnostics: diags,
+        attachments: Vec::new(),
     })
+}
+
+/// Font and image files for the package.
+fn resources(opts: &EpubOptions, set: ImageSet) -> Vec<Resource> {
+    let mut r = font_resources(opts);
+    r.extend(set.files.into_iter().map(|f| Resource {
+        path: f.href,
+        mime: f.mime.into(),
+        bytes: f.bytes,
+    }));
+    r
 }
 
 /// Writes one EPUB holding every statement as its own chapter (newest first), with a generated
@@ -168,6 +196,17 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         );
     }
     let mut diags = Vec::new();
+    let mut set = ImageSet::default();
+    let mut doc_images: Vec<HashMap<String, ImageRef>> = Vec::new();
+    for d in docs {
+        doc_images.push(set.add_document(d, &opts.assets)?);
+    }
+    let images_of = |d: &Document| {
+        docs.iter()
+            .position(|x| std::ptr::eq(x, d))
+            .map(|i| doc_images[i].clone())
+            .unwrap_or_default()
+    };
     let mut order: Vec<&Document> = docs.iter().collect();
     // Newest first; undated statements last, in the order given.
     order.sort_by(|a, b| match (a.meta.date, b.meta.date) {
@@ -279,6 +318,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         let dt = display_title(d);
         let dw = Words::of(d);
         let mut w = Writer::new(Flavor::Epub, &d.source);
+        w.images = images_of(d);
         open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None);
         w.raw("<body");
         w.epub_type("bodymatter");
@@ -355,11 +395,11 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         subjects,
         creators: orgs.clone(),
         publishers: orgs,
-        accessibility_summary: accessibility_summary(),
+        accessibility_summary: accessibility_summary(!set.files.is_empty()),
         toc_name: words.labels.contents.clone(),
         css: stylesheet(opts),
         cover: Some(cover_res),
-        resources: font_resources(opts),
+        resources: resources(opts, set),
         pages,
         nav,
     };
@@ -367,16 +407,23 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     Ok(Rendered {
         bytes,
         diagnostics: diags,
+        attachments: Vec::new(),
     })
 }
 
-/// Writes one self-contained HTML5 page (style sheet inlined) for the newsroom website.
-pub fn html(doc: &Document, _opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
+/// Writes one HTML5 page (style sheet inlined) for the newsroom website. Its images come back
+/// as [`Rendered::attachments`], named `images/<digest>.<ext>` relative to the page: the caller
+/// writes them into an `images` folder beside it (the names are content digests, so pages in
+/// one folder can share it).
+pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
     let lang = lang_of(doc);
     let rtl = is_rtl(doc);
     let title = display_title(doc);
     let words = Words::of(doc);
+    let mut set = ImageSet::default();
+    let imgs = set.add_document(doc, &opts.assets)?;
     let mut w = Writer::new(Flavor::Html, &doc.source);
+    w.images = imgs;
     open_doc(&mut w, &title, &lang, rtl, doc.meta.description.as_deref());
     w.raw("<body>\n<article>\n<header class=\"titlepage\">\n");
     masthead(&mut w, doc, 1, &words);
@@ -396,6 +443,14 @@ pub fn html(doc: &Document, _opts: &EpubOptions) -> Result<Rendered, Diagnostic>
     Ok(Rendered {
         bytes: w.out.into_bytes(),
         diagnostics: w.diags,
+        attachments: set
+            .files
+            .into_iter()
+            .map(|f| crate::Attachment {
+                path: f.href,
+                bytes: f.bytes,
+            })
+            .collect(),
     })
 }
 
@@ -431,12 +486,20 @@ fn display_title(doc: &Document) -> String {
     }
 }
 
-fn accessibility_summary() -> String {
-    "This publication is text with a table of contents, headings in a logical order and a \
-     reading order that follows the printed statement. The cover image has a text alternative \
-     and repeats the headline, organization and date given as text on the title page. Text can \
-     be resized and restyled by the reader. No known hazards."
-        .into()
+fn accessibility_summary(images: bool) -> String {
+    let mut s = String::from(
+        "This publication is text with a table of contents, headings in a logical order and a \
+         reading order that follows the printed statement. The cover image has a text alternative \
+         and repeats the headline, organization and date given as text on the title page.",
+    );
+    if images {
+        s.push_str(
+            " Photos and charts carry the text alternatives their authors wrote, and captions \
+             where given; the logo repeats the organization's name and is marked decorative.",
+        );
+    }
+    s.push_str(" Text can be resized and restyled by the reader. No known hazards.");
+    s
 }
 
 fn stylesheet(opts: &EpubOptions) -> String {
@@ -645,6 +708,18 @@ fn close_doc(w: &mut Writer) {
 /// Release line, headline, subtitle, organization, date and contacts.
 fn masthead(w: &mut Writer, doc: &Document, level: u8, words: &Words) {
     let m = &doc.meta;
+    if let Some(logo) = m.logo.as_deref()
+        && let Some(r) = w.images.get(logo.trim()).cloned()
+    {
+        // The organization's name follows as text, so the logo is decorative for a screen reader.
+        w.raw("<p class=\"logo\"><img src=\"");
+        w.attr(&r.href);
+        w.raw("\" alt=\"\" role=\"presentation\"");
+        if !w.epub() {
+            w.raw(&format!(" width=\"{}\" height=\"{}\"", r.width, r.height));
+        }
+        w.raw("/></p>\n");
+    }
     w.raw("<p class=\"release\">");
     w.text(&words.release_line(&m.release));
     w.raw("</p>\n");
@@ -813,6 +888,7 @@ fn cover_for(
     doc: &Document,
     text: &CoverText,
     words: &Words,
+    policy: &AssetPolicy,
     diags: &mut Vec<Diagnostic>,
 ) -> (Resource, String) {
     let mut alt = format!("{}: {}", words.cover, text.title);
@@ -823,10 +899,9 @@ fn cover_for(
         alt.push_str(&format!(", {}", text.footer));
     }
     if let Some(c) = doc.meta.cover.as_deref().filter(|c| !c.trim().is_empty()) {
-        let base = doc.source.path.parent().unwrap_or(Path::new(""));
-        let path = base.join(c.trim());
-        match std::fs::read(&path) {
-            Ok(bytes) => match image_type(&bytes) {
+        let at = images::key_offset(doc, "cover");
+        match crate::assets::read_asset(doc, c, at, policy) {
+            Ok((path, bytes)) => match image_type(&bytes) {
                 Some((ext, mime)) => {
                     return (
                         Resource {
@@ -845,14 +920,16 @@ fn cover_for(
                     .in_file(&doc.source.path),
                 ),
             },
-            Err(e) => diags.push(
-                Diagnostic::warning(format!(
-                    "cannot read cover `{}`: {e}; a cover is generated instead",
-                    path.display()
+            Err(e) => {
+                let mut d = Diagnostic::warning(format!(
+                    "{}; a cover is generated instead",
+                    e.message
                 ))
                 .in_file(&doc.source.path)
-                .help("the path is relative to the Markdown file"),
-            ),
+                .help(e.help.unwrap_or_default());
+                d.line_col = e.line_col;
+                diags.push(d);
+            }
         }
     }
     let (mut shown, lost) = cover::showable(text);

@@ -4,8 +4,13 @@
 //! drop the characters XML forbids. Raw HTML from the Markdown is never passed through: it is
 //! dropped with a warning, except a short allow-list of harmless inline elements.
 
+use std::collections::HashMap;
+
+use super::images::ImageRef;
 use crate::Diagnostic;
-use crate::model::{Align, Block, BlockKind, Document, Footnote, Inline, List, Offset, SourceMap};
+use crate::model::{
+    Align, Block, BlockKind, Document, Footnote, Image, Inline, List, Offset, SourceMap,
+};
 
 /// Which kind of markup to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,8 @@ pub(crate) struct Writer<'a> {
     pub notes_label: String,
     /// Pages that repeat text already written (nav, contents, cover) do not warn again.
     pub quiet: bool,
+    /// The stored images, by the path written in the Markdown.
+    pub images: HashMap<String, ImageRef>,
 }
 
 impl<'a> Writer<'a> {
@@ -52,6 +59,7 @@ impl<'a> Writer<'a> {
             in_link: false,
             notes_label: "Notes".into(),
             quiet: false,
+            images: HashMap::new(),
         }
     }
 
@@ -156,6 +164,13 @@ impl<'a> Writer<'a> {
                 self.inlines(content, doc);
                 self.raw(&format!("</h{level}>\n"));
             }
+            BlockKind::Paragraph(inl) if lone_image(inl).is_some() => {
+                // A paragraph that holds only an image is a figure (and leaves the dateline
+                // lead-in to the next paragraph).
+                if let Some(img) = lone_image(inl) {
+                    self.figure(img);
+                }
+            }
             BlockKind::Paragraph(inl) => {
                 if !tight {
                     self.raw("<p>");
@@ -192,7 +207,9 @@ impl<'a> Writer<'a> {
                 self.raw("</code></pre>\n");
             }
             BlockKind::Table(t) => {
-                self.raw("<table>\n<thead>\n<tr>");
+                // The wrapper scrolls a table too wide for a small screen instead of squeezing
+                // the page; the style sheet lets cells wrap first.
+                self.raw("<div class=\"table-wrap\" tabindex=\"0\">\n<table>\n<thead>\n<tr>");
                 for (i, cell) in t.header.iter().enumerate() {
                     self.raw("<th scope=\"col\"");
                     self.align(t.aligns.get(i));
@@ -212,7 +229,7 @@ impl<'a> Writer<'a> {
                     }
                     self.raw("</tr>\n");
                 }
-                self.raw("</tbody>\n</table>\n");
+                self.raw("</tbody>\n</table>\n</div>\n");
             }
             BlockKind::ThematicBreak => self.raw("<hr/>\n"),
             BlockKind::RawHtml(html) => {
@@ -356,21 +373,7 @@ impl<'a> Writer<'a> {
                         self.inlines(content, doc);
                     }
                 },
-                Inline::Image(img) => {
-                    self.warn(
-                        img.at,
-                        format!(
-                            "image `{}` is not included yet; its alt text is used",
-                            img.path
-                        ),
-                        "images in the EPUB and HTML page come with a later version",
-                    );
-                    if !img.alt.is_empty() {
-                        self.raw("<span class=\"img-alt\">[");
-                        self.text_at(&img.alt, img.at);
-                        self.raw("]</span>");
-                    }
-                }
+                Inline::Image(img) => self.image(img, "inline"),
                 Inline::SoftBreak => self.raw("\n"),
                 Inline::HardBreak => self.raw("<br/>\n"),
                 Inline::FootnoteRef { number, .. } => {
@@ -401,6 +404,58 @@ impl<'a> Writer<'a> {
         while let Some(t) = open.pop() {
             self.raw(&format!("</{t}>"));
         }
+    }
+
+    /// A figure: the image, and its title as the caption when there is one.
+    fn figure(&mut self, img: &Image) {
+        self.raw("<figure class=\"figure\">\n");
+        self.image(img, "figure");
+        self.raw("\n");
+        if !img.title.trim().is_empty() {
+            self.raw("<figcaption>");
+            self.text_at(img.title.trim(), img.at);
+            self.raw("</figcaption>\n");
+        }
+        self.raw("</figure>\n");
+    }
+
+    /// An `<img>`. Alt text is carried through; an image without it gets `alt=""` and
+    /// `role="presentation"` (it is skipped by screen readers) and a warning, unless the
+    /// author marked it decorative on purpose with `![""](path)`.
+    pub fn image(&mut self, img: &Image, class: &str) {
+        let Some(r) = self.images.get(img.path.trim()).cloned() else {
+            // Not loaded (a page that repeats text): the alt text stands in.
+            if !img.alt.trim().is_empty() {
+                self.raw("<span class=\"img-alt\">");
+                self.text_at(&img.alt, img.at);
+                self.raw("</span>");
+            }
+            return;
+        };
+        self.raw(&format!("<img class=\"{class}\" src=\""));
+        self.attr(&r.href);
+        self.raw("\"");
+        let alt = img.alt.trim();
+        let decorative = !alt.is_empty()
+            && alt
+                .chars()
+                .all(|c| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\''));
+        if alt.is_empty() || decorative {
+            if alt.is_empty() {
+                self.warn(
+                    img.at,
+                    format!("image `{}` has no alt text", img.path.trim()),
+                    "describe it for readers who cannot see it: ![what it shows](path); write ![\"\"](path) for a purely decorative image",
+                );
+            }
+            self.raw(" alt=\"\" role=\"presentation\"");
+        } else {
+            self.attr_pair("alt", alt);
+        }
+        if !self.epub() {
+            self.raw(&format!(" width=\"{}\" height=\"{}\"", r.width, r.height));
+        }
+        self.raw("/>");
     }
 
     fn wrap(&mut self, tag: &str, c: &[Inline], doc: &Document) {
@@ -455,6 +510,20 @@ impl<'a> Writer<'a> {
             ),
         }
     }
+}
+
+/// The image of a paragraph that holds nothing else (spaces and line ends aside).
+fn lone_image(inl: &[Inline]) -> Option<&Image> {
+    let mut found = None;
+    for i in inl {
+        match i {
+            Inline::Image(img) if found.is_none() => found = Some(img),
+            Inline::SoftBreak => {}
+            Inline::Text { text, .. } if text.trim().is_empty() => {}
+            _ => return None,
+        }
+    }
+    found
 }
 
 fn shorten(s: &str) -> String {

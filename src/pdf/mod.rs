@@ -87,5 +87,9 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
     };
     let laid = design::lay_out(doc, &book, opts, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
-    Ok(Rendered { bytes, diagnostics })
+    Ok(Rendered {
+        bytes,
+        diagnostics,
+        attachments: Vec::new(),
+    })
 }
