@@ -102,12 +102,16 @@ impl Face {
         let u = c as u32;
         if u < COVERAGE_LIMIT {
             let bits = self.coverage.get_or_init(|| {
+                // Walk the Unicode cmap subtables' own code points (a few thousand) rather
+                // than asking for every code point below the limit (tens of thousands).
                 let mut bits = vec![0u64; (COVERAGE_LIMIT as usize).div_ceil(64)];
-                for u in 0..COVERAGE_LIMIT {
-                    if let Some(ch) = char::from_u32(u)
-                        && self.shaper.glyph_index(ch).is_some()
-                    {
-                        bits[(u / 64) as usize] |= 1 << (u % 64);
+                if let Some(cmap) = self.shaper.tables().cmap {
+                    for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                        sub.codepoints(|u| {
+                            if u < COVERAGE_LIMIT && sub.glyph_index(u).is_some_and(|g| g.0 != 0) {
+                                bits[(u / 64) as usize] |= 1 << (u % 64);
+                            }
+                        });
                     }
                 }
                 bits
@@ -266,5 +270,19 @@ mod tests {
         }
         assert!(!serif.covers('\u{4E2D}'));
         assert_eq!(book.face_for(Bundled::Serif.id(), '\u{4E2D}'), None);
+    }
+
+    /// The coverage bitmap, built from the cmap subtables, agrees with asking the font
+    /// character by character.
+    #[test]
+    fn coverage_matches_glyph_lookup() {
+        let book = FontBook::bundled();
+        for face in &book.faces {
+            for u in 0..0x3000u32 {
+                let Some(c) = char::from_u32(u) else { continue };
+                let direct = face.shaper.glyph_index(c).is_some_and(|g| g.0 != 0);
+                assert_eq!(face.covers(c), direct, "{} U+{u:04X}", face.name);
+            }
+        }
     }
 }
