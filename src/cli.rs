@@ -647,8 +647,17 @@ fn build_one(
         return o;
     };
     let stem = publish::safe_stem(file);
-    for &format in formats {
-        match publish::render(&doc, format, job) {
+    // The formats of one statement are rendered side by side (PDF and EPUB take about as long
+    // as each other), then written in a fixed order.
+    let rendered: Vec<(Format, Result<communique::Rendered, Diagnostic>)> = {
+        use rayon::prelude::*;
+        let list: Vec<Format> = formats.iter().copied().collect();
+        list.par_iter()
+            .map(|&f| (f, publish::render(&doc, f, job)))
+            .collect()
+    };
+    for (format, result) in rendered {
+        match result {
             Ok(r) => {
                 o.failed |= fails(&r.diagnostics);
                 o.diags.extend(r.diagnostics);
