@@ -14,7 +14,17 @@ use super::layout::{
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, ShapeCache, Style};
+use super::figure::Images;
 use super::{Paper, PdfOptions};
+
+#[path = "figure_flow.rs"]
+mod figure_flow;
+#[path = "footnote.rs"]
+mod footnote;
+#[path = "table.rs"]
+mod table;
+
+use figure_flow::Attach;
 
 /// The laid-out document.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +102,9 @@ struct Setter<'a> {
     cache: ShapeCache,
     missing: Vec<(char, Option<u32>)>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The document's images, and images waiting to be drawn with a flow's line.
+    images: &'a Images,
+    attach: Vec<Attach>,
 }
 
 impl Setter<'_> {
@@ -152,11 +165,30 @@ impl Setter<'_> {
     }
 }
 
-/// Lays out the whole press release.
+/// Lays out the whole press release (images that cannot be read are left out with an error
+/// diagnostic; [`super::pdf`] fails on them instead).
 pub fn lay_out(
     doc: &Document,
     book: &FontBook,
     opts: &PdfOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> LaidOut {
+    let images = match Images::load(doc, &opts.assets) {
+        Ok(i) => i,
+        Err(d) => {
+            diagnostics.push(d);
+            Images::default()
+        }
+    };
+    lay_out_with(doc, book, opts, &images, diagnostics)
+}
+
+/// Lays out the whole press release with its images loaded.
+pub fn lay_out_with(
+    doc: &Document,
+    book: &FontBook,
+    opts: &PdfOptions,
+    images: &Images,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> LaidOut {
     let meta = &doc.meta;
@@ -179,6 +211,8 @@ pub fn lay_out(
         cache: ShapeCache::default(),
         missing: Vec::new(),
         diagnostics,
+        images,
+        attach: Vec::new(),
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -273,6 +307,7 @@ pub fn lay_out(
 
     let placement = layout::paginate(&flows, &geometry);
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
+    figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
     if !s.missing.is_empty() {
@@ -325,7 +360,29 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             color: ACCENT,
             ..sans
         };
-        let mut lines = s.set_plain(org, ctx, measure, Align::Left, 24.0);
+        let logo = figure_flow::logo(s, doc);
+        let shift = logo.as_ref().map_or(0.0, |(w, _)| w + 14.0);
+        let mut lines = s.set_plain(org, ctx, measure - shift, Align::Left, 24.0);
+        if let (Some((w, image)), Some(first)) = (logo, lines.first_mut()) {
+            // The logo at the left, the name beside it, centred on it.
+            let h = figure_flow::LOGO_HEIGHT;
+            for r in &mut first.runs {
+                r.x += shift;
+            }
+            let pad = ((h - first.height) / 2.0).max(0.0);
+            first.baseline += pad;
+            first.height = first.height.max(h);
+            s.attach.push(Attach {
+                flow: flows.len(),
+                line: 0,
+                dx: 0.0,
+                dy: 0.0,
+                width: w,
+                height: h,
+                image,
+                origin: Origin::Front(Front::Letterhead),
+            });
+        }
         if let Some(last) = lines.last_mut() {
             last.rules.push(Rule {
                 x0: 0.0,
@@ -577,6 +634,11 @@ fn block_flows(
             });
         }
         BlockKind::Paragraph(content) => {
+            if let Some(img) = super::figure::figure_image(content)
+                && figure_flow::figure(s, img, origin, b, flows)
+            {
+                return;
+            }
             let mut t = dateline.take().unwrap_or_default();
             push_inlines(s.doc, &mut t, content, b.ctx);
             let lines = s.set(&t, &b.opts());

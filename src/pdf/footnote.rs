@@ -1,0 +1,1 @@
+//! Footnotes at the foot of the page (a child of `design`).

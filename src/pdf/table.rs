@@ -1,0 +1,1 @@
+//! Tables (a child of `design`).
