@@ -105,6 +105,7 @@ struct Setter<'a> {
     /// The document's images, and images waiting to be drawn with a flow's line.
     images: &'a Images,
     attach: Vec<Attach>,
+    tables: Vec<table::TableFlows>,
 }
 
 impl Setter<'_> {
@@ -213,6 +214,7 @@ pub fn lay_out_with(
         diagnostics,
         images,
         attach: Vec::new(),
+        tables: Vec::new(),
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -305,7 +307,14 @@ pub fn lay_out_with(
         outline: None,
     });
 
-    let placement = layout::paginate(&flows, &geometry);
+    let mut tables = std::mem::take(&mut s.tables);
+    let mut placement = layout::paginate(&flows, &geometry);
+    for _ in 0..256 {
+        if !table::repeat_headers(&mut tables, &mut flows, &placement, &geometry) {
+            break;
+        }
+        placement = layout::paginate(&flows, &geometry);
+    }
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
     figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
@@ -704,8 +713,12 @@ fn block_flows(
                 outline: None,
             });
         }
+        BlockKind::Table(t) if !t.header.is_empty() => {
+            if let Some(tf) = table::table(s, t, origin, b, flows) {
+                s.tables.push(tf);
+            }
+        }
         BlockKind::Table(table) => {
-            // Tables come with a later issue: for now each row is a line of cells.
             for row in std::iter::once(&table.header).chain(&table.rows) {
                 let mut t = Text::default();
                 for (i, cell) in row.iter().enumerate() {
