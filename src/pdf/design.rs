@@ -307,16 +307,46 @@ pub fn lay_out_with(
         outline: None,
     });
 
+    // Footnotes, set in a smaller size at the body's measure.
+    let note_cx = BlockCx {
+        width: measure,
+        indent: 0.0,
+        align: body_align,
+        ctx: Ctx::body(),
+        about: false,
+    };
+    let notes = footnote::set_notes(&mut s, doc, &note_cx, 8.5);
+
+    // Paginate, repeating table headers and keeping room for the notes, until stable.
     let mut tables = std::mem::take(&mut s.tables);
-    let mut placement = layout::paginate(&flows, &geometry);
-    for _ in 0..256 {
-        if !table::repeat_headers(&mut tables, &mut flows, &placement, &geometry) {
+    let mut room: Vec<f32> = Vec::new();
+    let mut placement = layout::paginate_reserving(&flows, &geometry, &room);
+    let mut per_page = Vec::new();
+    for round in 0..12 {
+        for _ in 0..256 {
+            if !table::repeat_headers(&mut tables, &mut flows, &placement, &geometry) {
+                break;
+            }
+            placement = layout::paginate_reserving(&flows, &geometry, &room);
+        }
+        per_page = footnote::distribute(&notes, &flows, &placement, &geometry);
+        let mut new = footnote::reserve(&per_page);
+        if round >= 4 {
+            // Settle: room once given is kept, so that this ends.
+            for (n, o) in new.iter_mut().zip(&room) {
+                *n = n.max(*o);
+            }
+        }
+        if new == room {
             break;
         }
-        placement = layout::paginate(&flows, &geometry);
+        room = new;
+        placement = layout::paginate_reserving(&flows, &geometry, &room);
+        per_page = footnote::distribute(&notes, &flows, &placement, &geometry);
     }
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
     figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
+    footnote::draw(per_page, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
     if !s.missing.is_empty() {
@@ -949,7 +979,17 @@ fn push_inlines_link(
             Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
             Inline::HardBreak => t.push("\u{2028}", ctx.style(), link, None),
             Inline::FootnoteRef { number, .. } => {
-                t.push(&format!("[{number}]"), ctx.style(), link, None)
+                // A superscript number with a hidden link area that tells pagination
+                // which line references the note (see `footnote`).
+                let idx = t.links.len() as u32;
+                t.links.push(format!("{}{number}", footnote::MARK));
+                let c = Ctx {
+                    size: ctx.size * 0.7,
+                    rise: ctx.rise + ctx.size * 0.33,
+                    hyphenate: false,
+                    ..ctx
+                };
+                t.push(&number.to_string(), c.style(), Some(idx), None)
             }
             Inline::RawHtml(_) => {}
         }
