@@ -106,6 +106,8 @@ struct Setter<'a> {
     images: &'a Images,
     attach: Vec<Attach>,
     tables: Vec<table::TableFlows>,
+    /// Indices of the figure flows.
+    figures: Vec<usize>,
 }
 
 impl Setter<'_> {
@@ -215,6 +217,7 @@ pub fn lay_out_with(
         images,
         attach: Vec::new(),
         tables: Vec::new(),
+        figures: Vec::new(),
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -317,33 +320,17 @@ pub fn lay_out_with(
     };
     let notes = footnote::set_notes(&mut s, doc, &note_cx, 8.5);
 
-    // Paginate, repeating table headers and keeping room for the notes, until stable.
+    // Paginate, repeating table headers, keeping room for the notes and floating figures
+    // that do not fit past the text that does.
     let mut tables = std::mem::take(&mut s.tables);
-    let mut room: Vec<f32> = Vec::new();
-    let mut placement = layout::paginate_reserving(&flows, &geometry, &room);
-    let mut per_page = Vec::new();
-    for round in 0..12 {
-        for _ in 0..256 {
-            if !table::repeat_headers(&mut tables, &mut flows, &placement, &geometry) {
-                break;
-            }
-            placement = layout::paginate_reserving(&flows, &geometry, &room);
-        }
-        per_page = footnote::distribute(&notes, &flows, &placement, &geometry);
-        let mut new = footnote::reserve(&per_page);
-        if round >= 4 {
-            // Settle: room once given is kept, so that this ends.
-            for (n, o) in new.iter_mut().zip(&room) {
-                *n = n.max(*o);
-            }
-        }
-        if new == room {
-            break;
-        }
-        room = new;
-        placement = layout::paginate_reserving(&flows, &geometry, &room);
-        per_page = footnote::distribute(&notes, &flows, &placement, &geometry);
-    }
+    let (placement, per_page) = figure_flow::paginate(
+        &mut flows,
+        &mut tables,
+        &notes,
+        &mut s.attach,
+        &s.figures,
+        &geometry,
+    );
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
     figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
     footnote::draw(per_page, &mut pages, &geometry);

@@ -9,7 +9,11 @@ use std::sync::Arc;
 use crate::model::{self, Document};
 
 use super::super::figure::{self, PdfImage};
-use super::super::layout::{Flow, Geometry, ImageBox, Item, Line, Origin, Placed, Placement};
+use super::super::layout::{
+    self, Flow, Geometry, ImageBox, Item, Line, Origin, Placed, Placement,
+};
+use super::footnote::{self, Note};
+use super::table::{self, TableFlows};
 use super::super::paragraph::{Align, SetOptions, Text};
 use super::{BlockCx, Ctx, GREY, Setter};
 
@@ -113,6 +117,7 @@ pub fn figure(
     if let Some(last) = lines.last_mut() {
         last.height += 4.0;
     }
+    s.figures.push(flows.len());
     flows.push(Flow {
         origin,
         indent: b.indent,
@@ -155,4 +160,139 @@ pub fn place(attach: &[Attach], placement: &Placement, pages: &mut [super::Page]
             }),
         });
     }
+}
+
+/// Lines of notes per page.
+pub type NotesPerPage = Vec<Vec<(Origin, Line)>>;
+
+/// Paginates: table headers repeated, room kept for footnotes, until stable.
+fn settle(
+    flows: &mut [Flow],
+    tables: &mut [TableFlows],
+    notes: &[Note],
+    geo: &Geometry,
+) -> (Placement, NotesPerPage) {
+    let mut room: Vec<f32> = Vec::new();
+    let mut placement = layout::paginate_reserving(flows, geo, &room);
+    let mut per_page = Vec::new();
+    for round in 0..12 {
+        for _ in 0..256 {
+            if !table::repeat_headers(tables, flows, &placement, geo) {
+                break;
+            }
+            placement = layout::paginate_reserving(flows, geo, &room);
+        }
+        per_page = footnote::distribute(notes, flows, &placement, geo);
+        let mut new = footnote::reserve(&per_page);
+        if round >= 4 {
+            // Settle: room once given is kept, so that this ends.
+            for (n, o) in new.iter_mut().zip(&room) {
+                *n = n.max(*o);
+            }
+        }
+        if new == room {
+            break;
+        }
+        room = new;
+        placement = layout::paginate_reserving(flows, geo, &room);
+        per_page = footnote::distribute(notes, flows, &placement, geo);
+    }
+    (placement, per_page)
+}
+
+/// Paginates the flows; a figure that does not fit where it stands and goes to the top of
+/// the next page lets the text after it move up to fill the hole (the figure "floats" past
+/// the paragraphs that then start on the earlier page). Headings, tables and other figures
+/// stop a float.
+pub fn paginate(
+    flows: &mut [Flow],
+    tables: &mut [TableFlows],
+    notes: &[Note],
+    attach: &mut [Attach],
+    figures: &[usize],
+    geo: &Geometry,
+) -> (Placement, NotesPerPage) {
+    let mut result = settle(flows, tables, notes, geo);
+    let table_flows: Vec<(usize, usize)> = tables
+        .iter()
+        .map(|t| (t.header_flow, t.header_flow + t.rows))
+        .collect();
+    let plain = |flows: &[Flow], i: usize, figs: &[usize]| {
+        !figs.contains(&i)
+            && flows.get(i).is_some_and(|f| matches!(f.origin, Origin::Block(_)))
+            && !table_flows.iter().any(|(a, b)| (*a..=*b).contains(&i))
+    };
+    // The unit after the figure that may move before it: a paragraph, or a heading chain
+    // with the paragraph it is kept with. Its length, if any.
+    let unit = |flows: &[Flow], start: usize, figs: &[usize]| -> Option<usize> {
+        let mut j = start;
+        while plain(flows, j, figs) && flows[j].keep_with_next {
+            j += 1;
+        }
+        (plain(flows, j, figs) && flows[j].splittable).then_some(j + 1 - start)
+    };
+    let mut figs: Vec<usize> = figures.to_vec();
+    for k in 0..figs.len() {
+        // At most a page's worth of paragraphs.
+        for _ in 0..32 {
+            let f = figs[k];
+            let (placement, _) = &result;
+            let Some(&(page, y)) = placement.get(f).and_then(|p| p.first()) else {
+                break;
+            };
+            let at_top = (y - geo.top(page)).abs() < 0.01;
+            let prev_page = f
+                .checked_sub(1)
+                .and_then(|p| placement.get(p))
+                .and_then(|p| p.last())
+                .map(|p| p.0);
+            if !at_top || page == 0 || prev_page != Some(page - 1) {
+                break;
+            }
+            let Some(n) = unit(flows, f + 1, &figs) else {
+                break;
+            };
+            rotate(flows, attach, &mut figs, f, n);
+            let trial = settle(flows, tables, notes, geo);
+            let starts = trial.0.get(f).and_then(|p| p.first()).map(|p| p.0);
+            if starts == Some(page - 1) {
+                result = trial;
+            } else {
+                unrotate(flows, attach, &mut figs, f, n);
+                break;
+            }
+        }
+    }
+    // The flows are as `result` was computed for, except after a reverted trial, whose
+    // state (repeated headers) the last settle may have changed: settle again if so.
+    settle(flows, tables, notes, geo)
+}
+
+/// Moves flow `i` (a figure) after the `n` flows that follow it, with the images and figure
+/// indices that refer to them.
+fn rotate(flows: &mut [Flow], attach: &mut [Attach], figs: &mut [usize], i: usize, n: usize) {
+    flows[i..=i + n].rotate_left(1);
+    let map = |x: &mut usize| {
+        if *x == i {
+            *x = i + n;
+        } else if (i + 1..=i + n).contains(x) {
+            *x -= 1;
+        }
+    };
+    attach.iter_mut().for_each(|a| map(&mut a.flow));
+    figs.iter_mut().for_each(map);
+}
+
+/// Undoes [`rotate`].
+fn unrotate(flows: &mut [Flow], attach: &mut [Attach], figs: &mut [usize], i: usize, n: usize) {
+    flows[i..=i + n].rotate_right(1);
+    let map = |x: &mut usize| {
+        if *x == i + n {
+            *x = i;
+        } else if (i..i + n).contains(x) {
+            *x += 1;
+        }
+    };
+    attach.iter_mut().for_each(|a| map(&mut a.flow));
+    figs.iter_mut().for_each(map);
 }
