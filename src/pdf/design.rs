@@ -8,13 +8,13 @@
 use crate::Diagnostic;
 use crate::model::{self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release};
 
+use super::figure::Images;
 use super::fonts::{Bundled, FontBook};
 use super::layout::{
     self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, ShapeCache, Style};
-use super::figure::Images;
 use super::{Paper, PdfOptions};
 
 #[path = "figure_flow.rs"]

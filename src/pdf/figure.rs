@@ -232,8 +232,11 @@ mod tests {
         // A 300 px image is 144 pt wide at 150 dpi, even in a wide column.
         let px = DynamicImage::new_rgb8(300, 150);
         let mut bytes = Vec::new();
-        px.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
-            .unwrap();
+        px.write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
         let (w, h) = (300.0f32 * 72.0 / 150.0, 150.0f32 * 72.0 / 150.0);
         let s = (400.0 / w).min(1000.0 / h).min(1.0);
         assert_eq!(s, 1.0);

@@ -9,12 +9,10 @@ use std::sync::Arc;
 use crate::model::{self, Document};
 
 use super::super::figure::{self, PdfImage};
-use super::super::layout::{
-    self, Flow, Geometry, ImageBox, Item, Line, Origin, Placed, Placement,
-};
+use super::super::layout::{self, Flow, Geometry, ImageBox, Item, Line, Origin, Placed, Placement};
+use super::super::paragraph::{Align, SetOptions, Text};
 use super::footnote::{self, Note};
 use super::table::{self, TableFlows};
-use super::super::paragraph::{Align, SetOptions, Text};
 use super::{BlockCx, Ctx, GREY, Setter};
 
 /// Tallest figure, in points (a tall portrait image is scaled to this).
@@ -219,7 +217,9 @@ pub fn paginate(
         .collect();
     let plain = |flows: &[Flow], i: usize, figs: &[usize]| {
         !figs.contains(&i)
-            && flows.get(i).is_some_and(|f| matches!(f.origin, Origin::Block(_)))
+            && flows
+                .get(i)
+                .is_some_and(|f| matches!(f.origin, Origin::Block(_)))
             && !table_flows.iter().any(|(a, b)| (*a..=*b).contains(&i))
     };
     // The unit after the figure that may move before it: a paragraph, or a heading chain

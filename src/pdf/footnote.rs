@@ -37,10 +37,7 @@ pub struct Note {
 /// Sets every footnote of the document at `size`.
 pub fn set_notes(s: &mut Setter, doc: &Document, b: &BlockCx, size: f32) -> Vec<Note> {
     let cx = BlockCx {
-        ctx: Ctx {
-            size,
-            ..b.ctx
-        },
+        ctx: Ctx { size, ..b.ctx },
         ..*b
     };
     let mut notes = Vec::with_capacity(doc.footnotes.len());
@@ -288,7 +285,11 @@ mod tests {
         }];
         let (placement, per) = run(&flows, &notes);
         let ref_page = placement[0][9].0;
-        assert_eq!(per[ref_page].len(), 2, "the note is on its reference's page");
+        assert_eq!(
+            per[ref_page].len(),
+            2,
+            "the note is on its reference's page"
+        );
         // And the body gave up room: nothing overlaps the notes.
         let room = reserve(&per);
         for (l, (p, y)) in flows[0].lines.iter().zip(&placement[0]) {

@@ -112,12 +112,18 @@ pub fn table(
     // Minimum and preferred widths.
     let mut min = vec![0.0f32; ncols];
     let mut pref = vec![0.0f32; ncols];
-    for (ri, row) in std::iter::once(&table.header).chain(&table.rows).enumerate() {
+    for (ri, row) in std::iter::once(&table.header)
+        .chain(&table.rows)
+        .enumerate()
+    {
         let ctx = if ri == 0 { head } else { body };
         for (c, cell) in row.iter().enumerate() {
             let t = cell_text(s, cell, ctx);
             let lines = s.set(&t, &huge);
-            let w = lines.iter().map(|l| line_width(s.book, l)).fold(0.0, f32::max);
+            let w = lines
+                .iter()
+                .map(|l| line_width(s.book, l))
+                .fold(0.0, f32::max);
             pref[c] = pref[c].max(w);
             for word in model::plain_text(cell).split_whitespace() {
                 let l = s.set_plain(word, ctx, 1.0e5, Align::Left, leading);
@@ -323,6 +329,9 @@ mod tests {
 
     #[test]
     fn minimums_when_nothing_fits() {
-        assert_eq!(share(&[100.0, 200.0], &[150.0, 300.0], 250.0), vec![100.0, 200.0]);
+        assert_eq!(
+            share(&[100.0, 200.0], &[150.0, 300.0], 250.0),
+            vec![100.0, 200.0]
+        );
     }
 }
