@@ -123,6 +123,13 @@ pub fn distribute(
             }
         }
     }
+    // A note referenced from nowhere on the pages (only from another note) goes to the
+    // last page, so that no note is lost.
+    for f in &mut first {
+        if f.is_none() {
+            *f = Some(pages - 1);
+        }
+    }
     let mut out: Vec<Vec<(Origin, Line)>> = vec![Vec::new(); pages];
     let mut carry: Vec<(Origin, Line)> = Vec::new();
     for (page, slot) in out.iter_mut().enumerate() {
