@@ -295,6 +295,21 @@ pub fn repeat_headers(
                         flow.lines.remove(0);
                     }
                 }
+                // A thin rule closes the part of the table at the foot of the page before.
+                if let Some(l) = flows.get_mut(f - 1).and_then(|p| p.lines.last_mut()) {
+                    if want {
+                        let x1 = t.header.rules.first().map_or(0.0, |r| r.x1);
+                        l.rules.push(Rule {
+                            x0: 0.0,
+                            x1,
+                            y: l.height - l.baseline - THIN / 2.0,
+                            thickness: THIN,
+                            color: BLACK,
+                        });
+                    } else {
+                        l.rules.pop();
+                    }
+                }
                 // Later rows depend on this one: decide them on the next pass.
                 break;
             }
