@@ -407,6 +407,7 @@ fn build_bundle(
 fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.epub.embed_fonts = args.embed_fonts;
     job.epub.assets.allow_outside = args.allow_outside;
+    job.pdf.assets.allow_outside = args.allow_outside;
     job.pdf.ragged = args.ragged;
     job.pdf.font_dirs = args.font_dir.clone();
     job.pdf.paper = args.paper.map(|p| match p {
@@ -792,6 +793,7 @@ impl Houses {
         // The house logo is stored as an absolute path beside communique.toml: allow that folder.
         if let Some(dir) = house.path.parent() {
             job.epub.assets.extra_roots.push(dir.to_path_buf());
+            job.pdf.assets.extra_roots.push(dir.to_path_buf());
         }
         job.read.house = Some(house);
         Some(job)

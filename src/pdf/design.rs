@@ -8,6 +8,7 @@
 use crate::Diagnostic;
 use crate::model::{self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release};
 
+use super::figure::Images;
 use super::fonts::{Bundled, FontBook};
 use super::layout::{
     self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
@@ -15,6 +16,15 @@ use super::layout::{
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, ShapeCache, Style};
 use super::{Paper, PdfOptions};
+
+#[path = "figure_flow.rs"]
+mod figure_flow;
+#[path = "footnote.rs"]
+mod footnote;
+#[path = "table.rs"]
+mod table;
+
+use figure_flow::Attach;
 
 /// The laid-out document.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +102,12 @@ struct Setter<'a> {
     cache: ShapeCache,
     missing: Vec<(char, Option<u32>)>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The document's images, and images waiting to be drawn with a flow's line.
+    images: &'a Images,
+    attach: Vec<Attach>,
+    tables: Vec<table::TableFlows>,
+    /// Indices of the figure flows.
+    figures: Vec<usize>,
 }
 
 impl Setter<'_> {
@@ -152,11 +168,30 @@ impl Setter<'_> {
     }
 }
 
-/// Lays out the whole press release.
+/// Lays out the whole press release (images that cannot be read are left out with an error
+/// diagnostic; [`super::pdf`] fails on them instead).
 pub fn lay_out(
     doc: &Document,
     book: &FontBook,
     opts: &PdfOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> LaidOut {
+    let images = match Images::load(doc, &opts.assets) {
+        Ok(i) => i,
+        Err(d) => {
+            diagnostics.push(d);
+            Images::default()
+        }
+    };
+    lay_out_with(doc, book, opts, &images, diagnostics)
+}
+
+/// Lays out the whole press release with its images loaded.
+pub fn lay_out_with(
+    doc: &Document,
+    book: &FontBook,
+    opts: &PdfOptions,
+    images: &Images,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> LaidOut {
     let meta = &doc.meta;
@@ -179,6 +214,10 @@ pub fn lay_out(
         cache: ShapeCache::default(),
         missing: Vec::new(),
         diagnostics,
+        images,
+        attach: Vec::new(),
+        tables: Vec::new(),
+        figures: Vec::new(),
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -271,8 +310,30 @@ pub fn lay_out(
         outline: None,
     });
 
-    let placement = layout::paginate(&flows, &geometry);
+    // Footnotes, set in a smaller size at the body's measure.
+    let note_cx = BlockCx {
+        width: measure,
+        indent: 0.0,
+        align: body_align,
+        ctx: Ctx::body(),
+        about: false,
+    };
+    let notes = footnote::set_notes(&mut s, doc, &note_cx, 8.5);
+
+    // Paginate, repeating table headers, keeping room for the notes and floating figures
+    // that do not fit past the text that does.
+    let mut tables = std::mem::take(&mut s.tables);
+    let (placement, per_page) = figure_flow::paginate(
+        &mut flows,
+        &mut tables,
+        &notes,
+        &mut s.attach,
+        &s.figures,
+        &geometry,
+    );
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
+    figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
+    footnote::draw(per_page, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
     if !s.missing.is_empty() {
@@ -325,7 +386,29 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             color: ACCENT,
             ..sans
         };
-        let mut lines = s.set_plain(org, ctx, measure, Align::Left, 24.0);
+        let logo = figure_flow::logo(s, doc);
+        let shift = logo.as_ref().map_or(0.0, |(w, _)| w + 14.0);
+        let mut lines = s.set_plain(org, ctx, measure - shift, Align::Left, 24.0);
+        if let (Some((w, image)), Some(first)) = (logo, lines.first_mut()) {
+            // The logo at the left, the name beside it, centred on it.
+            let h = figure_flow::LOGO_HEIGHT;
+            for r in &mut first.runs {
+                r.x += shift;
+            }
+            let pad = ((h - first.height) / 2.0).max(0.0);
+            first.baseline += pad;
+            first.height = first.height.max(h);
+            s.attach.push(Attach {
+                flow: flows.len(),
+                line: 0,
+                dx: 0.0,
+                dy: 0.0,
+                width: w,
+                height: h,
+                image,
+                origin: Origin::Front(Front::Letterhead),
+            });
+        }
         if let Some(last) = lines.last_mut() {
             last.rules.push(Rule {
                 x0: 0.0,
@@ -577,6 +660,11 @@ fn block_flows(
             });
         }
         BlockKind::Paragraph(content) => {
+            if let Some(img) = super::figure::figure_image(content)
+                && figure_flow::figure(s, img, origin, b, flows)
+            {
+                return;
+            }
             let mut t = dateline.take().unwrap_or_default();
             push_inlines(s.doc, &mut t, content, b.ctx);
             let lines = s.set(&t, &b.opts());
@@ -642,8 +730,12 @@ fn block_flows(
                 outline: None,
             });
         }
+        BlockKind::Table(t) if !t.header.is_empty() => {
+            if let Some(tf) = table::table(s, t, origin, b, flows) {
+                s.tables.push(tf);
+            }
+        }
         BlockKind::Table(table) => {
-            // Tables come with a later issue: for now each row is a line of cells.
             for row in std::iter::once(&table.header).chain(&table.rows) {
                 let mut t = Text::default();
                 for (i, cell) in row.iter().enumerate() {
@@ -874,7 +966,17 @@ fn push_inlines_link(
             Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
             Inline::HardBreak => t.push("\u{2028}", ctx.style(), link, None),
             Inline::FootnoteRef { number, .. } => {
-                t.push(&format!("[{number}]"), ctx.style(), link, None)
+                // A superscript number with a hidden link area that tells pagination
+                // which line references the note (see `footnote`).
+                let idx = t.links.len() as u32;
+                t.links.push(format!("{}{number}", footnote::MARK));
+                let c = Ctx {
+                    size: ctx.size * 0.7,
+                    rise: ctx.rise + ctx.size * 0.33,
+                    hyphenate: false,
+                    ..ctx
+                };
+                t.push(&number.to_string(), c.style(), Some(idx), None)
             }
             Inline::RawHtml(_) => {}
         }

@@ -423,6 +423,8 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
         }
     }
 
+    images(lo, laid, &pages);
+
     let outline = outline(lo, &laid.outline, &pages, height);
     if let Ok(cat) = lo.catalog_mut() {
         cat.set("Lang", text_string(&meta.lang));
@@ -437,6 +439,94 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
     // Placeholder, replaced by a hash of the file (see `set_id`).
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
     lo.trailer.set("ID", vec![placeholder.clone(), placeholder]);
+}
+
+/// Image XObjects (each prepared image written once) and, per page, a content stream
+/// drawing them, put before the page's own content.
+fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
+    use lopdf::Stream;
+    let height = laid.geometry.height;
+    let mut written: Vec<(&super::figure::PdfImage, ObjectId)> = Vec::new();
+    for (pi, page) in laid.pages.iter().enumerate() {
+        let Some(&page_id) = pages.get(pi) else {
+            continue;
+        };
+        let mut ops = String::new();
+        let mut xobjects = Dictionary::new();
+        for p in &page.items {
+            let Item::Image(b) = &p.item else { continue };
+            let img = &*b.image;
+            let id = match written.iter().find(|(w, _)| *w == img) {
+                Some((_, id)) => *id,
+                None => {
+                    let mut d = Dictionary::new();
+                    d.set("Type", "XObject");
+                    d.set("Subtype", "Image");
+                    d.set("Width", img.width as i64);
+                    d.set("Height", img.height as i64);
+                    d.set("ColorSpace", img.color_space);
+                    d.set("BitsPerComponent", 8);
+                    d.set("Filter", if img.dct { "DCTDecode" } else { "FlateDecode" });
+                    if let Some(mask) = &img.smask {
+                        let mut m = Dictionary::new();
+                        m.set("Type", "XObject");
+                        m.set("Subtype", "Image");
+                        m.set("Width", img.width as i64);
+                        m.set("Height", img.height as i64);
+                        m.set("ColorSpace", "DeviceGray");
+                        m.set("BitsPerComponent", 8);
+                        m.set("Filter", "FlateDecode");
+                        let mid = lo.add_object(Stream::new(m, mask.clone()));
+                        d.set("SMask", Object::Reference(mid));
+                    }
+                    let id = lo.add_object(Stream::new(d, img.data.clone()));
+                    written.push((img, id));
+                    id
+                }
+            };
+            let name = format!("CqIm{}", id.0);
+            xobjects.set(name.as_bytes().to_vec(), Object::Reference(id));
+            ops.push_str(&format!(
+                "q {} 0 0 {} {} {} cm /{name} Do Q\n",
+                round3(b.width),
+                round3(b.height),
+                round3(b.x),
+                round3(height - b.y - b.height)
+            ));
+        }
+        if ops.is_empty() {
+            continue;
+        }
+        let content = lo.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
+        // The page's resources, inline or referenced, with the images added.
+        let Ok(page_dict) = lo.get_dictionary(page_id) else {
+            continue;
+        };
+        let mut res = match page_dict.get(b"Resources") {
+            Ok(Object::Reference(r)) => lo.get_dictionary(*r).cloned().unwrap_or_default(),
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => Dictionary::new(),
+        };
+        let mut xo = match res.get(b"XObject") {
+            Ok(Object::Reference(r)) => lo.get_dictionary(*r).cloned().unwrap_or_default(),
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => Dictionary::new(),
+        };
+        for (k, v) in xobjects.iter() {
+            xo.set(k.clone(), v.clone());
+        }
+        res.set("XObject", xo);
+        let mut contents = vec![Object::Reference(content)];
+        match page_dict.get(b"Contents") {
+            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+            Ok(o) => contents.push(o.clone()),
+            Err(_) => {}
+        }
+        if let Ok(d) = lo.get_dictionary_mut(page_id) {
+            d.set("Resources", res);
+            d.set("Contents", contents);
+        }
+    }
 }
 
 /// The outline, nested by heading level, in document order.

@@ -130,6 +130,17 @@ pub enum Item {
     Text(GlyphRun),
     Rule(Rule),
     Link(LinkArea),
+    Image(ImageBox),
+}
+
+/// An image drawn in the box with top-left `x, y`, `width` × `height` points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageBox {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub image: std::sync::Arc<super::figure::PdfImage>,
 }
 
 /// An outline entry: a heading and where it starts.
@@ -178,6 +189,12 @@ pub type Placement = Vec<Vec<(usize, f32)>>;
 /// Places flows on pages: no widows or orphans, headings kept with what follows.
 /// Returns the position of every line of every flow.
 pub fn paginate(flows: &[Flow], geo: &Geometry) -> Placement {
+    paginate_reserving(flows, geo, &[])
+}
+
+/// [`paginate`], with `reserve[page]` points kept free at the foot of each page (footnotes).
+pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Placement {
+    let bottom = |page: usize| geo.bottom - reserve.get(page).copied().unwrap_or(0.0);
     let mut placement: Placement = Vec::with_capacity(flows.len());
     let mut page = 0usize;
     let mut y = geo.top(0);
@@ -186,7 +203,7 @@ pub fn paginate(flows: &[Flow], geo: &Geometry) -> Placement {
     while i < flows.len() {
         let f = &flows[i];
         let space = if at_top { 0.0 } else { f.space_before };
-        let avail = geo.bottom - y - space;
+        let avail = bottom(page) - y - space;
         // What must fit with this flow on this page: the whole flow, plus (for a
         // keep-with-next chain) the first lines of the flows it is kept with.
         let need = f.height() + keep_need(flows, i);
@@ -231,7 +248,7 @@ pub fn paginate(flows: &[Flow], geo: &Geometry) -> Placement {
         }
         if at_top {
             // Nothing better is possible: place it here, splitting where it must.
-            placement.push(place_lines_anyway(f, geo, &mut page, &mut y));
+            placement.push(place_lines_anyway(f, geo, &bottom, &mut page, &mut y));
             at_top = false;
             i += 1;
             continue;
@@ -296,13 +313,14 @@ fn place_lines(f: &Flow, page: usize, y: &mut f32) -> Vec<(usize, f32)> {
 fn place_lines_anyway(
     f: &Flow,
     geo: &Geometry,
+    bottom: &dyn Fn(usize) -> f32,
     page: &mut usize,
     y: &mut f32,
 ) -> Vec<(usize, f32)> {
     f.lines
         .iter()
         .map(|l| {
-            if *y + l.height > geo.bottom + 0.01 && (*y - geo.top(*page)).abs() > 0.01 {
+            if *y + l.height > bottom(*page) + 0.01 && (*y - geo.top(*page)).abs() > 0.01 {
                 *page += 1;
                 *y = geo.top(*page);
             }

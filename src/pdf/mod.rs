@@ -14,6 +14,7 @@
 
 pub mod design;
 pub mod emit;
+pub mod figure;
 pub mod fonts;
 pub mod hyphenate;
 pub mod layout;
@@ -72,6 +73,8 @@ pub struct PdfOptions {
     /// A font book loaded beforehand (benchmarks, repeated builds); when `None` the
     /// bundled book (plus `font_dirs`) is used, loaded once per process.
     pub fonts: Option<Arc<FontBook>>,
+    /// Where images may be read from (`--allow-outside`, the house folder).
+    pub assets: crate::assets::AssetPolicy,
 }
 
 /// Lays out and writes the press release.
@@ -85,7 +88,8 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
             book
         }
     };
-    let laid = design::lay_out(doc, &book, opts, &mut diagnostics);
+    let images = figure::Images::load(doc, &opts.assets)?;
+    let laid = design::lay_out_with(doc, &book, opts, &images, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
     Ok(Rendered {
         bytes,

@@ -1,0 +1,224 @@
+//! Images for the PDF: loading (through [`crate::assets`]), sizing and preparing the pixels
+//! for embedding.
+//!
+//! Sizing: an image's natural size is its pixels at 150 dpi (a 1200 px photo is 8 in wide);
+//! it is never set larger than that, and never wider than the column. It is embedded at up
+//! to 300 dpi at its placed size: above that it is downsampled with Lanczos3. A JPEG that
+//! needs no downsampling, is upright and is not CMYK passes through untouched (DCTDecode);
+//! everything else is decoded and written losslessly (FlateDecode, 8 bits per component),
+//! with any transparency as a soft mask.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use image::DynamicImage;
+use image::imageops::FilterType;
+
+use crate::Diagnostic;
+use crate::assets::{self, AssetPolicy, ColorModel, ImageFormat, LoadedImage};
+use crate::model::{Block, BlockKind, Document, Inline, Offset};
+
+/// Pixels per inch at which an image is shown at its natural size.
+pub const NATURAL_DPI: f32 = 150.0;
+/// Most pixels per inch embedded at the placed size.
+pub const MAX_DPI: f32 = 300.0;
+
+/// An image XObject ready to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfImage {
+    pub width: u32,
+    pub height: u32,
+    /// `DeviceGray` or `DeviceRGB`.
+    pub color_space: &'static str,
+    /// The data is a JPEG file (DCTDecode); otherwise zlib-compressed samples (FlateDecode).
+    pub dct: bool,
+    pub data: Vec<u8>,
+    /// A zlib-compressed 8-bit alpha channel of the same size.
+    pub smask: Option<Vec<u8>>,
+}
+
+/// The images a document uses, by path as written.
+#[derive(Debug, Default)]
+pub struct Images {
+    pub loaded: HashMap<String, Arc<LoadedImage>>,
+}
+
+impl Images {
+    /// Loads every image of the body, the footnotes, the boilerplate and the logo; the first
+    /// error fails the export.
+    pub fn load(doc: &Document, policy: &AssetPolicy) -> Result<Images, Diagnostic> {
+        let mut wanted: Vec<(String, Offset)> = Vec::new();
+        if let Some(logo) = doc.meta.logo.as_deref().filter(|l| !l.trim().is_empty()) {
+            wanted.push((logo.trim().to_string(), logo_offset(doc)));
+        }
+        let blocks = doc
+            .blocks
+            .iter()
+            .chain(doc.footnotes.iter().flat_map(|f| f.blocks.iter()))
+            .chain(doc.meta.about.iter());
+        for b in blocks {
+            collect_block(b, &mut wanted);
+        }
+        let mut loaded = HashMap::new();
+        for (path, at) in wanted {
+            if loaded.contains_key(&path) {
+                continue;
+            }
+            let img = assets::load_image(doc, &path, at, policy)?;
+            loaded.insert(path, Arc::new(img));
+        }
+        Ok(Images { loaded })
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Arc<LoadedImage>> {
+        self.loaded.get(path.trim())
+    }
+}
+
+fn logo_offset(doc: &Document) -> Offset {
+    let text = doc.source.text();
+    let mut pos = 0usize;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("logo")
+            && rest.trim_start().starts_with([':', '='])
+        {
+            return (pos + (line.len() - t.len())) as Offset;
+        }
+        pos += line.len();
+    }
+    0
+}
+
+fn collect_block(b: &Block, out: &mut Vec<(String, Offset)>) {
+    match &b.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+            collect_inlines(content, out)
+        }
+        BlockKind::BlockQuote(bs) => bs.iter().for_each(|b| collect_block(b, out)),
+        BlockKind::List(l) => l
+            .items
+            .iter()
+            .flat_map(|i| i.blocks.iter())
+            .for_each(|b| collect_block(b, out)),
+        BlockKind::Table(t) => std::iter::once(&t.header)
+            .chain(&t.rows)
+            .flatten()
+            .for_each(|c| collect_inlines(c, out)),
+        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::RawHtml(_) => {}
+    }
+}
+
+fn collect_inlines(inl: &[Inline], out: &mut Vec<(String, Offset)>) {
+    for i in inl {
+        match i {
+            Inline::Image(img) => out.push((img.path.trim().to_string(), img.at)),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c) => collect_inlines(c, out),
+            Inline::Link { content, .. } => collect_inlines(content, out),
+            _ => {}
+        }
+    }
+}
+
+/// The image alone in a paragraph (ignoring white space), if the paragraph is a figure.
+pub fn figure_image(content: &[Inline]) -> Option<&crate::model::Image> {
+    let mut found = None;
+    for i in content {
+        match i {
+            Inline::Image(img) if found.is_none() => found = Some(img),
+            Inline::Text { text, .. } if text.trim().is_empty() => {}
+            Inline::SoftBreak | Inline::HardBreak => {}
+            _ => return None,
+        }
+    }
+    found
+}
+
+/// The placed size (points) of an image at most `max_w` wide and `max_h` high: its natural
+/// size at [`NATURAL_DPI`], scaled down to fit, aspect kept.
+pub fn fit(img: &LoadedImage, max_w: f32, max_h: f32) -> (f32, f32) {
+    let w = img.width.max(1) as f32 * 72.0 / NATURAL_DPI;
+    let h = img.height.max(1) as f32 * 72.0 / NATURAL_DPI;
+    let s = (max_w / w).min(max_h / h).clamp(0.0, 1.0);
+    (w * s, h * s)
+}
+
+/// Prepares the pixels of `img` for a placement `w` × `h` points.
+pub fn prepare(img: &LoadedImage, w: f32, h: f32) -> Result<PdfImage, String> {
+    let max_w = ((w / 72.0 * MAX_DPI).ceil() as u32).max(1);
+    let max_h = ((h / 72.0 * MAX_DPI).ceil() as u32).max(1);
+    let downsample = img.width > max_w || img.height > max_h;
+    if !downsample
+        && img.format == ImageFormat::Jpeg
+        && img.upright()
+        && img.color.bit_depth == 8
+        && matches!(img.color.model, ColorModel::Gray | ColorModel::Rgb)
+    {
+        return Ok(PdfImage {
+            width: img.width,
+            height: img.height,
+            color_space: if img.color.model == ColorModel::Gray {
+                "DeviceGray"
+            } else {
+                "DeviceRGB"
+            },
+            dct: true,
+            data: img.bytes.clone(),
+            smask: None,
+        });
+    }
+    let px: &DynamicImage = img.pixels();
+    let resized;
+    let px = if downsample {
+        let s = (max_w as f32 / img.width as f32).min(max_h as f32 / img.height as f32);
+        let nw = ((img.width as f32 * s).round() as u32).clamp(1, max_w);
+        let nh = ((img.height as f32 * s).round() as u32).clamp(1, max_h);
+        resized = px.resize_exact(nw, nh, FilterType::Lanczos3);
+        &resized
+    } else {
+        px
+    };
+    let (width, height) = (px.width(), px.height());
+    let gray = !px.color().has_color();
+    let smask = if px.color().has_alpha() {
+        let a: Vec<u8> = if gray {
+            px.to_luma_alpha8().pixels().map(|p| p.0[1]).collect()
+        } else {
+            px.to_rgba8().pixels().map(|p| p.0[3]).collect()
+        };
+        if a.iter().all(|&v| v == 255) {
+            None
+        } else {
+            Some(zlib(&a)?)
+        }
+    } else {
+        None
+    };
+    let (color_space, raw) = if gray {
+        ("DeviceGray", px.to_luma8().into_raw())
+    } else {
+        ("DeviceRGB", px.to_rgb8().into_raw())
+    };
+    Ok(PdfImage {
+        width,
+        height,
+        color_space,
+        dct: false,
+        data: zlib(&raw)?,
+        smask,
+    })
+}
+
+fn zlib(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut enc = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 2),
+        flate2::Compression::new(6),
+    );
+    enc.write_all(data).map_err(|e| e.to_string())?;
+    enc.finish().map_err(|e| e.to_string())
+}
