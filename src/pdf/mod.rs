@@ -13,7 +13,10 @@
 //! The engine is pure: the model and fonts in, bytes out. It writes no files.
 
 pub mod design;
+pub mod bidi;
+pub mod cjk;
 pub mod emit;
+pub mod fallback;
 pub mod fonts;
 pub mod hyphenate;
 pub mod layout;
@@ -85,6 +88,8 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
             book
         }
     };
+    // System fonts only when the document has characters the book lacks (CJK, …).
+    let book = fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang);
     let laid = design::lay_out(doc, &book, opts, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
     Ok(Rendered {

@@ -262,6 +262,15 @@ fn shape_word(
     }
     buffer.guess_segment_properties();
     let script = buffer.script();
+    // Right-to-left scripts are shaped right to left (Arabic joining needs it); the glyphs
+    // are then kept in logical order, and the line is put in visual order by `bidi`.
+    let rtl = super::bidi::is_rtl_script(script);
+    let direction = if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    };
+    buffer.set_direction(direction);
     let plan_at = match cache
         .plans
         .iter()
@@ -271,7 +280,7 @@ fn shape_word(
         None => {
             let plan = rustybuzz::ShapePlan::new(
                 &face.shaper,
-                rustybuzz::Direction::LeftToRight,
+                direction,
                 Some(script),
                 language,
                 &[],
@@ -281,7 +290,7 @@ fn shape_word(
         }
     };
     let shaped = rustybuzz::shape_with_plan(&face.shaper, &cache.plans[plan_at].2, buffer);
-    let glyphs: Rc<[RawGlyph]> = shaped
+    let mut raw: Vec<RawGlyph> = shaped
         .glyph_infos()
         .iter()
         .zip(shaped.glyph_positions())
@@ -292,6 +301,10 @@ fn shape_word(
             cluster: info.cluster,
         })
         .collect();
+    if rtl {
+        raw.reverse();
+    }
+    let glyphs: Rc<[RawGlyph]> = raw.into();
     cache
         .words
         .insert((face_id, Box::from(word)), glyphs.clone());
