@@ -50,11 +50,9 @@ fn font_files(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() && depth < 6 {
             font_files(&p, depth + 1, out);
-        } else if p
-            .extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| ["ttf", "otf", "ttc", "otc"].contains(&x.to_ascii_lowercase().as_str()))
-        {
+        } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+            ["ttf", "otf", "ttc", "otc"].contains(&x.to_ascii_lowercase().as_str())
+        }) {
             out.push(p);
         }
     }
@@ -181,10 +179,9 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
         Ok(c) => c,
         Err(p) => p.into_inner(),
     };
-    if let Some((_, _, b)) = cache
-        .iter()
-        .find(|(k, l, b)| *k == key_book && *l == key_lang && uncovered(b, text).len() < missing.len())
-    {
+    if let Some((_, _, b)) = cache.iter().find(|(k, l, b)| {
+        *k == key_book && *l == key_lang && uncovered(b, text).len() < missing.len()
+    }) {
         return b.clone();
     }
     let found = search(&missing, lang);
@@ -207,7 +204,11 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
 /// What to install for a character no font covers.
 pub fn install_hint(c: char) -> &'static str {
     match c as u32 {
-        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF => {
+        0x2E80..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF => {
             "install fonts-noto-cjk (Noto Serif/Sans CJK) or pass --font-dir with a CJK font"
         }
         0x0590..=0x05FF | 0xFB1D..=0xFB4F => {
@@ -243,10 +244,14 @@ mod tests {
 
     #[test]
     fn collection_face_follows_language() {
-        let names: Vec<String> = ["Noto Serif CJK JP", "Noto Serif CJK KR", "Noto Serif CJK SC"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names: Vec<String> = [
+            "Noto Serif CJK JP",
+            "Noto Serif CJK KR",
+            "Noto Serif CJK SC",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(preferred_in_collection(&names, "zh"), 2);
         assert_eq!(preferred_in_collection(&names, "ja"), 0);
         assert!(install_hint('中').contains("fonts-noto-cjk"));

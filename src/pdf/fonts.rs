@@ -247,9 +247,13 @@ impl FontBook {
             return Some(preferred);
         }
         // Bold text keeps its weight in the bundled Arabic face.
-        let bold = [Bundled::SerifBold, Bundled::SerifBoldItalic, Bundled::SansBold]
-            .iter()
-            .any(|b| b.id() == preferred);
+        let bold = [
+            Bundled::SerifBold,
+            Bundled::SerifBoldItalic,
+            Bundled::SansBold,
+        ]
+        .iter()
+        .any(|b| b.id() == preferred);
         if bold && self.face(Bundled::NaskhArabicBold.id()).covers(c) {
             return Some(Bundled::NaskhArabicBold.id());
         }

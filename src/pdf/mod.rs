@@ -12,9 +12,9 @@
 //!
 //! The engine is pure: the model and fonts in, bytes out. It writes no files.
 
-pub mod design;
 pub mod bidi;
 pub mod cjk;
+pub mod design;
 pub mod emit;
 pub mod fallback;
 pub mod fonts;

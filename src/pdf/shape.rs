@@ -278,13 +278,8 @@ fn shape_word(
     {
         Some(i) => i,
         None => {
-            let plan = rustybuzz::ShapePlan::new(
-                &face.shaper,
-                direction,
-                Some(script),
-                language,
-                &[],
-            );
+            let plan =
+                rustybuzz::ShapePlan::new(&face.shaper, direction, Some(script), language, &[]);
             cache.plans.push((face_id, script, plan));
             cache.plans.len() - 1
         }
