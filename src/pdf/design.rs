@@ -288,7 +288,17 @@ pub fn lay_out(
                 "they are"
             }
         ))
-        .help("add a font that covers them with --font-dir");
+        .help({
+            // Name what would cover them: the package or font for each script.
+            let mut hints: Vec<&str> = Vec::new();
+            for (c, _) in &s.missing {
+                let h = super::fallback::install_hint(*c);
+                if !hints.contains(&h) {
+                    hints.push(h);
+                }
+            }
+            hints.join("; ")
+        });
         let d = match first {
             Some(o) => d.at(&doc.source, o),
             None => d,

@@ -58,8 +58,8 @@ fn font_files(dir: &Path, depth: u32, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Order of preference: serif CJK faces (they suit the body text) before sans ones, Noto
-/// before others, then by path, so that the choice does not depend on the folder order.
+/// Order of preference: serif CJK faces (they suit the body text) before sans ones, then
+/// Noto Serif, Noto Sans, other Noto faces and the rest, then by path, so that the choice does not depend on the folder order.
 fn rank(p: &Path) -> (u8, PathBuf) {
     let name = p
         .file_name()
@@ -69,12 +69,16 @@ fn rank(p: &Path) -> (u8, PathBuf) {
         0
     } else if name.contains("notosanscjk") && name.contains("regular") {
         1
-    } else if name.contains("noto") && name.contains("regular") {
+    } else if name.starts_with("notoserif") && name.contains("regular") {
         2
-    } else if name.contains("noto") {
+    } else if name.starts_with("notosans") && name.contains("regular") {
         3
-    } else {
+    } else if name.contains("noto") && name.contains("regular") {
         4
+    } else if name.contains("noto") {
+        5
+    } else {
+        6
     };
     (r, p.to_path_buf())
 }
