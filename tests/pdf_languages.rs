@@ -215,10 +215,10 @@ fn arabic_reads_right_to_left_with_latin_names_in_order() {
         .collect::<Vec<_>>();
     let mut found = false;
     for y in ys {
-        if let (Some(m), Some(e)) = (on_line(y, "Maria"), on_line(y, "Example")) {
-            if m < e {
-                found = true;
-            }
+        if let (Some(m), Some(e)) = (on_line(y, "Maria"), on_line(y, "Example"))
+            && m < e
+        {
+            found = true;
         }
     }
     assert!(found, "Maria Example not in reading order");
