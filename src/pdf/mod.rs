@@ -72,8 +72,9 @@ pub struct PdfOptions {
     /// Extra font directories (`--font-dir`), searched for characters the bundled
     /// fonts lack.
     pub font_dirs: Vec<PathBuf>,
-    /// A font book loaded beforehand (benchmarks, repeated builds); when `None` the
-    /// bundled book (plus `font_dirs`) is used, loaded once per process.
+    /// A font book loaded beforehand (benchmarks, repeated builds), used as it is; when
+    /// `None` the bundled book (plus `font_dirs`, plus system fonts for characters they
+    /// lack) is used, loaded once per process.
     pub fonts: Option<Arc<FontBook>>,
 }
 
@@ -81,15 +82,15 @@ pub struct PdfOptions {
 pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
     let mut diagnostics = Vec::new();
     let book = match &opts.fonts {
+        // A book given beforehand is used as it is: no system font is looked for.
         Some(b) => b.clone(),
         None => {
             let (book, warnings) = FontBook::with_dirs(&opts.font_dirs);
             diagnostics.extend(warnings.into_iter().map(Diagnostic::warning));
-            book
+            // System fonts only when the document has characters the book lacks (CJK, …).
+            fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang)
         }
     };
-    // System fonts only when the document has characters the book lacks (CJK, …).
-    let book = fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang);
     let laid = design::lay_out(doc, &book, opts, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
     Ok(Rendered {
