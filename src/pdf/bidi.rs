@@ -14,15 +14,7 @@ use super::shape::Glyph;
 
 /// Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu, …).
 pub fn is_rtl_lang(lang: &str) -> bool {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(
-        primary.as_str(),
-        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ckb" | "dv" | "ug"
-    )
+    crate::locale::is_rtl(lang)
 }
 
 /// Whether a script is written right to left.
