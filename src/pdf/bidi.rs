@@ -140,7 +140,9 @@ pub fn reorder_line(
         pen += widths[i];
         if lv[i] % 2 == 1 {
             let g = glyphs[gi];
-            let c = text.get(g.cluster as usize..).and_then(|t| t.chars().next());
+            let c = text
+                .get(g.cluster as usize..)
+                .and_then(|t| t.chars().next());
             if let Some(m) = c.and_then(mirror)
                 && let Some(id) = book.face(g.face).shaper.glyph_index(m)
             {

@@ -169,10 +169,20 @@ type Cache = Vec<(usize, String, Arc<FontBook>)>;
 
 static BOOKS: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
+/// Characters that no system font covers (searched for already).
+static ABSENT: Mutex<Vec<char>> = Mutex::new(Vec::new());
+
 /// `book` plus the system faces that cover characters of `text` it lacks; `book` itself
 /// when it covers everything (no folder is searched then) or no system face helps.
 pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<FontBook> {
-    let missing = uncovered(&book, text);
+    let mut missing = uncovered(&book, text);
+    if missing.is_empty() {
+        return book;
+    }
+    // Characters no system font has are looked for once per process, not per document.
+    if let Ok(absent) = ABSENT.lock() {
+        missing.retain(|c| !absent.contains(c));
+    }
     if missing.is_empty() {
         return book;
     }
@@ -184,11 +194,20 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
         Err(p) => p.into_inner(),
     };
     if let Some((_, _, b)) = cache.iter().find(|(k, l, b)| {
-        *k == key_book && *l == key_lang && uncovered(b, text).len() < missing.len()
+        *k == key_book
+            && *l == key_lang
+            && missing.iter().all(|c| b.faces.iter().any(|f| f.covers(*c)))
     }) {
         return b.clone();
     }
     let found = search(&missing, lang);
+    if let Ok(mut absent) = ABSENT.lock() {
+        for c in &missing {
+            if !found.iter().any(|f| f.covers(*c)) && absent.len() < 4096 {
+                absent.push(*c);
+            }
+        }
+    }
     if found.is_empty() {
         return book;
     }
