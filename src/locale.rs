@@ -42,6 +42,20 @@ impl Lang {
     }
 }
 
+/// Whether a BCP 47 language is written right to left (Arabic, Hebrew, Persian, Urdu, …):
+/// the direction of a document whose front matter gives no `dir`.
+pub fn is_rtl(lang: &str) -> bool {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ckb" | "dv" | "ug"
+    )
+}
+
 /// Page furniture and headings, resolved for one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labels {

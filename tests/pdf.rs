@@ -425,7 +425,12 @@ fn uncovered_characters_are_reported_once_with_position() {
             at: 0,
         }]),
     }];
-    let out = pdf(&doc, &PdfOptions::default()).unwrap();
+    // The bundled book alone: no system CJK font is looked for.
+    let opts = PdfOptions {
+        fonts: Some(communique::pdf::FontBook::bundled()),
+        ..PdfOptions::default()
+    };
+    let out = pdf(&doc, &opts).unwrap();
     let warnings: Vec<_> = out
         .diagnostics
         .iter()

@@ -469,7 +469,10 @@ fn lang_of(doc: &Document) -> String {
 }
 
 fn is_rtl(doc: &Document) -> bool {
-    doc.meta.dir == Some(crate::model::Direction::Rtl)
+    match doc.meta.dir {
+        Some(d) => d == crate::model::Direction::Rtl,
+        None => crate::locale::is_rtl(&doc.meta.lang),
+    }
 }
 
 fn display_title(doc: &Document) -> String {

@@ -108,17 +108,22 @@ struct Setter<'a> {
     tables: Vec<table::TableFlows>,
     /// Indices of the figure flows.
     figures: Vec<usize>,
+    /// Localized furniture (issue 6).
+    labels: crate::locale::Labels,
+    /// Base direction: `Some(true)` for a right-to-left document, else from each paragraph.
+    rtl: Option<bool>,
 }
 
 impl Setter<'_> {
     fn set(&mut self, text: &Text, opts: &SetOptions) -> Vec<Line> {
         let mut report = Report::default();
-        let lines = paragraph::set(
+        let lines = paragraph::set_dir(
             self.book,
             &mut self.cache,
             text,
             opts,
             self.lang,
+            self.rtl,
             &mut report,
         );
         for m in report.missing {
@@ -218,32 +223,18 @@ pub fn lay_out_with(
         attach: Vec::new(),
         tables: Vec::new(),
         figures: Vec::new(),
+        labels: crate::locale::Labels::new(&meta.lang, &meta.labels),
+        rtl: match meta.dir {
+            Some(model::Direction::Rtl) => Some(true),
+            Some(_) => Some(false),
+            None => super::bidi::is_rtl_lang(&meta.lang).then_some(true),
+        },
     };
     let body_align = if opts.ragged {
         Align::Left
     } else {
         Align::Justify
     };
-
-    let primary = meta
-        .lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let rtl_lang = matches!(
-        primary.as_str(),
-        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd"
-    );
-    if meta.dir == Some(model::Direction::Rtl) || (meta.dir.is_none() && rtl_lang) {
-        s.diagnostics.push(
-            Diagnostic::warning(
-                "the PDF sets text left to right; right-to-left text will read in the wrong order",
-            )
-            .in_file(&doc.source.path)
-            .help("publish right-to-left statements as EPUB until the PDF supports them"),
-        );
-    }
 
     let mut flows: Vec<Flow> = Vec::new();
     front_matter(&mut s, doc, measure, &mut flows);
@@ -271,8 +262,8 @@ pub fn lay_out_with(
     // "About <organization>".
     if !meta.about.is_empty() {
         let title = match &meta.organization {
-            Some(o) => format!("About {o}"),
-            None => "About".to_string(),
+            Some(o) => s.labels.about_heading(o),
+            None => s.labels.about_heading("").trim().to_string(),
         };
         let ctx = Ctx {
             family: Family::Sans,
@@ -299,7 +290,8 @@ pub fn lay_out_with(
         }
     }
     // The end mark.
-    let lines = s.set_plain("###", Ctx::body(), measure, Align::Center, BODY_LEADING);
+    let end = s.labels.end.clone();
+    let lines = s.set_plain(&end, Ctx::body(), measure, Align::Center, BODY_LEADING);
     flows.push(Flow {
         origin: Origin::Front(Front::EndMark),
         indent: 0.0,
@@ -357,7 +349,17 @@ pub fn lay_out_with(
                 "they are"
             }
         ))
-        .help("add a font that covers them with --font-dir");
+        .help({
+            // Name what would cover them: the package or font for each script.
+            let mut hints: Vec<&str> = Vec::new();
+            for (c, _) in &s.missing {
+                let h = super::fallback::install_hint(*c);
+                if !hints.contains(&h) {
+                    hints.push(h);
+                }
+            }
+            hints.join("; ")
+        });
         let d = match first {
             Some(o) => d.at(&doc.source, o),
             None => d,
@@ -431,16 +433,20 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     };
     let small = Ctx { size: 9.0, ..sans };
     let release = match &meta.release {
-        Release::Immediate => "FOR IMMEDIATE RELEASE".to_string(),
-        Release::Embargoed { until, zone } => embargo_text(until, zone.as_deref()),
+        Release::Immediate => s.labels.immediate.clone(),
+        Release::Embargoed { until, zone } => {
+            crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
+        }
     };
     let mut left = s.set_plain(&release, label, col, Align::Left, 13.0);
     if let Some(d) = &meta.date {
-        left.extend(s.set_plain(&long_date(d), small, col, Align::Left, 13.0));
+        let date = crate::locale::long_date(d, &meta.lang);
+        left.extend(s.set_plain(&date, small, col, Align::Left, 13.0));
     }
     let mut right: Vec<Line> = Vec::new();
     if !meta.contacts.is_empty() {
-        right.extend(s.set_plain("MEDIA CONTACT", label, col, Align::Left, 13.0));
+        let contact = s.labels.media_contact.to_uppercase();
+        right.extend(s.set_plain(&contact, label, col, Align::Left, 13.0));
         for (i, c) in meta.contacts.iter().enumerate() {
             if i > 0
                 && let Some(l) = right.last_mut()
@@ -450,7 +456,12 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             right.extend(contact_lines(s, c, small, col));
         }
     }
-    let top = merge_columns(left, right, measure - col + 20.0, s);
+    // Right to left, the release line takes the right column and the contacts the left.
+    let top = if s.rtl == Some(true) {
+        merge_columns(right, left, measure - col, s)
+    } else {
+        merge_columns(left, right, measure - col + 20.0, s)
+    };
     let release_origin = Origin::Front(Front::Release);
     let mut f = front(Front::Release, 12.0, top);
     f.origin = release_origin;
@@ -688,12 +699,17 @@ fn block_flows(
             for blk in inner {
                 block_flows(s, blk, &cx, dateline, flows);
             }
-            // A thin rule in the left gutter of the quotation's lines.
+            // A thin rule in the left gutter of the quotation's lines (right, right to left).
+            let (x0, x1) = if s.rtl == Some(true) {
+                (cx.width + 10.5, cx.width + 12.0)
+            } else {
+                (-12.0, -10.5)
+            };
             for f in &mut flows[start..] {
                 for l in &mut f.lines {
                     l.rules.push(Rule {
-                        x0: -12.0,
-                        x1: -10.5,
+                        x0,
+                        x1,
                         y: -l.baseline + l.height / 2.0,
                         thickness: l.height,
                         color: [0.75, 0.75, 0.75],
@@ -800,9 +816,11 @@ fn list_flows(
     flows: &mut Vec<Flow>,
 ) {
     let hang = 18.0;
+    // Right to left, the markers hang in the right margin of the items.
+    let rtl = s.rtl == Some(true);
     let cx = BlockCx {
         width: b.width - hang,
-        indent: b.indent + hang,
+        indent: if rtl { b.indent } else { b.indent + hang },
         ..*b
     };
     for (i, item) in list.items.iter().enumerate() {
@@ -832,7 +850,11 @@ fn list_flows(
             && let Some(first) = f.lines.first_mut()
         {
             for mut run in m.runs {
-                run.x -= hang + 4.0;
+                if rtl {
+                    run.x += cx.width + 4.0;
+                } else {
+                    run.x -= hang + 4.0;
+                }
                 first.runs.insert(0, run);
             }
         }
@@ -991,9 +1013,21 @@ fn dateline_text(doc: &Document) -> Option<Text> {
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let date = meta.date.map(|d| ap_date(&d));
     let mut t = Text::default();
     let body = Ctx::body();
+    if crate::locale::Lang::of(&meta.lang) != crate::locale::Lang::En {
+        // The lead-in as the language writes it (issue 6), the city in bold.
+        let lead = crate::locale::dateline(city, meta.date.as_ref(), &meta.lang)?;
+        match city.and_then(|c| lead.strip_prefix(c).map(|rest| (c, rest))) {
+            Some((c, rest)) => {
+                t.push(c, Ctx { bold: true, ..body }.style(), None, None);
+                t.push(rest, body.style(), None, None);
+            }
+            None => t.push(&lead, body.style(), None, None),
+        }
+        return Some(t);
+    }
+    let date = meta.date.map(|d| ap_date(&d));
     match (city, date) {
         (None, None) => return None,
         (Some(c), Some(d)) => {
@@ -1123,11 +1157,17 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
                 12.0,
             );
             let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, 12.0);
+            // Right to left, the organization heads the right side and the headline the left.
+            let (lx, rx) = if s.rtl == Some(true) {
+                (geo.left + measure * 0.6, geo.left)
+            } else {
+                (geo.left, geo.left + measure * 0.42)
+            };
             for l in left.into_iter().take(1) {
-                place_line(page, l, Origin::Furniture, geo.left, y);
+                place_line(page, l, Origin::Furniture, lx, y);
             }
             for l in right.into_iter().take(1) {
-                place_line(page, l, Origin::Furniture, geo.left + measure * 0.42, y);
+                place_line(page, l, Origin::Furniture, rx, y);
             }
             page.items.push(layout::Placed {
                 origin: Origin::Furniture,
@@ -1141,18 +1181,14 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
             });
         }
         if i + 1 < n {
-            let more = s.set_plain("- more -", Ctx::body(), measure, Align::Center, 14.0);
+            let more_label = s.labels.more.clone();
+            let more = s.set_plain(&more_label, Ctx::body(), measure, Align::Center, 14.0);
             for l in more.into_iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
             }
         }
-        let num = s.set_plain(
-            &format!("Page {} of {n}", i + 1),
-            small,
-            measure,
-            Align::Right,
-            12.0,
-        );
+        let page_label = s.labels.page_of(i + 1, n);
+        let num = s.set_plain(&page_label, small, measure, Align::Right, 12.0);
         for l in num.into_iter().take(1) {
             // On the baseline of "- more -", so text extraction keeps them apart.
             place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);

@@ -1,6 +1,6 @@
 //! The font book: the bundled Noto faces (and any from `--font-dir`), parsed once per process.
 //!
-//! A face is known by its index in the book ([`FaceId`]). The first seven are the bundled
+//! A face is known by its index in the book ([`FaceId`]). The first nine are the bundled
 //! faces in the order of [`Bundled`]; faces from extra directories follow and serve as
 //! fallbacks for characters the bundled faces lack.
 
@@ -21,6 +21,8 @@ pub enum Bundled {
     Sans = 4,
     SansBold = 5,
     Mono = 6,
+    NaskhArabic = 7,
+    NaskhArabicBold = 8,
 }
 
 impl Bundled {
@@ -29,7 +31,7 @@ impl Bundled {
     }
 }
 
-const BUNDLED: [(&str, &[u8]); 7] = [
+const BUNDLED: [(&str, &[u8]); 9] = [
     (
         "NotoSerif-Regular",
         include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
@@ -58,6 +60,14 @@ const BUNDLED: [(&str, &[u8]); 7] = [
         "NotoSansMono-Regular",
         include_bytes!("../../fonts/NotoSansMono-Regular.ttf"),
     ),
+    (
+        "NotoNaskhArabic-Regular",
+        include_bytes!("../../fonts/NotoNaskhArabic-Regular.ttf"),
+    ),
+    (
+        "NotoNaskhArabic-Bold",
+        include_bytes!("../../fonts/NotoNaskhArabic-Bold.ttf"),
+    ),
 ];
 
 /// One parsed face.
@@ -69,6 +79,8 @@ pub struct Face {
     /// Ascender and descender in font units (descender negative).
     pub ascender: f32,
     pub descender: f32,
+    /// Index of the face in its file (a TrueType/OpenType collection may hold several).
+    pub index: u32,
     /// printpdf's own parse of the face, made on first use by the writer.
     pdf: OnceLock<Option<printpdf::ParsedFont>>,
     /// Coverage of the characters below [`COVERAGE_LIMIT`], one bit each, made on first use.
@@ -80,7 +92,12 @@ const COVERAGE_LIMIT: u32 = 0x2200;
 
 impl Face {
     fn parse(name: String, data: &'static [u8]) -> Option<Face> {
-        let shaper = rustybuzz::Face::from_slice(data, 0)?;
+        Face::parse_at(name, data, 0)
+    }
+
+    /// Parses face `index` of `data` (0 for a single font file).
+    pub fn parse_at(name: String, data: &'static [u8], index: u32) -> Option<Face> {
+        let shaper = rustybuzz::Face::from_slice(data, index)?;
         let units_per_em = shaper.units_per_em() as f32;
         if units_per_em <= 0.0 {
             return None;
@@ -91,6 +108,7 @@ impl Face {
             ascender: shaper.ascender() as f32,
             descender: shaper.descender() as f32,
             units_per_em,
+            index,
             shaper,
             pdf: OnceLock::new(),
             coverage: OnceLock::new(),
@@ -135,7 +153,7 @@ impl Face {
         self.pdf
             .get_or_init(|| {
                 let mut warnings = Vec::new();
-                printpdf::ParsedFont::from_bytes(self.data, 0, &mut warnings)
+                printpdf::ParsedFont::from_bytes(self.data, self.index as usize, &mut warnings)
             })
             .as_ref()
     }
@@ -232,6 +250,17 @@ impl FontBook {
         if self.face(preferred).covers(c) {
             return Some(preferred);
         }
+        // Bold text keeps its weight in the bundled Arabic face.
+        let bold = [
+            Bundled::SerifBold,
+            Bundled::SerifBoldItalic,
+            Bundled::SansBold,
+        ]
+        .iter()
+        .any(|b| b.id() == preferred);
+        if bold && self.face(Bundled::NaskhArabicBold.id()).covers(c) {
+            return Some(Bundled::NaskhArabicBold.id());
+        }
         self.faces
             .iter()
             .position(|f| f.covers(c))
@@ -263,7 +292,12 @@ mod tests {
     #[test]
     fn bundled_faces_parse_and_cover_latin_greek_cyrillic() {
         let book = FontBook::bundled();
-        assert_eq!(book.faces.len(), 7);
+        assert_eq!(book.faces.len(), 9);
+        assert!(book.face(Bundled::NaskhArabic.id()).covers('\u{0627}'));
+        assert_eq!(
+            book.face_for(Bundled::Serif.id(), '\u{0627}'),
+            Some(Bundled::NaskhArabic.id())
+        );
         let serif = book.face(Bundled::Serif.id());
         for c in ['a', 'é', 'α', 'Ж', '“', '—'] {
             assert!(serif.covers(c), "{c}");

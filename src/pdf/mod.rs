@@ -12,8 +12,11 @@
 //!
 //! The engine is pure: the model and fonts in, bytes out. It writes no files.
 
+pub mod bidi;
+pub mod cjk;
 pub mod design;
 pub mod emit;
+pub mod fallback;
 pub mod figure;
 pub mod fonts;
 pub mod hyphenate;
@@ -70,8 +73,9 @@ pub struct PdfOptions {
     /// Extra font directories (`--font-dir`), searched for characters the bundled
     /// fonts lack.
     pub font_dirs: Vec<PathBuf>,
-    /// A font book loaded beforehand (benchmarks, repeated builds); when `None` the
-    /// bundled book (plus `font_dirs`) is used, loaded once per process.
+    /// A font book loaded beforehand (benchmarks, repeated builds), used as it is; when
+    /// `None` the bundled book (plus `font_dirs`, plus system fonts for characters they
+    /// lack) is used, loaded once per process.
     pub fonts: Option<Arc<FontBook>>,
     /// Where images may be read from (`--allow-outside`, the house folder).
     pub assets: crate::assets::AssetPolicy,
@@ -81,11 +85,13 @@ pub struct PdfOptions {
 pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
     let mut diagnostics = Vec::new();
     let book = match &opts.fonts {
+        // A book given beforehand is used as it is: no system font is looked for.
         Some(b) => b.clone(),
         None => {
             let (book, warnings) = FontBook::with_dirs(&opts.font_dirs);
             diagnostics.extend(warnings.into_iter().map(Diagnostic::warning));
-            book
+            // System fonts only when the document has characters the book lacks (CJK, …).
+            fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang)
         }
     };
     let images = figure::Images::load(doc, &opts.assets)?;

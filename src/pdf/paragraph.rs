@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
+use super::bidi;
+use super::cjk;
 use super::fonts::FontBook;
 use super::hyphenate;
 use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph, Rule};
@@ -110,7 +112,22 @@ pub fn set(
     lang: &str,
     report: &mut Report,
 ) -> Vec<Line> {
-    let glyphs = shape::shape(
+    let rtl = bidi::is_rtl_lang(lang).then_some(true);
+    set_dir(book, cache, text, opts, lang, rtl, report)
+}
+
+/// Sets a paragraph into lines with a base direction: `Some(true)` right to left,
+/// `Some(false)` left to right, `None` from the first strong character.
+pub fn set_dir(
+    book: &FontBook,
+    cache: &mut ShapeCache,
+    text: &Text,
+    opts: &SetOptions,
+    lang: &str,
+    rtl: Option<bool>,
+    report: &mut Report,
+) -> Vec<Line> {
+    let mut glyphs = shape::shape(
         book,
         cache,
         &text.text,
@@ -142,6 +159,8 @@ pub fn set(
         params.min_last_line = opts.em * 1.2;
     }
     let breaks = linebreak::break_lines(&items, &params);
+    let levels = bidi::levels(&text.text, rtl);
+    let base_rtl = levels.is_some() && bidi::base_is_rtl(&text.text, rtl);
     let last = items.len() - 1;
 
     let mut lines = Vec::with_capacity(breaks.len());
@@ -152,6 +171,7 @@ pub fn set(
             ratio = ratio.min(0.0);
         }
         let mut placed: Vec<(usize, f32)> = Vec::new(); // (glyph index, x)
+        let mut widths: Vec<f32> = Vec::new(); // each placed glyph's width on the line
         let mut hyphen: Option<(usize, f32)> = None;
         let mut x = 0.0f32;
         for i in start..br.at {
@@ -160,6 +180,7 @@ pub fn set(
                 (Content::Glyphs(r), Kind::Box) => {
                     for gi in r.clone() {
                         placed.push((gi, x + glyphs[gi].x_offset));
+                        widths.push(glyphs[gi].advance);
                         x += glyphs[gi].advance;
                     }
                 }
@@ -172,10 +193,14 @@ pub fn set(
                     let scale = if it.width > 0.0 { w / it.width } else { 1.0 };
                     for gi in r.clone() {
                         placed.push((gi, x));
+                        widths.push(glyphs[gi].advance * scale);
                         x += glyphs[gi].advance * scale;
                     }
                     if r.is_empty() {
                         x += w;
+                        if let Some(last) = widths.last_mut() {
+                            *last += w;
+                        }
                     }
                 }
                 _ => {}
@@ -186,11 +211,28 @@ pub fn set(
             x += items[br.at].width;
         }
         let line_width = x;
-        let shift = match opts.align {
+        let mut shift = match opts.align {
             Align::Center => ((opts.width - line_width) / 2.0).max(0.0),
             Align::Right => (opts.width - line_width).max(0.0),
             _ => 0.0,
         };
+        if let Some(levels) = &levels {
+            for (k, gid) in
+                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths)
+            {
+                if let Some(&(gi, _)) = placed.get(k) {
+                    glyphs[gi].gid = gid;
+                }
+            }
+            // Right-to-left paragraphs are set from the right edge (mirrored alignment).
+            if base_rtl {
+                shift = match opts.align {
+                    Align::Center => shift,
+                    Align::Right => 0.0,
+                    _ => (opts.width - line_width).max(0.0),
+                };
+            }
+        }
         lines.push(make_line(book, text, &glyphs, &placed, hyphen, shift, opts));
         start = linebreak::line_start(&items, br.at);
     }
@@ -231,6 +273,10 @@ fn candidates(text: &Text, lang: &str, cache: &mut ShapeCache, hyphen_penalty: f
         }
         if prev == ' ' || prev == '\t' || prev == '\n' {
             continue; // glue is the break
+        }
+        let next = s[at..].chars().next().unwrap_or(' ');
+        if cjk::no_break_between(prev, next) {
+            continue;
         }
         let (penalty, flagged) = match prev {
             '-' | '\u{2010}' => (50.0, true),
@@ -406,6 +452,13 @@ fn build_items(
                 let w = hyphen_width(book, text, &glyphs[gi - 1]);
                 items.push(Item::penalty(w, c.penalty, c.flagged));
                 content.push(Content::Hyphen(gi - 1));
+            } else if justify
+                && gi > 0
+                && let Some(stretch) = cjk::inter_character_stretch(text, &glyphs[gi - 1], g)
+            {
+                // Between ideographs a justified line spreads its characters.
+                items.push(Item::glue(0.0, stretch, 0.0));
+                content.push(Content::Glyphs(gi..gi));
             } else {
                 items.push(Item::penalty(0.0, c.penalty, c.flagged));
                 content.push(Content::None);

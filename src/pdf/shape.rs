@@ -240,7 +240,56 @@ fn shape_run(
             len = visible as u32;
         }
         glyphs[i].text_len = len;
+        if j - i > 1 {
+            split_marks(face, text, &mut glyphs[i..j]);
+        }
         i = j;
+    }
+}
+
+/// A cluster of several glyphs (a letter with its marks: Arabic vowels, shadda, accents):
+/// each mark glyph that is the nominal glyph of one of the cluster's characters gives back
+/// that character, and the base glyph the rest, so that the text of every glyph is exact
+/// whatever the glyph order of the cluster (right-to-left clusters are turned round).
+fn split_marks(face: &super::fonts::Face, text: &str, group: &mut [Glyph]) {
+    let start = group[0].cluster as usize;
+    let total = group[0].text_len as usize;
+    let Some(cluster_text) = text.get(start..start + total) else {
+        return;
+    };
+    let first_len = cluster_text.chars().next().map_or(0, char::len_utf8);
+    let mut base_len = total;
+    let mut marks: Vec<(usize, u32, u32)> = Vec::new(); // (glyph, offset, len)
+    for (k, g) in group.iter().enumerate() {
+        for (off, c) in cluster_text.char_indices().skip(1) {
+            if marks.iter().any(|m| m.1 == (start + off) as u32) {
+                continue;
+            }
+            if face.shaper.glyph_index(c).map(|id| id.0) == Some(g.gid) {
+                marks.push((k, (start + off) as u32, c.len_utf8() as u32));
+                base_len = base_len.min(off);
+                break;
+            }
+        }
+    }
+    if marks.is_empty() {
+        return;
+    }
+    // The marks must be the cluster's tail, after the base letters.
+    let tail: usize = marks.iter().map(|m| m.2 as usize).sum();
+    if base_len < first_len || base_len + tail != total {
+        return;
+    }
+    let base = (0..group.len())
+        .find(|k| !marks.iter().any(|m| m.0 == *k))
+        .unwrap_or(0);
+    for g in group.iter_mut() {
+        g.text_len = 0;
+    }
+    group[base].text_len = base_len as u32;
+    for (k, off, len) in marks {
+        group[k].cluster = off;
+        group[k].text_len = len;
     }
 }
 
@@ -262,6 +311,15 @@ fn shape_word(
     }
     buffer.guess_segment_properties();
     let script = buffer.script();
+    // Right-to-left scripts are shaped right to left (Arabic joining needs it); the glyphs
+    // are then kept in logical order, and the line is put in visual order by `bidi`.
+    let rtl = super::bidi::is_rtl_script(script);
+    let direction = if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    };
+    buffer.set_direction(direction);
     let plan_at = match cache
         .plans
         .iter()
@@ -269,19 +327,14 @@ fn shape_word(
     {
         Some(i) => i,
         None => {
-            let plan = rustybuzz::ShapePlan::new(
-                &face.shaper,
-                rustybuzz::Direction::LeftToRight,
-                Some(script),
-                language,
-                &[],
-            );
+            let plan =
+                rustybuzz::ShapePlan::new(&face.shaper, direction, Some(script), language, &[]);
             cache.plans.push((face_id, script, plan));
             cache.plans.len() - 1
         }
     };
     let shaped = rustybuzz::shape_with_plan(&face.shaper, &cache.plans[plan_at].2, buffer);
-    let glyphs: Rc<[RawGlyph]> = shaped
+    let mut raw: Vec<RawGlyph> = shaped
         .glyph_infos()
         .iter()
         .zip(shaped.glyph_positions())
@@ -292,6 +345,10 @@ fn shape_word(
             cluster: info.cluster,
         })
         .collect();
+    if rtl {
+        raw.reverse();
+    }
+    let glyphs: Rc<[RawGlyph]> = raw.into();
     cache
         .words
         .insert((face_id, Box::from(word)), glyphs.clone());
