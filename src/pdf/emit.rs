@@ -10,8 +10,8 @@ use std::sync::Mutex;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Codepoint, Color, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Codepoint, Color, DictItem, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use crate::model::{DateTime, Document};
@@ -20,7 +20,8 @@ use crate::{Diagnostic, VERSION};
 use super::PdfOptions;
 use super::design::LaidOut;
 use super::fonts::{FaceId, FontBook};
-use super::layout::{Item, OutlineEntry};
+use super::layout::{Item, Origin, OutlineEntry};
+use super::tagged::{self, Mark};
 use super::shape::Rgb;
 
 /// Writes the laid-out pages as a PDF.
@@ -44,6 +45,9 @@ pub fn write(
                     book.face(run.face).name
                 )));
             }
+            if opts.standards.ua1 {
+                check_glyphs(p)?;
+            }
         }
     }
     let mut pdf = take_template(book);
@@ -58,6 +62,14 @@ pub fn write(
                 && let Some(u) = used.get_mut(run.face.0 as usize)
             {
                 u.extend(run.glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    if opts.standards.ua1 {
+        // Word spaces at line ends (see `space_after`) use each face's space glyph.
+        for (i, u) in used.iter_mut().enumerate() {
+            if let (false, Some(sp)) = (u.is_empty(), space_gid(book, i)) {
+                u.push(sp);
             }
         }
     }
@@ -77,11 +89,19 @@ pub fn write(
         font_ids.push(tag);
     }
 
+    let tag = opts.standards.ua1;
+    // Per page, the origin of each marked-content sequence (the MCID is the index).
+    let mut marks: Vec<Vec<Origin>> = Vec::with_capacity(laid.pages.len());
     for page in &mut laid.pages {
         let mut ops = Vec::new();
+        let mut page_marks: Vec<Origin> = Vec::new();
         // Rules first, then text in one text object.
         for p in &page.items {
             if let Item::Rule(r) = &p.item {
+                let mark = tagged::mark_of(p);
+                if tag {
+                    open_mark(&mut ops, mark, &mut page_marks);
+                }
                 ops.push(Op::SaveGraphicsState);
                 ops.push(Op::SetOutlineColor {
                     col: color(r.color),
@@ -112,19 +132,36 @@ pub fn write(
                     },
                 });
                 ops.push(Op::RestoreGraphicsState);
+                if tag && mark.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
             }
         }
         ops.push(Op::StartTextSection);
+        let mut open: Option<Mark> = None;
+        let spaces = if tag {
+            space_after(book, &page.items)
+        } else {
+            Vec::new()
+        };
         let mut cur_font: Option<(FaceId, f32)> = None;
         let mut cur_color: Option<Rgb> = None;
         let mut pen = (0.0f32, 0.0f32);
-        for p in &mut page.items {
+        for (pi, p) in page.items.iter_mut().enumerate() {
+            let mark = tagged::mark_of(p);
             let Item::Text(run) = &mut p.item else {
                 continue;
             };
             let Some(font_id) = font_ids.get(run.face.0 as usize) else {
                 continue;
             };
+            if tag && mark != open {
+                if open.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                open_mark(&mut ops, mark, &mut page_marks);
+                open = mark;
+            }
             if cur_font != Some((run.face, run.size)) {
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_id.clone()),
@@ -159,6 +196,17 @@ pub fn write(
                     cid: Some(std::mem::take(&mut run.glyphs[i].text)),
                 });
             }
+            if spaces.get(pi).copied().unwrap_or(false)
+                && let Some(sp) = space_gid(book, run.face.0 as usize)
+            {
+                // An invisible word space where the line (or column) ends, so that text
+                // extraction and assistive technology read "the new", not "thenew".
+                cps.push(Codepoint {
+                    gid: sp,
+                    offset: 0.0,
+                    cid: Some(" ".into()),
+                });
+            }
             // `Td` moves relative to the previous line start (printpdf writes it as is;
             // an absolute `Tm` would make it re-measure every glyph).
             let (x, y) = (round3(run.x), round3(geo.height - run.y));
@@ -173,7 +221,11 @@ pub fn write(
                 items: vec![TextItem::GlyphIds(cps)],
             });
         }
+        if open.is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
         ops.push(Op::EndTextSection);
+        marks.push(page_marks);
         pdf.pages.push(PdfPage {
             media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
             trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
@@ -197,13 +249,97 @@ pub fn write(
         }
     }
     put_template(book, pdf);
-    post_process(&mut lo, doc, &laid, opts);
+    post_process(&mut lo, doc, &laid, opts, &marks)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
+}
+
+/// Fails on a glyph that assistive technology cannot read: `.notdef`, or no text.
+pub fn check_glyphs(p: &super::layout::Placed) -> Result<(), Diagnostic> {
+    let Item::Text(run) = &p.item else {
+        return Ok(());
+    };
+    for g in &run.glyphs {
+        if g.gid == 0 {
+            return Err(Diagnostic::error(format!(
+                "a character{} has no glyph in any available font (.notdef), which PDF/UA forbids",
+                if g.text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", g.text.escape_unicode())
+                }
+            ))
+            .help("add a font that covers it with --font-dir, or use --pdf-standard none"));
+        }
+    }
+    if run.glyphs.first().is_some_and(|g| g.text.is_empty()) {
+        return Err(Diagnostic::error(
+            "a glyph has no Unicode mapping, which PDF/UA forbids",
+        ));
+    }
+    Ok(())
+}
+
+fn space_gid(book: &FontBook, face: usize) -> Option<u16> {
+    let f = book.faces.get(face)?;
+    f.shaper.glyph_index(' ').map(|g| g.0)
+}
+
+/// For each item, whether a text run needs a space after it: it ends a line, or a gap
+/// follows it, and it does not end in white space or a hyphen.
+fn space_after(book: &FontBook, items: &[super::layout::Placed]) -> Vec<bool> {
+    let mut out = vec![false; items.len()];
+    let texts: Vec<usize> = (0..items.len())
+        .filter(|&i| matches!(items[i].item, Item::Text(_)))
+        .collect();
+    for (k, &i) in texts.iter().enumerate() {
+        let Item::Text(run) = &items[i].item else {
+            continue;
+        };
+        let Some(last) = run.glyphs.last() else {
+            continue;
+        };
+        if last.text.is_empty()
+            || last.text.ends_with(char::is_whitespace)
+            || last.text.ends_with(['-', '\u{2010}', '\u{00AD}', '\u{2014}', '/'])
+        {
+            continue;
+        }
+        let end = run.x + last.x + book.face(run.face).pdf_width(last.gid) * run.size / 1000.0;
+        let next = texts.get(k + 1).and_then(|&j| match &items[j].item {
+            Item::Text(n) if items[j].origin == items[i].origin => Some(n),
+            _ => None,
+        });
+        out[i] = match next {
+            None => true,
+            Some(n) => (n.y - run.y).abs() > 0.01 || n.x - end > run.size * 0.15,
+        };
+    }
+    out
+}
+
+/// Opens the marked-content sequence of `mark` (none for `None`).
+fn open_mark(ops: &mut Vec<Op>, mark: Option<Mark>, page_marks: &mut Vec<Origin>) {
+    match mark {
+        None => {}
+        Some(Mark::Artifact) => ops.push(Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        }),
+        Some(Mark::Content(o)) => {
+            let mcid = page_marks.len() as i64;
+            page_marks.push(o);
+            let mut map = std::collections::BTreeMap::new();
+            map.insert("MCID".to_string(), DictItem::Int(mcid));
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: tagged::content_tag(o).into(),
+                properties: DictItem::Dict { map },
+            });
+        }
+    }
 }
 
 /// Flate-compresses every stream that has no filter yet. (lopdf's own `compress` uses the
@@ -338,9 +474,23 @@ fn pdf_date(secs: i64) -> Object {
 }
 
 /// Adds what printpdf does not write: info, catalog entries, links, outline.
-fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: &PdfOptions) {
+fn post_process(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    laid: &LaidOut,
+    opts: &PdfOptions,
+    marks: &[Vec<Origin>],
+) -> Result<(), Diagnostic> {
     let meta = &doc.meta;
     lo.version = "1.7".to_string();
+    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
+    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
+        let old = *old;
+        lo.objects.remove(&old);
+    }
+    if let Ok(cat) = lo.catalog_mut() {
+        cat.remove(b"PageMode");
+    }
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
 
     // Document info.
@@ -369,11 +519,25 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
         info.set("CreationDate", pdf_date(secs));
         info.set("ModDate", pdf_date(secs));
     }
+    let xmp_date = when.map(|secs| {
+        let d = DateTime::from_unix_seconds(secs);
+        let t = d.time.unwrap_or(crate::model::Time {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            offset_minutes: Some(0),
+        });
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year, d.month, d.day, t.hour, t.minute, t.second
+        )
+    });
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 
     // Links: borderless URI annotations.
     let height = laid.geometry.height;
+    let mut link_annots = Vec::new();
     for (pi, page) in laid.pages.iter().enumerate() {
         let Some(&page_id) = pages.get(pi) else {
             continue;
@@ -405,7 +569,15 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
             );
             a.set("A", action);
             a.set("P", Object::Reference(page_id));
-            annots.push(Object::Reference(lo.add_object(a)));
+            a.set("F", 4);
+            a.set("Contents", text_string(&l.url));
+            let id = lo.add_object(a);
+            link_annots.push(tagged::LinkAnnot {
+                page: pi,
+                origin: p.origin,
+                id,
+            });
+            annots.push(Object::Reference(id));
         }
         if let Ok(d) = lo.get_dictionary_mut(page_id) {
             if annots.is_empty() {
@@ -430,6 +602,26 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
     // Placeholder, replaced by a hash of the file (see `set_id`).
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
     lo.trailer.set("ID", vec![placeholder.clone(), placeholder]);
+
+    let std = opts.standards;
+    if std.ua1 {
+        tagged::structure(lo, doc, &pages, marks, &link_annots)?;
+    }
+    if std.ua1 || std.a2b {
+        let keywords = meta.keywords.join(", ");
+        let info = tagged::Info {
+            title: &meta.title,
+            author: (!author.is_empty()).then_some(author.as_str()),
+            subject: meta.subtitle.as_deref().or(meta.description.as_deref()),
+            keywords: (!keywords.is_empty()).then_some(keywords.as_str()),
+            producer: &creator,
+            creator: &creator,
+            date: xmp_date,
+            lang: &meta.lang,
+        };
+        tagged::archival(lo, &info, std);
+    }
+    Ok(())
 }
 
 /// The outline, nested by heading level, in document order.

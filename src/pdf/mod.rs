@@ -20,6 +20,7 @@ pub mod layout;
 pub mod linebreak;
 pub mod paragraph;
 pub mod shape;
+pub mod tagged;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 use crate::{Diagnostic, Document, Rendered};
 
 pub use fonts::FontBook;
+pub use tagged::Standards;
 
 /// Paper size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,9 @@ pub struct PdfOptions {
     /// A font book loaded beforehand (benchmarks, repeated builds); when `None` the
     /// bundled book (plus `font_dirs`) is used, loaded once per process.
     pub fonts: Option<Arc<FontBook>>,
+    /// The standards the PDF meets (`--pdf-standard ua1,a2b`, the default, or `none`):
+    /// PDF/UA-1 tagging and checks, PDF/A-2b metadata and OutputIntent.
+    pub standards: Standards,
 }
 
 /// Lays out and writes the press release.
