@@ -186,7 +186,7 @@ pub fn write(
                     Some(next) => {
                         let w = face.pdf_width(gid);
                         let adv = (next.x - x) * 1000.0 / run.size;
-                        round3(w - adv)
+                        ((w - adv) * 10.0).round() / 10.0
                     }
                     None => 0.0,
                 };
@@ -252,8 +252,24 @@ pub fn write(
     post_process(&mut lo, doc, &laid, opts, &marks)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
+    let saved = if opts.standards.ua1 || opts.standards.a2b {
+        // Object streams: the structure tree is many small dictionaries.
+        lo.save_with_options(
+            &mut bytes,
+            lopdf::SaveOptions {
+                use_object_streams: true,
+                use_xref_streams: true,
+                linearize: false,
+                object_stream_config: lopdf::ObjectStreamConfig {
+                    max_objects_per_stream: 1000,
+                    compression_level: 6,
+                },
+            },
+        )
+    } else {
+        lo.save_to(&mut bytes)
+    };
+    saved.map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
 }
@@ -370,7 +386,7 @@ fn compress(lo: &mut lopdf::Document) {
     }
 }
 
-const COMPRESSION_LEVEL: u32 = 1;
+const COMPRESSION_LEVEL: u32 = 6;
 
 /// Six capitals naming a subset: five from the hash of its glyphs, one from the face.
 fn subset_tag(hash: [u8; 16], face: usize) -> FontId {

@@ -460,15 +460,27 @@ pub fn xmp(info: &Info, std: Standards) -> Vec<u8> {
     let mut x = String::with_capacity(4096);
     x.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
     x.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    if std.a2b && std.ua1 {
+        x.push_str(concat!(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n",
+            "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n",
+            "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n",
+            "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n",
+            "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n",
+            "<pdfaProperty:name>part</pdfaProperty:name>\n",
+            "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n",
+            "<pdfaProperty:category>internal</pdfaProperty:category>\n",
+            "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n",
+            "</rdf:li></rdf:Seq></pdfaSchema:property>\n",
+            "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n",
+        ));
+    }
     x.push_str("<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"");
     if std.a2b {
         x.push_str(" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"");
     }
     if std.ua1 {
         x.push_str(" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"");
-    }
-    if std.a2b && std.ua1 {
-        x.push_str(" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\"");
     }
     x.push_str(">\n");
     x.push_str("<dc:format>application/pdf</dc:format>\n");
@@ -510,21 +522,6 @@ pub fn xmp(info: &Info, std: Standards) -> Vec<u8> {
     }
     if std.ua1 {
         x.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
-    }
-    if std.a2b && std.ua1 {
-        x.push_str(concat!(
-            "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n",
-            "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n",
-            "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n",
-            "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n",
-            "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n",
-            "<pdfaProperty:name>part</pdfaProperty:name>\n",
-            "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n",
-            "<pdfaProperty:category>internal</pdfaProperty:category>\n",
-            "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n",
-            "</rdf:li></rdf:Seq></pdfaSchema:property>\n",
-            "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n",
-        ));
     }
     x.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
     x.into_bytes()
