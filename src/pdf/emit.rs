@@ -21,8 +21,8 @@ use super::PdfOptions;
 use super::design::LaidOut;
 use super::fonts::{FaceId, FontBook};
 use super::layout::{Item, Origin, OutlineEntry};
-use super::tagged::{self, Mark};
 use super::shape::Rgb;
+use super::tagged::{self, Mark};
 
 /// Writes the laid-out pages as a PDF.
 pub fn write(
@@ -90,6 +90,7 @@ pub fn write(
     }
 
     let tag = opts.standards.ua1;
+    let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
     // Per page, the origin of each marked-content sequence (the MCID is the index).
     let mut marks: Vec<Vec<Origin>> = Vec::with_capacity(laid.pages.len());
     for page in &mut laid.pages {
@@ -249,7 +250,7 @@ pub fn write(
         }
     }
     put_template(book, pdf);
-    post_process(&mut lo, doc, &laid, opts, &marks)?;
+    post_process(&mut lo, doc, &laid, opts, &marks, &link_texts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
     let saved = if opts.standards.ua1 || opts.standards.a2b {
@@ -300,6 +301,30 @@ pub fn check_glyphs(p: &super::layout::Placed) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The visible text of each link area of a page, in order: the glyphs of its block's
+/// runs that lie inside the area.
+fn link_texts(page: &super::layout::Page) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &page.items {
+        let Item::Link(l) = &p.item else { continue };
+        let mut t = String::new();
+        for q in &page.items {
+            let Item::Text(run) = &q.item else { continue };
+            if q.origin != p.origin || run.y < l.y0 || run.y > l.y1 {
+                continue;
+            }
+            for g in &run.glyphs {
+                let x = run.x + g.x;
+                if x >= l.x0 - 0.01 && x < l.x1 - 0.01 {
+                    t.push_str(&g.text);
+                }
+            }
+        }
+        out.push(t.trim().to_string());
+    }
+    out
+}
+
 fn space_gid(book: &FontBook, face: usize) -> Option<u16> {
     let f = book.faces.get(face)?;
     f.shaper.glyph_index(' ').map(|g| g.0)
@@ -321,7 +346,9 @@ fn space_after(book: &FontBook, items: &[super::layout::Placed]) -> Vec<bool> {
         };
         if last.text.is_empty()
             || last.text.ends_with(char::is_whitespace)
-            || last.text.ends_with(['-', '\u{2010}', '\u{00AD}', '\u{2014}', '/'])
+            || last
+                .text
+                .ends_with(['-', '\u{2010}', '\u{00AD}', '\u{2014}', '/'])
         {
             continue;
         }
@@ -496,6 +523,7 @@ fn post_process(
     laid: &LaidOut,
     opts: &PdfOptions,
     marks: &[Vec<Origin>],
+    link_texts: &[Vec<String>],
 ) -> Result<(), Diagnostic> {
     let meta = &doc.meta;
     lo.version = "1.7".to_string();
@@ -559,8 +587,14 @@ fn post_process(
             continue;
         };
         let mut annots = Vec::new();
+        let mut texts = link_texts.get(pi).map(|t| t.iter());
         for p in &page.items {
             let Item::Link(l) = &p.item else { continue };
+            let text = texts
+                .as_mut()
+                .and_then(|t| t.next())
+                .filter(|t| !t.is_empty())
+                .unwrap_or(&l.url);
             let mut a = Dictionary::new();
             a.set("Type", "Annot");
             a.set("Subtype", "Link");
@@ -586,12 +620,13 @@ fn post_process(
             a.set("A", action);
             a.set("P", Object::Reference(page_id));
             a.set("F", 4);
-            a.set("Contents", text_string(&l.url));
+            a.set("Contents", text_string(text));
             let id = lo.add_object(a);
             link_annots.push(tagged::LinkAnnot {
                 page: pi,
                 origin: p.origin,
                 id,
+                text: text.clone(),
             });
             annots.push(Object::Reference(id));
         }

@@ -143,6 +143,8 @@ pub struct LinkAnnot {
     pub page: usize,
     pub origin: Origin,
     pub id: ObjectId,
+    /// The link's visible text (its /Alt).
+    pub text: String,
 }
 
 enum Kid {
@@ -156,6 +158,7 @@ struct Node {
     parent: usize,
     kids: Vec<Kid>,
     origin: Option<Origin>,
+    alt: Option<String>,
 }
 
 struct Tree {
@@ -170,6 +173,7 @@ impl Tree {
             parent,
             kids: Vec::new(),
             origin,
+            alt: None,
         });
         self.nodes[parent].kids.push(Kid::Node(i));
         i
@@ -225,6 +229,7 @@ fn skeleton(doc: &Document) -> Tree {
             parent: 0,
             kids: Vec::new(),
             origin: None,
+            alt: None,
         }],
     };
     for f in [
@@ -273,6 +278,7 @@ pub fn structure(
             )));
         };
         let link = t.add(n, "Link", None);
+        t.nodes[link].alt = Some(l.text.clone());
         t.nodes[link].kids.push(Kid::Objr {
             page: l.page,
             annot: l.id,
@@ -288,10 +294,8 @@ pub fn structure(
             ids[i] = Some(lo.new_object_id());
         }
     }
-    let mut parent_of_mcid: Vec<Vec<Object>> = marks
-        .iter()
-        .map(|m| vec![Object::Null; m.len()])
-        .collect();
+    let mut parent_of_mcid: Vec<Vec<Object>> =
+        marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
     let mut annot_parent: Vec<(ObjectId, ObjectId)> = Vec::new();
     for (i, node) in t.nodes.iter().enumerate() {
         let Some(id) = ids[i] else { continue };
@@ -304,6 +308,9 @@ pub fn structure(
             ids[node.parent].unwrap_or(root_id)
         };
         d.set("P", Object::Reference(parent));
+        if let Some(alt) = &node.alt {
+            d.set("Alt", text_string(alt));
+        }
         let mut kids = Vec::new();
         let mut first_page = None;
         for k in &node.kids {
@@ -420,6 +427,19 @@ fn check_headings(t: &Tree) -> Result<(), Diagnostic> {
         prev = level;
     }
     Ok(())
+}
+
+/// A PDF text string: printable ASCII as a literal, anything else UTF-16BE.
+fn text_string(s: &str) -> Object {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut b = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            b.extend_from_slice(&u.to_be_bytes());
+        }
+        Object::String(b, StringFormat::Hexadecimal)
+    }
 }
 
 /// The sRGB profile of the OutputIntent (Debian's icc-profiles-free; see `icc/LICENSE`).
