@@ -288,12 +288,9 @@ pub fn structure(
 
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
-    let mut ids: Vec<Option<ObjectId>> = vec![None; t.nodes.len()];
-    for i in 0..t.nodes.len() {
-        if t.has_content(i) {
-            ids[i] = Some(lo.new_object_id());
-        }
-    }
+    let ids: Vec<Option<ObjectId>> = (0..t.nodes.len())
+        .map(|i| t.has_content(i).then(|| lo.new_object_id()))
+        .collect();
     let mut parent_of_mcid: Vec<Vec<Object>> =
         marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
     let mut annot_parent: Vec<(ObjectId, ObjectId)> = Vec::new();
