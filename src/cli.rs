@@ -109,6 +109,10 @@ pub struct BuildArgs {
     /// Allow images outside the statement's folder (`..`, absolute paths, links pointing out).
     #[arg(long)]
     pub allow_outside: bool,
+    /// Standards the PDF meets: `ua1` (tagged, accessible), `a2b` (archival), both (the
+    /// default: `ua1,a2b`) or `none` (a smaller file).
+    #[arg(long, value_name = "LIST", value_parser = communique::pdf::Standards::parse, default_value = "ua1,a2b")]
+    pub pdf_standard: communique::pdf::Standards,
     /// Set the PDF's body text ragged-right instead of justified.
     #[arg(long)]
     pub ragged: bool,
@@ -409,6 +413,7 @@ fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.epub.assets.allow_outside = args.allow_outside;
     job.pdf.assets.allow_outside = args.allow_outside;
     job.pdf.ragged = args.ragged;
+    job.pdf.standards = args.pdf_standard;
     job.pdf.font_dirs = args.font_dir.clone();
     job.pdf.paper = args.paper.map(|p| match p {
         PaperArg::Letter => communique::pdf::Paper::Letter,

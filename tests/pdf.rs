@@ -425,9 +425,11 @@ fn uncovered_characters_are_reported_once_with_position() {
             at: 0,
         }]),
     }];
-    // The bundled book alone: no system CJK font is looked for.
+    // The bundled book alone: no system CJK font is looked for. The uncovered characters
+    // are drawn as .notdef boxes, which PDF/UA refuses (see tests/pdf_tagged.rs).
     let opts = PdfOptions {
         fonts: Some(communique::pdf::FontBook::bundled()),
+        standards: communique::pdf::Standards::NONE,
         ..PdfOptions::default()
     };
     let out = pdf(&doc, &opts).unwrap();
@@ -663,7 +665,12 @@ fn odd_documents_do_not_panic() {
             doc.meta.title = "W".repeat(300);
             doc.meta.lang = String::new();
         }
-        let out = pdf(&doc, &PdfOptions::default()).expect("a PDF");
+        // Case 5 draws characters no bundled font covers (.notdef), which PDF/UA refuses.
+        let opts = PdfOptions {
+            standards: communique::pdf::Standards::NONE,
+            ..PdfOptions::default()
+        };
+        let out = pdf(&doc, &opts).expect("a PDF");
         let d = lopdf::Document::load_mem(&out.bytes).expect("a readable PDF");
         assert!(!d.get_pages().is_empty());
         if i == 3 {

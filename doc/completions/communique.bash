@@ -89,7 +89,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,6 +125,10 @@ _communique() {
                     ;;
                 --paper)
                     COMPREPLY=($(compgen -W "letter a4" -- "${cur}"))
+                    return 0
+                    ;;
+                --pdf-standard)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --font-dir)
@@ -371,7 +375,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,6 +411,10 @@ _communique() {
                     ;;
                 --paper)
                     COMPREPLY=($(compgen -W "letter a4" -- "${cur}"))
+                    return 0
+                    ;;
+                --pdf-standard)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --font-dir)

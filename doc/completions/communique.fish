@@ -47,6 +47,7 @@ complete -c communique -n "__fish_communique_using_subcommand build" -s o -l out
 complete -c communique -n "__fish_communique_using_subcommand build" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l paper -d 'Paper size of the PDF (default: letter for en-US, A4 otherwise)' -r -f -a "letter\t''
 a4\t''"
+complete -c communique -n "__fish_communique_using_subcommand build" -l pdf-standard -d 'Standards the PDF meets: `ua1` (tagged, accessible), `a2b` (archival), both (the default: `ua1,a2b`) or `none` (a smaller file)' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
@@ -68,6 +69,7 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -s o -l out
 complete -c communique -n "__fish_communique_using_subcommand watch" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l paper -d 'Paper size of the PDF (default: letter for en-US, A4 otherwise)' -r -f -a "letter\t''
 a4\t''"
+complete -c communique -n "__fish_communique_using_subcommand watch" -l pdf-standard -d 'Standards the PDF meets: `ua1` (tagged, accessible), `a2b` (archival), both (the default: `ua1,a2b`) or `none` (a smaller file)' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
 complete -c communique -n "__fish_communique_using_subcommand watch" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"

@@ -39,6 +39,7 @@ _arguments "${_arguments_options[@]}" : \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
+'--pdf-standard=[Standards the PDF meets\: \`ua1\` (tagged, accessible), \`a2b\` (archival), both (the default\: \`ua1,a2b\`) or \`none\` (a smaller file)]:LIST:_default' \
 '*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
@@ -63,6 +64,7 @@ _arguments "${_arguments_options[@]}" : \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
 '--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
+'--pdf-standard=[Standards the PDF meets\: \`ua1\` (tagged, accessible), \`a2b\` (archival), both (the default\: \`ua1,a2b\`) or \`none\` (a smaller file)]:LIST:_default' \
 '*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \

@@ -864,7 +864,7 @@ fn list_flows(
 /// Whether a link target may become a clickable URI annotation.
 pub fn safe_link(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
-    ["https://", "http://", "mailto:", "tel:", "ftp://"]
+    ["https://", "http://", "mailto:", "tel:"]
         .iter()
         .any(|p| u.starts_with(p))
 }

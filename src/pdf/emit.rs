@@ -10,8 +10,8 @@ use std::sync::Mutex;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Codepoint, Color, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Codepoint, Color, DictItem, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use crate::model::{DateTime, Document};
@@ -20,8 +20,9 @@ use crate::{Diagnostic, VERSION};
 use super::PdfOptions;
 use super::design::LaidOut;
 use super::fonts::{FaceId, FontBook};
-use super::layout::{Item, OutlineEntry};
+use super::layout::{Item, Origin, OutlineEntry};
 use super::shape::Rgb;
+use super::tagged::{self, Mark};
 
 /// Writes the laid-out pages as a PDF.
 pub fn write(
@@ -44,6 +45,9 @@ pub fn write(
                     book.face(run.face).name
                 )));
             }
+            if opts.standards.ua1 {
+                check_glyphs(p)?;
+            }
         }
     }
     let mut pdf = take_template(book);
@@ -58,6 +62,14 @@ pub fn write(
                 && let Some(u) = used.get_mut(run.face.0 as usize)
             {
                 u.extend(run.glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    if opts.standards.ua1 {
+        // Word spaces at line ends (see `space_after`) use each face's space glyph.
+        for (i, u) in used.iter_mut().enumerate() {
+            if let (false, Some(sp)) = (u.is_empty(), space_gid(book, i)) {
+                u.push(sp);
             }
         }
     }
@@ -77,11 +89,20 @@ pub fn write(
         font_ids.push(tag);
     }
 
+    let tag = opts.standards.ua1;
+    let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
+    // Per page, the origin of each marked-content sequence (the MCID is the index).
+    let mut marks: Vec<Vec<Origin>> = Vec::with_capacity(laid.pages.len());
     for page in &mut laid.pages {
         let mut ops = Vec::new();
+        let mut page_marks: Vec<Origin> = Vec::new();
         // Rules first, then text in one text object.
         for p in &page.items {
             if let Item::Rule(r) = &p.item {
+                let mark = tagged::mark_of(p);
+                if tag {
+                    open_mark(&mut ops, mark, &mut page_marks);
+                }
                 ops.push(Op::SaveGraphicsState);
                 ops.push(Op::SetOutlineColor {
                     col: color(r.color),
@@ -112,19 +133,36 @@ pub fn write(
                     },
                 });
                 ops.push(Op::RestoreGraphicsState);
+                if tag && mark.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
             }
         }
         ops.push(Op::StartTextSection);
+        let mut open: Option<Mark> = None;
+        let spaces = if tag {
+            space_after(book, &page.items)
+        } else {
+            Vec::new()
+        };
         let mut cur_font: Option<(FaceId, f32)> = None;
         let mut cur_color: Option<Rgb> = None;
         let mut pen = (0.0f32, 0.0f32);
-        for p in &mut page.items {
+        for (pi, p) in page.items.iter_mut().enumerate() {
+            let mark = tagged::mark_of(p);
             let Item::Text(run) = &mut p.item else {
                 continue;
             };
             let Some(font_id) = font_ids.get(run.face.0 as usize) else {
                 continue;
             };
+            if tag && mark != open {
+                if open.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                open_mark(&mut ops, mark, &mut page_marks);
+                open = mark;
+            }
             if cur_font != Some((run.face, run.size)) {
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_id.clone()),
@@ -149,7 +187,7 @@ pub fn write(
                     Some(next) => {
                         let w = face.pdf_width(gid);
                         let adv = (next.x - x) * 1000.0 / run.size;
-                        round3(w - adv)
+                        ((w - adv) * 10.0).round() / 10.0
                     }
                     None => 0.0,
                 };
@@ -157,6 +195,17 @@ pub fn write(
                     gid,
                     offset,
                     cid: Some(std::mem::take(&mut run.glyphs[i].text)),
+                });
+            }
+            if spaces.get(pi).copied().unwrap_or(false)
+                && let Some(sp) = space_gid(book, run.face.0 as usize)
+            {
+                // An invisible word space where the line (or column) ends, so that text
+                // extraction and assistive technology read "the new", not "thenew".
+                cps.push(Codepoint {
+                    gid: sp,
+                    offset: 0.0,
+                    cid: Some(" ".into()),
                 });
             }
             // `Td` moves relative to the previous line start (printpdf writes it as is;
@@ -173,7 +222,11 @@ pub fn write(
                 items: vec![TextItem::GlyphIds(cps)],
             });
         }
+        if open.is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
         ops.push(Op::EndTextSection);
+        marks.push(page_marks);
         pdf.pages.push(PdfPage {
             media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
             trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
@@ -197,13 +250,139 @@ pub fn write(
         }
     }
     put_template(book, pdf);
-    post_process(&mut lo, doc, &laid, opts);
+    post_process(&mut lo, doc, &laid, opts, &marks, &link_texts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
+    let saved = if opts.standards.ua1 || opts.standards.a2b {
+        // Object streams: the structure tree is many small dictionaries.
+        lo.save_with_options(
+            &mut bytes,
+            lopdf::SaveOptions {
+                use_object_streams: true,
+                use_xref_streams: true,
+                linearize: false,
+                object_stream_config: lopdf::ObjectStreamConfig {
+                    max_objects_per_stream: 1000,
+                    compression_level: 6,
+                },
+            },
+        )
+    } else {
+        lo.save_to(&mut bytes)
+    };
+    saved.map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
+}
+
+/// Fails on a glyph that assistive technology cannot read: `.notdef`, or no text.
+pub fn check_glyphs(p: &super::layout::Placed) -> Result<(), Diagnostic> {
+    let Item::Text(run) = &p.item else {
+        return Ok(());
+    };
+    for g in &run.glyphs {
+        if g.gid == 0 {
+            return Err(Diagnostic::error(format!(
+                "a character{} has no glyph in any available font (.notdef), which PDF/UA forbids",
+                if g.text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", g.text.escape_unicode())
+                }
+            ))
+            .help("add a font that covers it with --font-dir, or use --pdf-standard none"));
+        }
+    }
+    if run.glyphs.first().is_some_and(|g| g.text.is_empty()) {
+        return Err(Diagnostic::error(
+            "a glyph has no Unicode mapping, which PDF/UA forbids",
+        ));
+    }
+    Ok(())
+}
+
+/// The visible text of each link area of a page, in order: the glyphs of its block's
+/// runs that lie inside the area.
+fn link_texts(page: &super::layout::Page) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &page.items {
+        let Item::Link(l) = &p.item else { continue };
+        let mut t = String::new();
+        for q in &page.items {
+            let Item::Text(run) = &q.item else { continue };
+            if q.origin != p.origin || run.y < l.y0 || run.y > l.y1 {
+                continue;
+            }
+            for g in &run.glyphs {
+                let x = run.x + g.x;
+                if x >= l.x0 - 0.01 && x < l.x1 - 0.01 {
+                    t.push_str(&g.text);
+                }
+            }
+        }
+        out.push(t.trim().to_string());
+    }
+    out
+}
+
+fn space_gid(book: &FontBook, face: usize) -> Option<u16> {
+    let f = book.faces.get(face)?;
+    f.shaper.glyph_index(' ').map(|g| g.0)
+}
+
+/// For each item, whether a text run needs a space after it: it ends a line, or a gap
+/// follows it, and it does not end in white space or a hyphen.
+fn space_after(book: &FontBook, items: &[super::layout::Placed]) -> Vec<bool> {
+    let mut out = vec![false; items.len()];
+    let texts: Vec<usize> = (0..items.len())
+        .filter(|&i| matches!(items[i].item, Item::Text(_)))
+        .collect();
+    for (k, &i) in texts.iter().enumerate() {
+        let Item::Text(run) = &items[i].item else {
+            continue;
+        };
+        let Some(last) = run.glyphs.last() else {
+            continue;
+        };
+        if last.text.is_empty()
+            || last.text.ends_with(char::is_whitespace)
+            || last
+                .text
+                .ends_with(['-', '\u{2010}', '\u{00AD}', '\u{2014}', '/'])
+        {
+            continue;
+        }
+        let end = run.x + last.x + book.face(run.face).pdf_width(last.gid) * run.size / 1000.0;
+        let next = texts.get(k + 1).and_then(|&j| match &items[j].item {
+            Item::Text(n) if items[j].origin == items[i].origin => Some(n),
+            _ => None,
+        });
+        out[i] = match next {
+            None => true,
+            Some(n) => (n.y - run.y).abs() > 0.01 || n.x - end > run.size * 0.15,
+        };
+    }
+    out
+}
+
+/// Opens the marked-content sequence of `mark` (none for `None`).
+fn open_mark(ops: &mut Vec<Op>, mark: Option<Mark>, page_marks: &mut Vec<Origin>) {
+    match mark {
+        None => {}
+        Some(Mark::Artifact) => ops.push(Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        }),
+        Some(Mark::Content(o)) => {
+            let mcid = page_marks.len() as i64;
+            page_marks.push(o);
+            let mut map = std::collections::BTreeMap::new();
+            map.insert("MCID".to_string(), DictItem::Int(mcid));
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: tagged::content_tag(o).into(),
+                properties: DictItem::Dict { map },
+            });
+        }
+    }
 }
 
 /// Flate-compresses every stream that has no filter yet. (lopdf's own `compress` makes a new
@@ -345,9 +524,24 @@ fn pdf_date(secs: i64) -> Object {
 }
 
 /// Adds what printpdf does not write: info, catalog entries, links, outline.
-fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: &PdfOptions) {
+fn post_process(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    laid: &LaidOut,
+    opts: &PdfOptions,
+    marks: &[Vec<Origin>],
+    link_texts: &[Vec<String>],
+) -> Result<(), Diagnostic> {
     let meta = &doc.meta;
     lo.version = "1.7".to_string();
+    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
+    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
+        let old = *old;
+        lo.objects.remove(&old);
+    }
+    if let Ok(cat) = lo.catalog_mut() {
+        cat.remove(b"PageMode");
+    }
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
 
     // Document info.
@@ -376,18 +570,38 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
         info.set("CreationDate", pdf_date(secs));
         info.set("ModDate", pdf_date(secs));
     }
+    let xmp_date = when.map(|secs| {
+        let d = DateTime::from_unix_seconds(secs);
+        let t = d.time.unwrap_or(crate::model::Time {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            offset_minutes: Some(0),
+        });
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year, d.month, d.day, t.hour, t.minute, t.second
+        )
+    });
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 
     // Links: borderless URI annotations.
     let height = laid.geometry.height;
+    let mut link_annots = Vec::new();
     for (pi, page) in laid.pages.iter().enumerate() {
         let Some(&page_id) = pages.get(pi) else {
             continue;
         };
         let mut annots = Vec::new();
+        let mut texts = link_texts.get(pi).map(|t| t.iter());
         for p in &page.items {
             let Item::Link(l) = &p.item else { continue };
+            let text = texts
+                .as_mut()
+                .and_then(|t| t.next())
+                .filter(|t| !t.is_empty())
+                .unwrap_or(&l.url);
             let mut a = Dictionary::new();
             a.set("Type", "Annot");
             a.set("Subtype", "Link");
@@ -412,7 +626,16 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
             );
             a.set("A", action);
             a.set("P", Object::Reference(page_id));
-            annots.push(Object::Reference(lo.add_object(a)));
+            a.set("F", 4);
+            a.set("Contents", text_string(text));
+            let id = lo.add_object(a);
+            link_annots.push(tagged::LinkAnnot {
+                page: pi,
+                origin: p.origin,
+                id,
+                text: text.clone(),
+            });
+            annots.push(Object::Reference(id));
         }
         if let Ok(d) = lo.get_dictionary_mut(page_id) {
             if annots.is_empty() {
@@ -439,6 +662,26 @@ fn post_process(lo: &mut lopdf::Document, doc: &Document, laid: &LaidOut, opts: 
     // Placeholder, replaced by a hash of the file (see `set_id`).
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
     lo.trailer.set("ID", vec![placeholder.clone(), placeholder]);
+
+    let std = opts.standards;
+    if std.ua1 {
+        tagged::structure(lo, doc, &pages, marks, &link_annots)?;
+    }
+    if std.ua1 || std.a2b {
+        let keywords = meta.keywords.join(", ");
+        let info = tagged::Info {
+            title: &meta.title,
+            author: (!author.is_empty()).then_some(author.as_str()),
+            subject: meta.subtitle.as_deref().or(meta.description.as_deref()),
+            keywords: (!keywords.is_empty()).then_some(keywords.as_str()),
+            producer: &creator,
+            creator: &creator,
+            date: xmp_date,
+            lang: &meta.lang,
+        };
+        tagged::archival(lo, &info, std);
+    }
+    Ok(())
 }
 
 /// Image XObjects (each prepared image written once) and, per page, a content stream
@@ -487,7 +730,7 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             let name = format!("CqIm{}", id.0);
             xobjects.set(name.as_bytes().to_vec(), Object::Reference(id));
             ops.push_str(&format!(
-                "q {} 0 0 {} {} {} cm /{name} Do Q\n",
+                "/Artifact BMC q {} 0 0 {} {} {} cm /{name} Do Q EMC\n",
                 round3(b.width),
                 round3(b.height),
                 round3(b.x),

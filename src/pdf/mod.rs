@@ -24,6 +24,7 @@ pub mod layout;
 pub mod linebreak;
 pub mod paragraph;
 pub mod shape;
+pub mod tagged;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use crate::{Diagnostic, Document, Rendered};
 
 pub use fonts::FontBook;
+pub use tagged::Standards;
 
 /// Paper size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,9 @@ pub struct PdfOptions {
     pub fonts: Option<Arc<FontBook>>,
     /// Where images may be read from (`--allow-outside`, the house folder).
     pub assets: crate::assets::AssetPolicy,
+    /// The standards the PDF meets (`--pdf-standard ua1,a2b`, the default, or `none`):
+    /// PDF/UA-1 tagging and checks, PDF/A-2b metadata and OutputIntent.
+    pub standards: Standards,
 }
 
 /// Lays out and writes the press release.

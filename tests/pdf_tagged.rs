@@ -1,0 +1,498 @@
+//! Tagged PDF/UA-1 and PDF/A-2b (issue 10): the structure tree read back with lopdf, the
+//! writer's own checks (each with a negative case), and the validators where installed:
+//! poppler (`pdfinfo`), qpdf, PyPI's `pdfua` and `outloud`, Apache PDFBox preflight (Debian
+//! `libpdfbox2-java`). A test whose tool is missing skips with a notice, unless
+//! `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use communique::model::{BlockId, Document};
+use communique::pdf::layout::Origin;
+use communique::pdf::{PdfOptions, Standards, pdf, tagged};
+use lopdf::{Object, ObjectId};
+
+const STATEMENT: &str = include_str!("../content/us-upr-review.md");
+
+const KITCHEN: &str = r#"---
+title: Kitchen sink of every block kind
+subtitle: A subtitle under the headline
+organization: Example Organization
+date: 2026-11-27
+dateline: GENEVA
+lang: en-GB
+contacts:
+  - name: Press Office
+    email: press@example.org
+    phone: "+41 22 000 00 00"
+about: |
+  Example Organization is a *non-profit* that works on [privacy](https://example.org/about).
+---
+
+The first paragraph, with a [link to the report](https://example.org/report) and some `inline code` and *emphasis* and **strong** text, ~~struck~~ words.
+
+## Background of the review
+
+Some paragraph text that continues for a while so that it wraps onto several lines and shows justification, hyphenation and the rest of the typesetting machinery at work.
+
+> A quotation from your spokesperson that goes on for more than one line so the indentation is visible, said a spokesperson.
+
+- A first item in a bullet list, long enough to wrap onto a second line to show the hanging indent.
+- A second item.
+
+1. First numbered.
+2. Second numbered.
+
+```
+fn main() {
+    println!("indented code");
+}
+```
+
+---
+
+### A smaller heading
+
+| Name | Value |
+|------|-------|
+| one  | 1     |
+
+Final paragraph with a link to ftp://example.org/file that is not clickable.
+"#;
+
+fn read(name: &str, text: &str) -> Document {
+    let (doc, diags) = communique::markdown::read(
+        Path::new(name),
+        text,
+        &communique::markdown::ReadOptions::default(),
+    );
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    doc.expect("the document reads")
+}
+
+fn opts() -> PdfOptions {
+    PdfOptions {
+        source_date_epoch: Some(1_795_800_000),
+        ..PdfOptions::default()
+    }
+}
+
+fn build(doc: &Document) -> Vec<u8> {
+    let out = pdf(doc, &opts()).expect("a PDF");
+    out.bytes
+}
+
+fn docs() -> Vec<(&'static str, Document)> {
+    vec![
+        ("statement", read("content/us-upr-review.md", STATEMENT)),
+        ("kitchen", read("kitchen.md", KITCHEN)),
+    ]
+}
+
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, bytes).expect("write the PDF");
+    path
+}
+
+fn required() -> bool {
+    std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1")
+}
+
+/// Runs a validator; `None` (and a notice) when it is not installed.
+fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(name).args(args).output() {
+        Ok(o) => Some(o),
+        Err(_) => {
+            if required() {
+                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
+            }
+            eprintln!("SKIPPED: {name} is not installed");
+            None
+        }
+    }
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The structure types of the tree, depth first, with their depth.
+fn struct_roles(d: &lopdf::Document) -> Vec<(usize, String)> {
+    fn walk(d: &lopdf::Document, id: ObjectId, depth: usize, out: &mut Vec<(usize, String)>) {
+        let Ok(e) = d.get_dictionary(id) else { return };
+        if let Ok(s) = e.get(b"S").and_then(|s| s.as_name()) {
+            out.push((depth, String::from_utf8_lossy(s).into_owned()));
+        }
+        if let Ok(Object::Array(kids)) = e.get(b"K") {
+            for k in kids {
+                if let Object::Reference(r) = k {
+                    walk(d, *r, depth + 1, out);
+                }
+            }
+        }
+    }
+    let cat = d.catalog().expect("a catalog");
+    let root = cat
+        .get(b"StructTreeRoot")
+        .and_then(|r| r.as_reference())
+        .expect("a StructTreeRoot");
+    let mut out = Vec::new();
+    walk(d, root, 0, &mut out);
+    out
+}
+
+#[test]
+fn structure_tree_follows_the_model() {
+    let doc = read("kitchen.md", KITCHEN);
+    let bytes = build(&doc);
+    let d = lopdf::Document::load_mem(&bytes).expect("readable");
+    let roles = struct_roles(&d);
+    let top: Vec<&str> = roles
+        .iter()
+        .filter(|(depth, _)| *depth == 2)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    // Front matter (letterhead, release line with contacts, headline, subtitle), the body
+    // in reading order, "About", its text and the end mark.
+    assert_eq!(
+        top,
+        [
+            "P",
+            "P",
+            "H1",
+            "P",
+            "P",
+            "H2",
+            "P",
+            "BlockQuote",
+            "L",
+            "L",
+            "Code",
+            "H3",
+            "P",
+            "P",
+            "H2",
+            "P",
+            "P"
+        ],
+        "{roles:?}"
+    );
+    let flat: Vec<&str> = roles.iter().map(|(_, s)| s.as_str()).collect();
+    let joined = flat.join(" ");
+    assert!(joined.starts_with("Document P P Link Link H1"), "{joined}");
+    assert!(
+        joined.contains("BlockQuote P L LI LBody P LI LBody P L LI"),
+        "{joined}"
+    );
+    // Links: the report, the contact's phone and email, "privacy"; never ftp.
+    assert_eq!(flat.iter().filter(|s| **s == "Link").count(), 4, "{joined}");
+
+    // Catalog and pages.
+    let cat = d.catalog().unwrap();
+    let mi = cat.get(b"MarkInfo").unwrap().as_dict().unwrap();
+    assert!(mi.get(b"Marked").unwrap().as_bool().unwrap());
+    assert!(cat.get(b"Lang").is_ok());
+    assert!(cat.get(b"Metadata").is_ok());
+    assert!(cat.get(b"OutputIntents").is_ok());
+    assert!(cat.get(b"PageMode").map_or(true, |m| m.as_name().is_ok()));
+    for (_, pg) in d.get_pages() {
+        let p = d.get_dictionary(pg).unwrap();
+        assert_eq!(p.get(b"Tabs").unwrap().as_name().unwrap(), b"S");
+        assert!(p.get(b"StructParents").is_ok());
+    }
+    assert_eq!(d.version, "1.7");
+    // The parent tree is dense: keys 0..ParentTreeNextKey.
+    let root = d
+        .get_dictionary(cat.get(b"StructTreeRoot").unwrap().as_reference().unwrap())
+        .unwrap();
+    let next = root.get(b"ParentTreeNextKey").unwrap().as_i64().unwrap();
+    let pt = d
+        .get_dictionary(root.get(b"ParentTree").unwrap().as_reference().unwrap())
+        .unwrap();
+    let nums = pt.get(b"Nums").unwrap().as_array().unwrap();
+    let keys: Vec<i64> = nums
+        .iter()
+        .step_by(2)
+        .map(|k| k.as_i64().unwrap())
+        .collect();
+    assert_eq!(keys, (0..next).collect::<Vec<_>>());
+    // Info has no empty GTS_PDFXVersion.
+    let info = d
+        .get_dictionary(d.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap();
+    assert!(info.get(b"GTS_PDFXVersion").is_err());
+}
+
+#[test]
+fn xmp_repeats_the_info_dictionary() {
+    let doc = read("kitchen.md", KITCHEN);
+    let bytes = build(&doc);
+    let d = lopdf::Document::load_mem(&bytes).expect("readable");
+    let cat = d.catalog().unwrap();
+    let md = d
+        .get_object(cat.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8(md.content.clone()).unwrap();
+    for want in [
+        "<rdf:li xml:lang=\"x-default\">Kitchen sink of every block kind</rdf:li>",
+        "<rdf:li>Example Organization</rdf:li>",
+        "<rdf:li>en-GB</rdf:li>",
+        "A subtitle under the headline",
+        "<pdfuaid:part>1</pdfuaid:part>",
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<pdf:Producer>Communique ",
+        "<xmp:CreateDate>2026-11-27T",
+        "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+    ] {
+        assert!(xmp.contains(want), "{want} not in {xmp}");
+    }
+}
+
+#[test]
+fn same_input_same_bytes_and_none_is_smaller() {
+    let doc = read("content/us-upr-review.md", STATEMENT);
+    let a = build(&doc);
+    assert_eq!(a, build(&doc));
+    assert!(
+        a.len() <= 60 * 1024,
+        "tagged statement is {} bytes",
+        a.len()
+    );
+    let plain = pdf(
+        &doc,
+        &PdfOptions {
+            standards: Standards::NONE,
+            ..opts()
+        },
+    )
+    .unwrap()
+    .bytes;
+    let d = lopdf::Document::load_mem(&plain).unwrap();
+    assert!(d.catalog().unwrap().get(b"StructTreeRoot").is_err());
+    assert!(plain.len() < a.len());
+}
+
+#[test]
+fn standards_parse() {
+    assert_eq!(Standards::parse("ua1,a2b").unwrap(), Standards::default());
+    assert_eq!(Standards::parse("none").unwrap(), Standards::NONE);
+    let ua = Standards::parse("ua1").unwrap();
+    assert!(ua.ua1 && !ua.a2b);
+    assert!(Standards::parse("a3u").is_err());
+}
+
+// ---- The writer's checks, each failing as it should.
+
+#[test]
+fn notdef_glyph_fails_the_export() {
+    let mut doc = read("x.md", "---\ntitle: T\n---\n\nPlain \u{10FFFD} text.\n");
+    doc.meta.organization = None;
+    let e = pdf(&doc, &opts()).expect_err("a .notdef glyph must fail");
+    assert!(e.message.contains(".notdef"), "{}", e.message);
+    // Without the standards, it is a warning only.
+    let out = pdf(
+        &doc,
+        &PdfOptions {
+            standards: Standards::NONE,
+            ..opts()
+        },
+    )
+    .expect("a PDF without standards");
+    assert!(!out.diagnostics.is_empty());
+}
+
+#[test]
+fn skipped_heading_level_fails_the_export() {
+    let doc = read(
+        "x.md",
+        "---\ntitle: T\n---\n\n## Fine\n\nText.\n\n#### Skips a level\n\nText.\n",
+    );
+    let e = pdf(&doc, &opts()).expect_err("H2 → H4 must fail");
+    assert!(e.message.contains("level-4 heading"), "{}", e.message);
+    let ok = read("x.md", "---\ntitle: T\n---\n\n## A\n\n### B\n\n## C\n");
+    assert!(pdf(&ok, &opts()).is_ok());
+}
+
+#[test]
+fn image_without_alt_fails_the_check() {
+    assert!(tagged::check_alt("chart.png", "", false).is_err());
+    assert!(tagged::check_alt("chart.png", "  ", false).is_err());
+    assert!(tagged::check_alt("rule.png", "", true).is_ok());
+    assert!(tagged::check_alt("chart.png", "Votes by region", false).is_ok());
+}
+
+#[test]
+fn untagged_painting_fails() {
+    let doc = read("x.md", "---\ntitle: T\n---\n\nOne paragraph.\n");
+    let mut lo = lopdf::Document::with_version("1.7");
+    // Content whose origin names no block of the document.
+    let marks = vec![vec![Origin::Block(BlockId(0)), Origin::Block(BlockId(999))]];
+    let e = tagged::structure(&mut lo, &doc, &[], &marks, &[]).expect_err("untagged");
+    assert!(e.message.contains("untagged"), "{}", e.message);
+    // Furniture is always an artifact, and rules are never content.
+    let run = communique::pdf::layout::Placed {
+        origin: Origin::Furniture,
+        item: communique::pdf::layout::Item::Rule(communique::pdf::layout::Rule {
+            x0: 0.0,
+            x1: 1.0,
+            y: 0.0,
+            thickness: 1.0,
+            color: [0.0; 3],
+        }),
+    };
+    assert_eq!(tagged::mark_of(&run), Some(tagged::Mark::Artifact));
+}
+
+// ---- Validators.
+
+/// The text of the structure tree (`pdfinfo -struct-text`).
+fn struct_text(path: &Path) -> Option<String> {
+    let o = tool("pdfinfo", &["-struct-text", path.to_str()?])?;
+    assert!(o.status.success(), "{}", stdout(&o));
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '-' | '\u{2010}' | '\u{AD}'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn tagged_and_in_reading_order_with_word_gaps() {
+    for (name, doc) in docs() {
+        let path = write_tmp(&format!("tagged-{name}.pdf"), &build(&doc));
+        let Some(info) = tool("pdfinfo", &[path.to_str().unwrap()]) else {
+            return;
+        };
+        assert!(stdout(&info).contains("Tagged:          yes"), "{name}");
+        let Some(text) = struct_text(&path) else {
+            return;
+        };
+        for furniture in ["Page 1 of", "- more -"] {
+            assert!(!text.contains(furniture), "{name}: {furniture} in the tree");
+        }
+        // Every paragraph's text, in order, with its word gaps.
+        let all: String = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"'))
+            .map(|l| l.trim_end_matches('"'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let all = squash(&all);
+        let mut from = 0;
+        for b in &doc.blocks {
+            if let communique::model::BlockKind::Paragraph(inl) = &b.kind {
+                let want = squash(&communique::model::plain_text(inl));
+                let Some(at) = all[from..].find(&want) else {
+                    panic!("{name}: `{want}` missing or out of order in\n{all}");
+                };
+                from += at + want.len();
+            }
+        }
+    }
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    for (name, doc) in docs() {
+        let path = write_tmp(&format!("qpdf-{name}.pdf"), &build(&doc));
+        let Some(o) = tool("qpdf", &["--check", path.to_str().unwrap()]) else {
+            return;
+        };
+        assert!(o.status.success(), "{name}: {}", stdout(&o));
+        assert!(!stdout(&o).contains("WARNING"), "{name}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn pypi_pdfua_finds_nothing() {
+    for (name, doc) in docs() {
+        let path = write_tmp(&format!("pdfua-{name}.pdf"), &build(&doc));
+        let Some(o) = tool("pdfua", &["check", path.to_str().unwrap()]) else {
+            return;
+        };
+        assert!(o.status.success(), "{name}: {}", stdout(&o));
+        assert!(stdout(&o).contains("no findings"), "{name}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn pypi_outloud_reports_no_errors() {
+    for (name, doc) in docs() {
+        let path = write_tmp(&format!("outloud-{name}.pdf"), &build(&doc));
+        let Some(o) = tool("outloud", &[path.to_str().unwrap()]) else {
+            return;
+        };
+        assert!(o.status.success(), "{name}: {}", stdout(&o));
+        assert!(stdout(&o).contains(" 0 error(s)"), "{name}: {}", stdout(&o));
+    }
+}
+
+/// Apache PDFBox 2 preflight (PDF/A-1b only). These rules are PDF/A-1-only and do not apply
+/// to PDF/A-2b: cross-reference streams (1.4), CIDSet in subsets (3.1.11), pdfaid:part 1
+/// (7.11.2).
+const PDFA1_ONLY: [&str; 3] = ["1.4 :", "3.1.11 :", "7.11.2 :"];
+
+#[test]
+fn pdfbox_preflight_reports_only_pdfa1_rules() {
+    let jars = [
+        "preflight.jar",
+        "pdfbox2.jar",
+        "fontbox2.jar",
+        "xmpbox.jar",
+        "commons-logging.jar",
+        "javax.activation.jar",
+        "jaxb-api.jar",
+    ];
+    let dir = Path::new("/usr/share/java");
+    if jars.iter().any(|j| !dir.join(j).exists()) {
+        if required() {
+            panic!(
+                "PDFBox preflight is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed"
+            );
+        }
+        eprintln!("SKIPPED: PDFBox preflight (libpdfbox2-java) is not installed");
+        return;
+    }
+    let cp = jars
+        .iter()
+        .map(|j| dir.join(j).to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(":");
+    for (name, doc) in docs() {
+        let path = write_tmp(&format!("preflight-{name}.pdf"), &build(&doc));
+        let Some(o) = tool(
+            "java",
+            &[
+                "-cp",
+                &cp,
+                "org.apache.pdfbox.preflight.Validator_A1b",
+                path.to_str().unwrap(),
+            ],
+        ) else {
+            return;
+        };
+        let out = stdout(&o);
+        let errors: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains(" : "))
+            .filter(|l| !PDFA1_ONLY.iter().any(|p| l.starts_with(p)))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}\n{out}");
+        assert!(!out.contains("Exception"), "{name}: {out}");
+    }
+}
