@@ -6,7 +6,7 @@
 //! "- more -" at the foot; later pages a running header; every page "Page N of M".
 
 use crate::Diagnostic;
-use crate::model::{self, Block, BlockKind, Contact, DateTime, Document, Inline, List, Release};
+use crate::model::{self, Block, BlockKind, Contact, Document, Inline, List, Release};
 
 use super::figure::Images;
 use super::fonts::{Bundled, FontBook};
@@ -1015,100 +1015,16 @@ fn dateline_text(doc: &Document) -> Option<Text> {
         .filter(|c| !c.is_empty());
     let mut t = Text::default();
     let body = Ctx::body();
-    if crate::locale::Lang::of(&meta.lang) != crate::locale::Lang::En {
-        // The lead-in as the language writes it (issue 6), the city in bold.
-        let lead = crate::locale::dateline(city, meta.date.as_ref(), &meta.lang)?;
-        match city.and_then(|c| lead.strip_prefix(c).map(|rest| (c, rest))) {
-            Some((c, rest)) => {
-                t.push(c, Ctx { bold: true, ..body }.style(), None, None);
-                t.push(rest, body.style(), None, None);
-            }
-            None => t.push(&lead, body.style(), None, None),
-        }
-        return Some(t);
-    }
-    let date = meta.date.map(|d| ap_date(&d));
-    match (city, date) {
-        (None, None) => return None,
-        (Some(c), Some(d)) => {
+    // The lead-in as the language writes it (AP style in English), the city in bold.
+    let lead = crate::locale::dateline(city, meta.date.as_ref(), &meta.lang)?;
+    match city.and_then(|c| lead.strip_prefix(c).map(|rest| (c, rest))) {
+        Some((c, rest)) => {
             t.push(c, Ctx { bold: true, ..body }.style(), None, None);
-            t.push(&format!(" ({d}) \u{2014} "), body.style(), None, None);
+            t.push(rest, body.style(), None, None);
         }
-        (Some(c), None) => {
-            t.push(c, Ctx { bold: true, ..body }.style(), None, None);
-            t.push(" \u{2014} ", body.style(), None, None);
-        }
-        (None, Some(d)) => t.push(&format!("{d} \u{2014} "), body.style(), None, None),
+        None => t.push(&lead, body.style(), None, None),
     }
     Some(t)
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// AP style: `Nov. 27, 2026`; March to July spelled out, September as `Sept.`.
-pub fn ap_date(d: &DateTime) -> String {
-    let m = match d.month {
-        1 => "Jan.",
-        2 => "Feb.",
-        8 => "Aug.",
-        9 => "Sept.",
-        10 => "Oct.",
-        11 => "Nov.",
-        12 => "Dec.",
-        m => MONTHS
-            .get((m as usize).wrapping_sub(1))
-            .copied()
-            .unwrap_or(""),
-    };
-    format!("{m} {}, {}", d.day, d.year)
-}
-
-/// `November 27, 2026`.
-pub fn long_date(d: &DateTime) -> String {
-    let m = MONTHS
-        .get((d.month as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("");
-    format!("{m} {}, {}", d.day, d.year)
-}
-
-/// `EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026`.
-pub fn embargo_text(until: &DateTime, zone: Option<&str>) -> String {
-    let (hh, mm, off) = match until.time {
-        Some(t) => (t.hour, t.minute, t.offset_minutes),
-        None => (0, 0, None),
-    };
-    let zone = match (zone, off) {
-        (Some(z), _) => z.to_string(),
-        (None, Some(0)) => "UTC".to_string(),
-        (None, Some(o)) => {
-            let sign = if o < 0 { '\u{2212}' } else { '+' };
-            format!("UTC{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60)
-        }
-        (None, None) => "UTC".to_string(),
-    };
-    let month = MONTHS
-        .get((until.month as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("")
-        .to_uppercase();
-    format!(
-        "EMBARGOED UNTIL {hh:02}:{mm:02} {zone}, {} {month} {}",
-        until.day, until.year
-    )
 }
 
 /// A shortened headline for the running header.
@@ -1199,16 +1115,6 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Time;
-
-    fn date(y: i32, m: u8, d: u8) -> DateTime {
-        DateTime {
-            year: y,
-            month: m,
-            day: d,
-            time: None,
-        }
-    }
 
     #[test]
     fn every_placed_item_knows_its_origin() {
@@ -1271,34 +1177,6 @@ mod tests {
         assert!(!safe_link("javascript:alert(1)"));
         assert!(!safe_link(" JavaScript:alert(1)"));
         assert!(!safe_link("data:text/html,x"));
-    }
-
-    #[test]
-    fn ap_months() {
-        assert_eq!(ap_date(&date(2026, 11, 27)), "Nov. 27, 2026");
-        assert_eq!(ap_date(&date(2026, 9, 1)), "Sept. 1, 2026");
-        assert_eq!(ap_date(&date(2026, 3, 5)), "March 5, 2026");
-        assert_eq!(ap_date(&date(2026, 7, 4)), "July 4, 2026");
-        assert_eq!(long_date(&date(2026, 11, 27)), "November 27, 2026");
-    }
-
-    #[test]
-    fn embargo_line() {
-        let mut d = date(2026, 11, 28);
-        d.time = Some(Time {
-            hour: 0,
-            minute: 1,
-            second: 0,
-            offset_minutes: Some(-300),
-        });
-        assert_eq!(
-            embargo_text(&d, Some("EST")),
-            "EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026"
-        );
-        assert_eq!(
-            embargo_text(&d, None),
-            "EMBARGOED UNTIL 00:01 UTC\u{2212}05:00, 28 NOVEMBER 2026"
-        );
     }
 
     #[test]
