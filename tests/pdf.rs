@@ -2,8 +2,11 @@
 //! (`pdftotext`, `pdffonts`) where they are installed. A test that needs a missing tool
 //! skips with a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
+mod common;
+
+use common::{pdftotext, tool};
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use communique::model::{
     Block, BlockId, BlockKind, Contact, DateTime, Document, Inline, Metadata, SourceMap,
@@ -117,20 +120,6 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write the PDF");
     path
-}
-
-/// Runs a validator; `None` (and a notice) when it is not installed.
-fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(name).args(args).output() {
-        Ok(o) => Some(o),
-        Err(_) => {
-            if std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
-                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
-            }
-            eprintln!("SKIPPED: {name} is not installed");
-            None
-        }
-    }
 }
 
 /// The statement's PDF, written to a file of its own for each test (tests run in parallel).
@@ -274,15 +263,6 @@ fn fonts_are_embedded_subset_with_unicode_maps() {
         assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "{row}");
         assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
     }
-}
-
-fn pdftotext(path: &std::path::Path, args: &[&str]) -> Option<String> {
-    let mut a: Vec<&str> = args.to_vec();
-    a.push(path.to_str().unwrap());
-    a.push("-");
-    let out = tool("pdftotext", &a)?;
-    assert!(out.status.success());
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Joins extracted lines, rejoining words hyphenated at line ends.

@@ -3,8 +3,11 @@
 //! (`pdfimages`, `pdftotext`) where they are installed. A test that needs a missing tool
 //! skips with a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
+mod common;
+
+use common::{pdftotext, tool};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use communique::model::{Block, BlockKind, Document, Inline};
 use communique::pdf::{PdfOptions, pdf};
@@ -42,19 +45,6 @@ fn example_pdf(name: &str) -> PathBuf {
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, build(&example_doc())).expect("write");
     path
-}
-
-fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(name).args(args).output() {
-        Ok(o) => Some(o),
-        Err(_) => {
-            if std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
-                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
-            }
-            eprintln!("SKIPPED: {name} is not installed");
-            None
-        }
-    }
 }
 
 /// A line without its white space (pdftotext's layout mode spaces cells as it sees fit).
@@ -119,15 +109,6 @@ fn images_at_expected_sizes_and_resolutions() {
         assert!(ppi <= 301.0, "{text}");
         assert!(ppi >= 150.0, "{text}");
     }
-}
-
-fn pdftotext(path: &Path, args: &[&str]) -> Option<String> {
-    let mut a: Vec<&str> = args.to_vec();
-    a.push(path.to_str().unwrap());
-    a.push("-");
-    let out = tool("pdftotext", &a)?;
-    assert!(out.status.success());
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The example's table rows as the Markdown has them (footnote marks as their numbers).

@@ -3,8 +3,11 @@
 //! A test that needs a missing tool — or a CJK font, for Chinese — skips with a notice,
 //! unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
+mod common;
+
+use common::{required, tool};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use communique::Document;
@@ -14,23 +17,6 @@ use communique::pdf::layout::Item;
 use communique::pdf::{FontBook, PdfOptions, pdf};
 
 const LANGS: [&str; 6] = ["en", "fr", "es", "ru", "zh", "ar"];
-
-fn required() -> bool {
-    std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1")
-}
-
-fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(name).args(args).output() {
-        Ok(o) => Some(o),
-        Err(_) => {
-            if required() {
-                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
-            }
-            eprintln!("SKIPPED: {name} is not installed");
-            None
-        }
-    }
-}
 
 fn source(lang: &str) -> String {
     std::fs::read_to_string(format!("examples/un-languages/{lang}.md")).expect("example exists")

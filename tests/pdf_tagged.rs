@@ -4,8 +4,11 @@
 //! `libpdfbox2-java`). A test whose tool is missing skips with a notice, unless
 //! `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
+mod common;
+
+use common::{required, tool};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use communique::model::{BlockId, Document};
 use communique::pdf::layout::Origin;
@@ -95,24 +98,6 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&path, bytes).expect("write the PDF");
     path
-}
-
-fn required() -> bool {
-    std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1")
-}
-
-/// Runs a validator; `None` (and a notice) when it is not installed.
-fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(name).args(args).output() {
-        Ok(o) => Some(o),
-        Err(_) => {
-            if required() {
-                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
-            }
-            eprintln!("SKIPPED: {name} is not installed");
-            None
-        }
-    }
 }
 
 fn stdout(o: &std::process::Output) -> String {

@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests that call outside validators.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `COMMUNIQUE_REQUIRE_VALIDATORS=1` (set by `.ci/run`): a missing validator fails the test.
+pub fn required() -> bool {
+    std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1")
+}
+
+/// Runs a validator; `None` (and a notice) when it is not installed, unless [`required`].
+pub fn tool(name: &str, args: &[&str]) -> Option<Output> {
+    match Command::new(name).args(args).output() {
+        Ok(o) => Some(o),
+        Err(_) => {
+            if required() {
+                panic!("{name} is required (COMMUNIQUE_REQUIRE_VALIDATORS=1) but not installed");
+            }
+            eprintln!("SKIPPED: {name} is not installed");
+            None
+        }
+    }
+}
+
+/// `pdftotext [args] FILE -`, which must succeed.
+pub fn pdftotext(path: &Path, args: &[&str]) -> Option<String> {
+    let mut a: Vec<&str> = args.to_vec();
+    a.push(path.to_str().unwrap());
+    a.push("-");
+    let out = tool("pdftotext", &a)?;
+    assert!(out.status.success());
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
