@@ -352,7 +352,7 @@ fn justified_spacing_and_hyphen_limits() {
     for block in html.split("<block").skip(1) {
         let lines: Vec<&str> = block.split("<line").skip(1).collect();
         for (li, line) in lines.iter().enumerate() {
-            let words: Vec<(f32, f32, String)> = line
+            let mut words: Vec<(f32, f32, String)> = line
                 .split("<word ")
                 .skip(1)
                 .filter_map(|w| {
@@ -364,6 +364,16 @@ fn justified_spacing_and_hyphen_limits() {
                     Some((attr("xMin")?, attr("xMax")?, text))
                 })
                 .collect();
+            // An inserted hyphen is drawn apart from its word (an artifact in the tagged
+            // PDF), so poppler sees a word of its own: join it back.
+            if words.len() > 1
+                && words.last().is_some_and(|w| w.2 == "-")
+                && let Some((_, x1, _)) = words.pop()
+                && let Some(w) = words.last_mut()
+            {
+                w.1 = x1;
+                w.2.push('-');
+            }
             let Some(last) = words.last() else { continue };
             if last.2.ends_with('-') {
                 run += 1;

@@ -161,7 +161,7 @@ fn structure_tree_follows_the_model() {
             "L",
             "Code",
             "H3",
-            "P",
+            "Table",
             "P",
             "H2",
             "P",
@@ -173,9 +173,11 @@ fn structure_tree_follows_the_model() {
     let joined = flat.join(" ");
     assert!(joined.starts_with("Document P P Link Link H1"), "{joined}");
     assert!(
-        joined.contains("BlockQuote P L LI LBody P LI LBody P L LI"),
+        joined.contains("BlockQuote P L LI Lbl LBody P LI Lbl LBody P L LI Lbl LBody P"),
         "{joined}"
     );
+    // The table as cells, its header cells scoped to their columns.
+    assert!(joined.contains("H3 Table TR TH TH TR TD TD P"), "{joined}");
     // Links: the report, the contact's phone and email, "privacy"; never ftp.
     assert_eq!(flat.iter().filter(|s| **s == "Link").count(), 4, "{joined}");
 
@@ -321,7 +323,10 @@ fn untagged_painting_fails() {
     let doc = read("x.md", "---\ntitle: T\n---\n\nOne paragraph.\n");
     let mut lo = lopdf::Document::with_version("1.7");
     // Content whose origin names no block of the document.
-    let marks = vec![vec![Origin::Block(BlockId(0)), Origin::Block(BlockId(999))]];
+    let marks = vec![vec![
+        tagged::Marked::new(Origin::Block(BlockId(0)), tagged::Part::Text),
+        tagged::Marked::new(Origin::Block(BlockId(999)), tagged::Part::Text),
+    ]];
     let e = tagged::structure(&mut lo, &doc, &[], &marks, &[]).expect_err("untagged");
     assert!(e.message.contains("untagged"), "{}", e.message);
     // Furniture is always an artifact, and rules are never content.

@@ -409,6 +409,8 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
                 height: h,
                 image,
                 origin: Origin::Front(Front::Letterhead),
+                // The organization's name follows as text.
+                decorative: true,
             });
         }
         if let Some(last) = lines.last_mut() {
@@ -850,6 +852,7 @@ fn list_flows(
             && let Some(first) = f.lines.first_mut()
         {
             for mut run in m.runs {
+                run.role = layout::Role::Label;
                 if rtl {
                     run.x += cx.width + 4.0;
                 } else {

@@ -20,9 +20,9 @@ use crate::{Diagnostic, VERSION};
 use super::PdfOptions;
 use super::design::LaidOut;
 use super::fonts::{FaceId, FontBook};
-use super::layout::{Item, Origin, OutlineEntry};
+use super::layout::{Item, OutlineEntry, Role};
 use super::shape::Rgb;
-use super::tagged::{self, Mark};
+use super::tagged::{self, Mark, Marked};
 
 /// Writes the laid-out pages as a PDF.
 pub fn write(
@@ -91,11 +91,11 @@ pub fn write(
 
     let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
-    // Per page, the origin of each marked-content sequence (the MCID is the index).
-    let mut marks: Vec<Vec<Origin>> = Vec::with_capacity(laid.pages.len());
+    // Per page, whose each marked-content sequence is (the MCID is the index).
+    let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
     for page in &mut laid.pages {
         let mut ops = Vec::new();
-        let mut page_marks: Vec<Origin> = Vec::new();
+        let mut page_marks: Vec<Marked> = Vec::new();
         // Rules first, then text in one text object.
         for p in &page.items {
             if let Item::Rule(r) = &p.item {
@@ -148,8 +148,37 @@ pub fn write(
         let mut cur_font: Option<(FaceId, f32)> = None;
         let mut cur_color: Option<Rgb> = None;
         let mut pen = (0.0f32, 0.0f32);
-        for (pi, p) in page.items.iter_mut().enumerate() {
+        for pi in text_order(&page.items) {
+            let p = &mut page.items[pi];
             let mark = tagged::mark_of(p);
+            if let Item::Image(b) = &p.item {
+                // Drawn here, in reading order, outside the text object: a placeholder that
+                // `images` replaces with the drawing.
+                if tag && open.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                open = None;
+                ops.push(Op::EndTextSection);
+                if tag {
+                    open_mark(&mut ops, mark, &mut page_marks);
+                    if let (Some(Mark::Content(..)), Some(m)) = (mark, page_marks.last_mut()) {
+                        let (x0, y0) = (round3(b.x), round3(geo.height - b.y - b.height));
+                        m.bbox = Some([x0, y0, x0 + round3(b.width), y0 + round3(b.height)]);
+                    }
+                }
+                ops.push(Op::BeginMarkedContent {
+                    tag: image_placeholder(pi),
+                });
+                ops.push(Op::EndMarkedContent);
+                if tag && mark.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                ops.push(Op::StartTextSection);
+                // A new text object starts at the origin.
+                pen = (0.0, 0.0);
+                cur_font = None;
+                continue;
+            }
             let Item::Text(run) = &mut p.item else {
                 continue;
             };
@@ -250,7 +279,7 @@ pub fn write(
         }
     }
     put_template(book, pdf);
-    post_process(&mut lo, doc, &laid, opts, &marks, &link_texts)?;
+    post_process(&mut lo, doc, &laid, opts, marks, &link_texts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
     let saved = if opts.standards.ua1 || opts.standards.a2b {
@@ -365,20 +394,61 @@ fn space_after(book: &FontBook, items: &[super::layout::Placed]) -> Vec<bool> {
     out
 }
 
+/// The order in which a page's items are drawn in its text object: in order, except the
+/// hyphens inserted at line ends, which come last (as one artifact), so that a hyphenated
+/// word's two halves are one marked-content sequence and read as one word.
+/// Images go where they are read: before the first text of their block (a figure's
+/// caption), or else before the first text below them.
+fn text_order(items: &[super::layout::Placed]) -> Vec<usize> {
+    let hyphen = |i: &usize| matches!(&items[*i].item, Item::Text(r) if r.role == Role::Hyphen);
+    let image = |i: &usize| matches!(&items[*i].item, Item::Image(_));
+    let (mut order, hyphens): (Vec<usize>, Vec<usize>) = (0..items.len())
+        .filter(|i| !image(i))
+        .partition(|i| !hyphen(i));
+    for i in (0..items.len()).filter(image) {
+        let Item::Image(b) = &items[i].item else {
+            continue;
+        };
+        let text = |j: &usize| match &items[*j].item {
+            Item::Text(r) => Some(r),
+            _ => None,
+        };
+        let at = order
+            .iter()
+            .position(|j| text(j).is_some() && items[*j].origin == items[i].origin)
+            .or_else(|| {
+                order.iter().position(|j| {
+                    items[*j].origin != super::layout::Origin::Furniture
+                        && text(j).is_some_and(|r| r.y > b.y + b.height)
+                })
+            })
+            .unwrap_or(order.len());
+        order.insert(at, i);
+    }
+    order.extend(hyphens);
+    order
+}
+
+/// The name of the empty marked-content sequence that stands for image item `i` in a
+/// page's content until [`images`] draws it there.
+fn image_placeholder(i: usize) -> String {
+    format!("CqImage{i}")
+}
+
 /// Opens the marked-content sequence of `mark` (none for `None`).
-fn open_mark(ops: &mut Vec<Op>, mark: Option<Mark>, page_marks: &mut Vec<Origin>) {
+fn open_mark(ops: &mut Vec<Op>, mark: Option<Mark>, page_marks: &mut Vec<Marked>) {
     match mark {
         None => {}
         Some(Mark::Artifact) => ops.push(Op::BeginMarkedContent {
             tag: "Artifact".into(),
         }),
-        Some(Mark::Content(o)) => {
+        Some(Mark::Content(o, part)) => {
             let mcid = page_marks.len() as i64;
-            page_marks.push(o);
+            page_marks.push(Marked::new(o, part));
             let mut map = std::collections::BTreeMap::new();
             map.insert("MCID".to_string(), DictItem::Int(mcid));
             ops.push(Op::BeginMarkedContentWithProperties {
-                tag: tagged::content_tag(o).into(),
+                tag: tagged::content_tag(part).into(),
                 properties: DictItem::Dict { map },
             });
         }
@@ -529,7 +599,7 @@ fn post_process(
     doc: &Document,
     laid: &LaidOut,
     opts: &PdfOptions,
-    marks: &[Vec<Origin>],
+    marks: Vec<Vec<Marked>>,
     link_texts: &[Vec<String>],
 ) -> Result<(), Diagnostic> {
     let meta = &doc.meta;
@@ -665,7 +735,7 @@ fn post_process(
 
     let std = opts.standards;
     if std.ua1 {
-        tagged::structure(lo, doc, &pages, marks, &link_annots)?;
+        tagged::structure(lo, doc, &pages, &marks, &link_annots)?;
     }
     if std.ua1 || std.a2b {
         let keywords = meta.keywords.join(", ");
@@ -684,8 +754,9 @@ fn post_process(
     Ok(())
 }
 
-/// Image XObjects (each prepared image written once) and, per page, a content stream
-/// drawing them, put before the page's own content.
+/// Image XObjects (each prepared image written once), drawn where the page's content holds
+/// their placeholders (see [`image_placeholder`]); the writer has already marked each as a
+/// `/Figure` sequence or an artifact.
 fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
     use lopdf::Stream;
     let height = laid.geometry.height;
@@ -694,9 +765,9 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
         let Some(&page_id) = pages.get(pi) else {
             continue;
         };
-        let mut ops = String::new();
+        let mut draws: Vec<(String, String)> = Vec::new();
         let mut xobjects = Dictionary::new();
-        for p in &page.items {
+        for (ii, p) in page.items.iter().enumerate() {
             let Item::Image(b) = &p.item else { continue };
             let img = &*b.image;
             let id = match written.iter().find(|(w, _)| *w == img) {
@@ -729,18 +800,20 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             };
             let name = format!("CqIm{}", id.0);
             xobjects.set(name.as_bytes().to_vec(), Object::Reference(id));
-            ops.push_str(&format!(
-                "/Artifact BMC q {} 0 0 {} {} {} cm /{name} Do Q EMC\n",
-                round3(b.width),
-                round3(b.height),
-                round3(b.x),
-                round3(height - b.y - b.height)
+            draws.push((
+                format!("/{} BMC", image_placeholder(ii)),
+                format!(
+                    "q {} 0 0 {} {} {} cm /{name} Do Q",
+                    round3(b.width),
+                    round3(b.height),
+                    round3(b.x),
+                    round3(height - b.y - b.height)
+                ),
             ));
         }
-        if ops.is_empty() {
+        if draws.is_empty() {
             continue;
         }
-        let content = lo.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
         // The page's resources, inline or referenced, with the images added.
         let Ok(page_dict) = lo.get_dictionary(page_id) else {
             continue;
@@ -759,17 +832,33 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             xo.set(k.clone(), v.clone());
         }
         res.set("XObject", xo);
-        let mut contents = vec![Object::Reference(content)];
-        match page_dict.get(b"Contents") {
-            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
-            Ok(o) => contents.push(o.clone()),
-            Err(_) => {}
-        }
+        let content = match page_dict.get(b"Contents") {
+            Ok(Object::Reference(r)) => Some(*r),
+            Ok(Object::Array(a)) => a.first().and_then(|o| o.as_reference().ok()),
+            _ => None,
+        };
         if let Ok(d) = lo.get_dictionary_mut(page_id) {
             d.set("Resources", res);
-            d.set("Contents", contents);
+        }
+        // Each placeholder (`/CqImageN BMC EMC`) becomes the drawing.
+        if let Some(Ok(Object::Stream(st))) = content.map(|c| lo.get_object_mut(c)) {
+            let mut bytes = std::mem::take(&mut st.content);
+            for (placeholder, draw) in &draws {
+                let Some(at) = find(&bytes, placeholder.as_bytes()) else {
+                    continue;
+                };
+                let Some(emc) = find(&bytes[at..], b"EMC").map(|e| at + e + 3) else {
+                    continue;
+                };
+                bytes.splice(at..emc, draw.bytes());
+            }
+            st.set_content(bytes);
         }
     }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The outline, nested by heading level, in document order.

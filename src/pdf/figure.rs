@@ -125,6 +125,16 @@ fn collect_inlines(inl: &[Inline], out: &mut Vec<(String, Offset)>) {
     }
 }
 
+/// Whether the author marked an image decorative on purpose: alt text of quotes only,
+/// `![""](path)` (the EPUB's rule, in `epub::xhtml`). Such an image is an artifact.
+pub fn decorative(alt: &str) -> bool {
+    let alt = alt.trim();
+    !alt.is_empty()
+        && alt
+            .chars()
+            .all(|c| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\''))
+}
+
 /// The image alone in a paragraph (ignoring white space), if the paragraph is a figure.
 pub fn figure_image(content: &[Inline]) -> Option<&crate::model::Image> {
     let mut found = None;

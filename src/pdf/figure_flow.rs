@@ -32,6 +32,8 @@ pub struct Attach {
     pub height: f32,
     pub image: Arc<PdfImage>,
     pub origin: Origin,
+    /// Not content (see [`ImageBox::decorative`]).
+    pub decorative: bool,
 }
 
 /// Prepares `path` for a placement of `w` × `h`, or warns and returns `None`.
@@ -80,6 +82,7 @@ pub fn figure(
         height: h,
         image,
         origin,
+        decorative: figure::decorative(&img.alt),
     });
     if !img.title.trim().is_empty() {
         let ctx = Ctx {
@@ -155,6 +158,7 @@ pub fn place(attach: &[Attach], placement: &Placement, pages: &mut [super::Page]
                 width: a.width,
                 height: a.height,
                 image: a.image.clone(),
+                decorative: a.decorative,
             }),
         });
     }

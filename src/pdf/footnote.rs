@@ -13,7 +13,9 @@
 
 use crate::model::Document;
 
-use super::super::layout::{Flow, Geometry, Item, Line, Origin, Page, Placed, Placement, Rule};
+use super::super::layout::{
+    Flow, Geometry, Item, Line, LinkArea, Origin, Page, Placed, Placement, Role, Rule,
+};
 use super::super::paragraph::Text;
 use super::{BlockCx, Ctx, GREY, Setter, block_flows};
 
@@ -81,6 +83,16 @@ pub fn set_notes(s: &mut Setter, doc: &Document, b: &BlockCx, size: f32) -> Vec<
                 }
                 lines.push((fl.origin, l));
             }
+        }
+        // The number at the head of the note is its label.
+        let label = f.number.to_string();
+        if let Some((_, l)) = lines.first_mut()
+            && let Some(r) = l.runs.iter_mut().find(|r| {
+                r.size == num.size
+                    && r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>() == label
+            })
+        {
+            r.role = Role::Label;
         }
         notes.push(Note {
             number: f.number,
@@ -210,8 +222,39 @@ pub fn draw(per_page: Vec<Vec<(Origin, Line)>>, pages: &mut [Page], geo: &Geomet
         }
     }
     for page in pages.iter_mut() {
+        mark_refs(page);
         page.items
             .retain(|p| !matches!(&p.item, Item::Link(l) if l.url.starts_with(MARK)));
+    }
+}
+
+/// Gives the runs a reference's hidden link area covers the role of a note reference.
+fn mark_refs(page: &mut Page) {
+    let areas: Vec<(Origin, LinkArea)> = page
+        .items
+        .iter()
+        .filter_map(|p| match &p.item {
+            Item::Link(l) if l.url.starts_with(MARK) => Some((p.origin, l.clone())),
+            _ => None,
+        })
+        .collect();
+    for (origin, l) in areas {
+        for p in &mut page.items {
+            let Item::Text(run) = &mut p.item else {
+                continue;
+            };
+            let inside = p.origin == origin
+                && run.role == Role::Text
+                && run.y >= l.y0 - 0.01
+                && run.y <= l.y1 + 0.01
+                && run.glyphs.iter().all(|g| {
+                    let x = run.x + g.x;
+                    x >= l.x0 - 0.01 && x < l.x1 - 0.01
+                });
+            if inside {
+                run.role = Role::NoteRef;
+            }
+        }
     }
 }
 
@@ -219,7 +262,7 @@ pub fn draw(per_page: Vec<Vec<(Origin, Line)>>, pages: &mut [Page], geo: &Geomet
 mod tests {
     use super::*;
     use crate::model::BlockId;
-    use crate::pdf::layout::{LinkArea, paginate_reserving};
+    use crate::pdf::layout::paginate_reserving;
 
     fn line(h: f32, note: Option<u32>) -> Line {
         Line {

@@ -33,6 +33,27 @@ pub struct GlyphRun {
     pub x: f32,
     pub y: f32,
     pub glyphs: Vec<PlacedGlyph>,
+    /// What the run is within its block, for tagging.
+    pub role: Role,
+}
+
+/// What a run of text is within its block, beyond being its text: the tagged PDF gives
+/// each role its own structure element (see `tagged::mark_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// The block's text.
+    #[default]
+    Text,
+    /// A list item's marker, or a footnote's number at the head of the note.
+    Label,
+    /// A footnote reference in the text.
+    NoteRef,
+    /// The text of a table cell (row 0 is the header).
+    Cell { row: u32, col: u32 },
+    /// A hyphen inserted by the line breaker: not part of the word.
+    Hyphen,
+    /// A repeated copy of something already read (a table header on a continuation page).
+    Repeat,
 }
 
 /// A horizontal rule from `x0` to `x1` at `y` (its centre line).
@@ -141,6 +162,8 @@ pub struct ImageBox {
     pub width: f32,
     pub height: f32,
     pub image: std::sync::Arc<super::figure::PdfImage>,
+    /// Decorative (a logo beside its name, `![""](…)`): an artifact, not a Figure.
+    pub decorative: bool,
 }
 
 /// An outline entry: a heading and where it starts.

@@ -9,7 +9,7 @@ use super::bidi;
 use super::cjk;
 use super::fonts::FontBook;
 use super::hyphenate;
-use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph, Rule};
+use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph, Role, Rule};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
 use super::shape::{self, Glyph, Missing, ShapeCache, Span};
 
@@ -598,6 +598,7 @@ fn make_line(
                     x: 0.0,
                     text: t,
                 }],
+                role: Role::Text,
             }),
         }
     };
@@ -653,7 +654,20 @@ fn make_line(
         if let Some(span) = text.spans.get(g.span as usize) {
             let face = book.face(g.face);
             if let Some(id) = face.shaper.glyph_index('-') {
-                push(&span.style, g.face, x + shift, id.0, "-".into(), &mut runs);
+                // A run of its own, so that the tagged PDF can leave it out of the word.
+                runs.push(GlyphRun {
+                    face: g.face,
+                    size: span.style.size,
+                    color: span.style.color,
+                    x: x + shift,
+                    y: -span.style.rise,
+                    glyphs: vec![PlacedGlyph {
+                        gid: id.0,
+                        x: 0.0,
+                        text: "-".into(),
+                    }],
+                    role: Role::Hyphen,
+                });
             }
         }
     }

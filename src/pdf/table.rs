@@ -15,7 +15,7 @@
 use crate::model::{self, Align as MdAlign, Table};
 
 use super::super::fonts::FontBook;
-use super::super::layout::{Flow, Geometry, Line, Origin, Placement, Rule};
+use super::super::layout::{Flow, Geometry, Line, Origin, Placement, Role, Rule};
 use super::super::paragraph::{Align, SetOptions, Text};
 use super::{BLACK, BlockCx, Ctx, Family, PARA_SPACE, Setter, push_inlines};
 
@@ -158,7 +158,7 @@ pub fn table(
         })
         .collect();
 
-    let row_line = |s: &mut Setter, row: &[model::Cell], ctx: Ctx| -> Line {
+    let row_line = |s: &mut Setter, row: &[model::Cell], ctx: Ctx, ri: u32| -> Line {
         let mut cells: Vec<Vec<Line>> = Vec::with_capacity(ncols);
         for (c, cell) in row.iter().enumerate().take(ncols) {
             let t = cell_text(s, cell, ctx);
@@ -189,6 +189,10 @@ pub fn table(
                 for mut r in l.runs {
                     r.x += xs[c];
                     r.y += dy;
+                    r.role = Role::Cell {
+                        row: ri,
+                        col: c as u32,
+                    };
                     out.runs.push(r);
                 }
                 for mut r in l.rules {
@@ -212,7 +216,7 @@ pub fn table(
         out
     };
 
-    let mut header = row_line(s, &table.header, head);
+    let mut header = row_line(s, &table.header, head, 0);
     header.rules.push(Rule {
         x0: 0.0,
         x1: total,
@@ -230,6 +234,10 @@ pub fn table(
     let header_flow = flows.len();
     let mut copy = header.clone();
     copy.links.clear();
+    // The repeated header is read once, at the table's start.
+    for r in &mut copy.runs {
+        r.role = Role::Repeat;
+    }
     flows.push(Flow {
         origin,
         indent: b.indent,
@@ -241,7 +249,7 @@ pub fn table(
     });
     let n = table.rows.len();
     for (i, row) in table.rows.iter().enumerate() {
-        let mut l = row_line(s, row, body);
+        let mut l = row_line(s, row, body, i as u32 + 1);
         if i + 1 == n {
             l.rules.push(Rule {
                 x0: 0.0,

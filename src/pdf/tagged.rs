@@ -14,7 +14,8 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use crate::Diagnostic;
 use crate::model::{Block, BlockKind, Document};
 
-use super::layout::{Front, Item, Origin, Placed};
+use super::figure::figure_image;
+use super::layout::{Front, Item, Origin, Placed, Role};
 
 /// Which standards the PDF claims and meets (`--pdf-standard`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,35 +61,79 @@ impl Standards {
     }
 }
 
+/// What a marked-content sequence is within the structure of its origin: the block's own
+/// text, a list item's or note's label, a note reference, a table cell, a figure's image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Text,
+    Label,
+    Reference,
+    Cell { row: u32, col: u32 },
+    Figure,
+}
+
 /// How an item is marked in the content stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
     /// `/Artifact BMC … EMC`: not part of the structure tree.
     Artifact,
-    /// `/<tag> <</MCID n>> BDC … EMC`, owned by the structure element of this origin.
-    Content(Origin),
+    /// `/<tag> <</MCID n>> BDC … EMC`, owned by the structure element of this origin and part.
+    Content(Origin, Part),
+}
+
+/// A marked-content sequence of a page, as the writer records it (its MCID is its index):
+/// whose content it is and, for a figure, its box (`x0 y0 x1 y1` in PDF coordinates).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marked {
+    pub origin: Origin,
+    pub part: Part,
+    pub bbox: Option<[f32; 4]>,
+}
+
+impl Marked {
+    pub fn new(origin: Origin, part: Part) -> Marked {
+        Marked {
+            origin,
+            part,
+            bbox: None,
+        }
+    }
 }
 
 /// The mark of a placed item. Furniture and rules (letterhead and header rules, quotation
-/// bars, thematic breaks, strike-through) are artifacts; text is content of its block.
-/// (Images: `Item::Image(i) if i.decorative => Mark::Artifact`, else content, with its alt
-/// text checked by [`check_alt`].)
+/// bars, thematic breaks, strike-through) are artifacts, and so are inserted hyphens,
+/// repeated table headers, the logo and decorative images; text is content of its block,
+/// in the part its [`Role`] names; an image is a Figure (its alt text checked by
+/// [`check_alt`] when the tree is built).
 pub fn mark_of(p: &Placed) -> Option<Mark> {
     match (&p.item, p.origin) {
         (_, Origin::Furniture) => Some(Mark::Artifact),
         (Item::Rule(_), _) => Some(Mark::Artifact),
-        (Item::Text(_), o) => Some(Mark::Content(o)),
+        (Item::Text(run), o) => Some(match run.role {
+            Role::Text => Mark::Content(o, Part::Text),
+            Role::Label => Mark::Content(o, Part::Label),
+            Role::NoteRef => Mark::Content(o, Part::Reference),
+            Role::Cell { row, col } => Mark::Content(o, Part::Cell { row, col }),
+            Role::Hyphen | Role::Repeat => Mark::Artifact,
+        }),
         // Link areas paint nothing: they become annotations.
         (Item::Link(_), _) => None,
-        // Images are painted by emit.rs's image pass in a content stream of their own,
-        // marked there as artifacts (not yet as Figure elements with /Alt: see issue 10).
-        (Item::Image(_), _) => None,
+        // The logo repeats the organization's name, which follows as text.
+        (Item::Image(i), o) if i.decorative || matches!(o, Origin::Front(_)) => {
+            Some(Mark::Artifact)
+        }
+        (Item::Image(_), o) => Some(Mark::Content(o, Part::Figure)),
     }
 }
 
 /// The tag of a content sequence (the structure element says what it is).
-pub fn content_tag(_o: Origin) -> &'static str {
-    "Span"
+pub fn content_tag(p: Part) -> &'static str {
+    match p {
+        Part::Label => "Lbl",
+        Part::Reference => "Reference",
+        Part::Figure => "Figure",
+        Part::Text | Part::Cell { .. } => "Span",
+    }
 }
 
 /// The check every image must pass: alt text, unless marked decorative.
@@ -131,8 +176,8 @@ pub fn block_role(b: &Block) -> Option<&'static str> {
         }),
         BlockKind::Paragraph(_) => Some("P"),
         BlockKind::CodeBlock { .. } => Some("Code"),
-        // Until tables are laid out as cells (Table > TR > TH/TD), a table's rows are lines
-        // of text.
+        // A table without a header is set as lines of text (see `design`); with one, it is
+        // a Table of cells (see `Tree::blocks`).
         BlockKind::Table(_) => Some("P"),
         BlockKind::BlockQuote(_)
         | BlockKind::List(_)
@@ -160,8 +205,30 @@ struct Node {
     role: &'static str,
     parent: usize,
     kids: Vec<Kid>,
-    origin: Option<Origin>,
+    /// The content this element owns.
+    key: Option<(Origin, Part)>,
     alt: Option<String>,
+    /// The element identifier (/ID), for notes.
+    id: Option<String>,
+    /// The attribute dictionary (/A).
+    attr: Option<Dictionary>,
+    /// For a figure: the image's path, for the diagnostic.
+    path: Option<String>,
+}
+
+impl Node {
+    fn new(role: &'static str, parent: usize, key: Option<(Origin, Part)>) -> Node {
+        Node {
+            role,
+            parent,
+            kids: Vec::new(),
+            key,
+            alt: None,
+            id: None,
+            attr: None,
+            path: None,
+        }
+    }
 }
 
 struct Tree {
@@ -169,21 +236,15 @@ struct Tree {
 }
 
 impl Tree {
-    fn add(&mut self, parent: usize, role: &'static str, origin: Option<Origin>) -> usize {
+    fn add(&mut self, parent: usize, role: &'static str, key: Option<(Origin, Part)>) -> usize {
         let i = self.nodes.len();
-        self.nodes.push(Node {
-            role,
-            parent,
-            kids: Vec::new(),
-            origin,
-            alt: None,
-        });
+        self.nodes.push(Node::new(role, parent, key));
         self.nodes[parent].kids.push(Kid::Node(i));
         i
     }
 
-    fn find(&self, o: Origin) -> Option<usize> {
-        self.nodes.iter().position(|n| n.origin == Some(o))
+    fn find(&self, o: Origin, part: Part) -> Option<usize> {
+        self.nodes.iter().position(|n| n.key == Some((o, part)))
     }
 
     fn blocks(&mut self, parent: usize, blocks: &[Block], about: bool) {
@@ -202,13 +263,59 @@ impl Tree {
                     let l = self.add(parent, "L", None);
                     for item in &list.items {
                         let li = self.add(l, "LI", None);
+                        // The marker is drawn with the item's first block.
+                        if let Some(first) = item.blocks.first() {
+                            let o = if about {
+                                Origin::About(first.id)
+                            } else {
+                                Origin::Block(first.id)
+                            };
+                            self.add(li, "Lbl", Some((o, Part::Label)));
+                        }
                         let body = self.add(li, "LBody", None);
                         self.blocks(body, &item.blocks, about);
                     }
                 }
+                BlockKind::Table(table) if !table.header.is_empty() => {
+                    let ncols = std::iter::once(&table.header)
+                        .chain(&table.rows)
+                        .map(|r| r.len())
+                        .max()
+                        .unwrap_or(0);
+                    let t = self.add(parent, "Table", None);
+                    for row in 0..=table.rows.len() {
+                        let tr = self.add(t, "TR", None);
+                        for col in 0..ncols {
+                            let part = Part::Cell {
+                                row: row as u32,
+                                col: col as u32,
+                            };
+                            let cell = self.add(
+                                tr,
+                                if row == 0 { "TH" } else { "TD" },
+                                Some((origin, part)),
+                            );
+                            if row == 0 {
+                                let mut a = Dictionary::new();
+                                a.set("O", "Table");
+                                a.set("Scope", "Column");
+                                self.nodes[cell].attr = Some(a);
+                            }
+                        }
+                    }
+                }
+                BlockKind::Paragraph(content) if figure_image(content).is_some() => {
+                    // The image (a Figure, unless decorative), then its caption.
+                    if let Some(img) = figure_image(content) {
+                        let f = self.add(parent, "Figure", Some((origin, Part::Figure)));
+                        self.nodes[f].alt = Some(img.alt.trim().to_string());
+                        self.nodes[f].path = Some(img.path.trim().to_string());
+                    }
+                    self.add(parent, "P", Some((origin, Part::Text)));
+                }
                 _ => {
                     if let Some(role) = block_role(b) {
-                        self.add(parent, role, Some(origin));
+                        self.add(parent, role, Some((origin, Part::Text)));
                     }
                 }
             }
@@ -222,18 +329,19 @@ impl Tree {
             _ => true,
         })
     }
+
+    /// Whether a node is written: it holds content, or it is an empty cell of a row that
+    /// does (a table keeps its grid).
+    fn written(&self, i: usize) -> bool {
+        self.has_content(i)
+            || (matches!(self.nodes[i].role, "TH" | "TD") && self.has_content(self.nodes[i].parent))
+    }
 }
 
 /// The tree's skeleton in reading order: front matter, body, "About", end mark.
 fn skeleton(doc: &Document) -> Tree {
     let mut t = Tree {
-        nodes: vec![Node {
-            role: "Document",
-            parent: 0,
-            kids: Vec::new(),
-            origin: None,
-            alt: None,
-        }],
+        nodes: vec![Node::new("Document", 0, None)],
     };
     for f in [
         Front::Letterhead,
@@ -243,43 +351,89 @@ fn skeleton(doc: &Document) -> Tree {
         Front::Headline,
         Front::Subtitle,
     ] {
-        t.add(0, front_role(f), Some(Origin::Front(f)));
+        t.add(0, front_role(f), Some((Origin::Front(f), Part::Text)));
     }
     t.blocks(0, &doc.blocks, false);
-    // Footnotes, in number order, after the body they annotate.
+    // Footnotes, in number order, after the body they annotate: each a Note with an /ID,
+    // its number (drawn with its first block) as its label.
     for note in &doc.footnotes {
         let n = t.add(0, "Note", None);
+        t.nodes[n].id = Some(format!("note-{}", note.number));
+        if let Some(first) = note.blocks.first() {
+            t.add(n, "Lbl", Some((Origin::Block(first.id), Part::Label)));
+        }
         t.blocks(n, &note.blocks, false);
     }
-    t.add(0, "H2", Some(Origin::Front(Front::AboutHeading)));
+    t.add(
+        0,
+        "H2",
+        Some((Origin::Front(Front::AboutHeading), Part::Text)),
+    );
     t.blocks(0, &doc.meta.about, true);
-    t.add(0, "P", Some(Origin::Front(Front::EndMark)));
+    t.add(0, "P", Some((Origin::Front(Front::EndMark), Part::Text)));
     t
 }
 
 /// Builds the structure tree and everything PDF/UA asks of the catalog, pages and
-/// annotations. `marks[page][mcid]` is the origin of each marked-content sequence.
+/// annotations. `marks[page][mcid]` says whose each marked-content sequence is. Fails on
+/// content that no element owns and on a figure without alt text.
 pub fn structure(
     lo: &mut lopdf::Document,
     doc: &Document,
     pages: &[ObjectId],
-    marks: &[Vec<Origin>],
+    marks: &[Vec<Marked>],
     links: &[LinkAnnot],
 ) -> Result<(), Diagnostic> {
     let mut t = skeleton(doc);
-    for (page, origins) in marks.iter().enumerate() {
-        for (mcid, o) in origins.iter().enumerate() {
-            let Some(n) = t.find(*o) else {
+    for (page, ms) in marks.iter().enumerate() {
+        for (mcid, m) in ms.iter().enumerate() {
+            // A note reference is a Reference inside the text that holds it.
+            let part = match m.part {
+                Part::Reference => Part::Text,
+                p => p,
+            };
+            let Some(mut n) = t.find(m.origin, part) else {
                 return Err(Diagnostic::error(format!(
-                    "untagged content on page {}: {o:?} has no structure element",
-                    page + 1
+                    "untagged content on page {}: {:?} ({:?}) has no structure element",
+                    page + 1,
+                    m.origin,
+                    m.part
                 )));
             };
+            if m.part == Part::Reference {
+                n = t.add(n, "Reference", None);
+            }
+            if let Some([x0, y0, x1, y1]) = m.bbox {
+                let mut a = Dictionary::new();
+                a.set("O", "Layout");
+                a.set(
+                    "BBox",
+                    [x0, y0, x1, y1]
+                        .iter()
+                        .map(|v| Object::Real((v * 1000.0).round() / 1000.0))
+                        .collect::<Vec<_>>(),
+                );
+                t.nodes[n].attr = Some(a);
+            }
             t.nodes[n].kids.push(Kid::Mcr { page, mcid });
         }
     }
+    for (i, n) in t.nodes.iter().enumerate() {
+        if n.role == "Figure" && t.has_content(i) {
+            check_alt(
+                n.path.as_deref().unwrap_or("?"),
+                n.alt.as_deref().unwrap_or(""),
+                false,
+            )?;
+        }
+    }
     for l in links {
-        let Some(n) = t.find(l.origin) else {
+        // (A link in a table cell hangs under the table's first cell of its origin.)
+        let Some(n) = t.find(l.origin, Part::Text).or_else(|| {
+            t.nodes
+                .iter()
+                .position(|n| n.key.is_some_and(|(o, _)| o == l.origin))
+        }) else {
             return Err(Diagnostic::error(format!(
                 "a link on page {} belongs to no structure element",
                 l.page + 1
@@ -297,8 +451,9 @@ pub fn structure(
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
     let ids: Vec<Option<ObjectId>> = (0..t.nodes.len())
-        .map(|i| t.has_content(i).then(|| lo.new_object_id()))
+        .map(|i| t.written(i).then(|| lo.new_object_id()))
         .collect();
+    let mut id_names: Vec<(String, ObjectId)> = Vec::new();
     let mut parent_of_mcid: Vec<Vec<Object>> =
         marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
     let mut annot_parent: Vec<(ObjectId, ObjectId)> = Vec::new();
@@ -315,6 +470,16 @@ pub fn structure(
         d.set("P", Object::Reference(parent));
         if let Some(alt) = &node.alt {
             d.set("Alt", text_string(alt));
+        }
+        if let Some(ident) = &node.id {
+            d.set(
+                "ID",
+                Object::String(ident.as_bytes().to_vec(), StringFormat::Literal),
+            );
+            id_names.push((ident.clone(), id));
+        }
+        if let Some(a) = &node.attr {
+            d.set("A", a.clone());
         }
         let mut kids = Vec::new();
         let mut first_page = None;
@@ -397,6 +562,18 @@ pub fn structure(
         root.set("K", vec![Object::Reference(doc_id)]);
     }
     root.set("ParentTree", Object::Reference(pt_id));
+    if !id_names.is_empty() {
+        // The name tree of element identifiers, keys in byte order.
+        id_names.sort();
+        let mut names = Vec::with_capacity(id_names.len() * 2);
+        for (k, v) in id_names {
+            names.push(Object::String(k.into_bytes(), StringFormat::Literal));
+            names.push(Object::Reference(v));
+        }
+        let mut idt = Dictionary::new();
+        idt.set("Names", names);
+        root.set("IDTree", lo.add_object(idt));
+    }
     root.set("ParentTreeNextKey", key);
     lo.objects.insert(root_id, Object::Dictionary(root));
     if let Ok(cat) = lo.catalog_mut() {
