@@ -144,11 +144,13 @@ fn structure_tree_follows_the_model() {
         .filter(|(depth, _)| *depth == 2)
         .map(|(_, s)| s.as_str())
         .collect();
-    // Front matter (letterhead, release line with contacts, headline, subtitle), the body
+    // Front matter (letterhead, release line, date, contacts, headline, subtitle), the body
     // in reading order, "About", its text and the end mark.
     assert_eq!(
         top,
         [
+            "P",
+            "P",
             "P",
             "P",
             "H1",
@@ -171,7 +173,10 @@ fn structure_tree_follows_the_model() {
     );
     let flat: Vec<&str> = roles.iter().map(|(_, s)| s.as_str()).collect();
     let joined = flat.join(" ");
-    assert!(joined.starts_with("Document P P Link Link H1"), "{joined}");
+    assert!(
+        joined.starts_with("Document P P P P Link Link H1"),
+        "{joined}"
+    );
     assert!(
         joined.contains("BlockQuote P L LI Lbl LBody P LI Lbl LBody P L LI Lbl LBody P"),
         "{joined}"

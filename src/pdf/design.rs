@@ -440,10 +440,11 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
         }
     };
-    let mut left = s.set_plain(&release, label, col, Align::Left, 13.0);
+    let left = s.set_plain(&release, label, col, Align::Left, 13.0);
+    let mut date_lines = Vec::new();
     if let Some(d) = &meta.date {
         let date = crate::locale::long_date(d, &meta.lang);
-        left.extend(s.set_plain(&date, small, col, Align::Left, 13.0));
+        date_lines = s.set_plain(&date, small, col, Align::Left, 13.0);
     }
     let mut right: Vec<Line> = Vec::new();
     if !meta.contacts.is_empty() {
@@ -459,15 +460,12 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         }
     }
     // Right to left, the release line takes the right column and the contacts the left.
-    let top = if s.rtl == Some(true) {
-        merge_columns(right, left, measure - col, s)
+    let (left_x, right_x) = if s.rtl == Some(true) {
+        (measure - col, 0.0)
     } else {
-        merge_columns(left, right, measure - col + 20.0, s)
+        (0.0, measure - col + 20.0)
     };
-    let release_origin = Origin::Front(Front::Release);
-    let mut f = front(Front::Release, 12.0, top);
-    f.origin = release_origin;
-    flows.push(f);
+    side_by_side(flows, (left, date_lines), right, (left_x, right_x));
 
     // Headline (balanced) and subtitle.
     let head = Ctx {
@@ -568,39 +566,32 @@ fn plain_opts(width: f32, leading: f32, em: f32) -> SetOptions {
     }
 }
 
-/// Puts two columns of lines side by side: line i of each on one row.
-fn merge_columns(left: Vec<Line>, right: Vec<Line>, right_x: f32, _s: &Setter) -> Vec<Line> {
-    let n = left.len().max(right.len());
-    let mut out = Vec::with_capacity(n);
-    let mut li = left.into_iter();
-    let mut ri = right.into_iter();
-    for _ in 0..n {
-        let l = li.next();
-        let r = ri.next();
-        let mut line = match (&l, &r) {
-            (Some(l), _) => l.clone(),
-            (None, Some(r)) => Line {
-                height: r.height,
-                baseline: r.baseline,
-                ..Line::default()
-            },
-            (None, None) => Line::default(),
-        };
-        if let Some(r) = r {
-            line.height = line.height.max(r.height);
-            for mut run in r.runs {
-                run.x += right_x;
-                line.runs.push(run);
-            }
-            for mut link in r.links {
-                link.x0 += right_x;
-                link.x1 += right_x;
-                line.links.push(link);
-            }
-        }
-        out.push(line);
+/// The release line and date (one column) and the media contacts (the other) as flows of
+/// their own, so that each reads whole: the contacts' flow goes back up beside the first
+/// column (a negative space before it) and the shorter column is padded to the taller.
+fn side_by_side(
+    flows: &mut Vec<Flow>,
+    (release, date): (Vec<Line>, Vec<Line>),
+    mut contacts: Vec<Line>,
+    (left_x, right_x): (f32, f32),
+) {
+    let height = |l: &[Line]| l.iter().map(|l| l.height).sum::<f32>();
+    let first = height(&release) + height(&date);
+    let second = height(&contacts);
+    let mut f = front(Front::Release, 12.0, release);
+    f.indent = left_x;
+    flows.push(f);
+    if !date.is_empty() {
+        let mut f = front(Front::Date, 0.0, date);
+        f.indent = left_x;
+        flows.push(f);
     }
-    out
+    if let Some(last) = contacts.last_mut() {
+        last.height += (first - second).max(0.0);
+        let mut f = front(Front::Contacts, -first, contacts);
+        f.indent = right_x;
+        flows.push(f);
+    }
 }
 
 /// Layout context of a block: measure, indent and inline style.
