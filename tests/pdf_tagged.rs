@@ -124,11 +124,14 @@ fn struct_roles(d: &lopdf::Document) -> Vec<(usize, String)> {
         if let Ok(s) = e.get(b"S").and_then(|s| s.as_name()) {
             out.push((depth, String::from_utf8_lossy(s).into_owned()));
         }
-        if let Ok(Object::Array(kids)) = e.get(b"K") {
-            for k in kids {
-                if let Object::Reference(r) = k {
-                    walk(d, *r, depth + 1, out);
-                }
+        let kids = match e.get(b"K") {
+            Ok(Object::Array(kids)) => kids.clone(),
+            Ok(k) => vec![k.clone()],
+            Err(_) => Vec::new(),
+        };
+        for k in &kids {
+            if let Object::Reference(r) = k {
+                walk(d, *r, depth + 1, out);
             }
         }
     }
@@ -238,11 +241,14 @@ fn elements(d: &lopdf::Document) -> Vec<(String, lopdf::Dictionary)> {
         if let Ok(s) = e.get(b"S").and_then(|s| s.as_name()) {
             out.push((String::from_utf8_lossy(s).into_owned(), e.clone()));
         }
-        if let Ok(Object::Array(kids)) = e.get(b"K") {
-            for k in kids {
-                if let Object::Reference(r) = k {
-                    walk(d, *r, out);
-                }
+        let kids = match e.get(b"K") {
+            Ok(Object::Array(kids)) => kids.clone(),
+            Ok(k) => vec![k.clone()],
+            Err(_) => Vec::new(),
+        };
+        for k in &kids {
+            if let Object::Reference(r) = k {
+                walk(d, *r, out);
             }
         }
     }
@@ -309,8 +315,7 @@ fn figures_tables_notes_and_labels_in_the_briefing() {
         let v: Vec<f32> = bbox.iter().map(|x| x.as_float().unwrap()).collect();
         assert!(v[2] > v[0] && v[3] > v[1], "{v:?}");
         // Its content is a marked-content sequence on a page.
-        let k = f.get(b"K").unwrap().as_array().unwrap();
-        assert!(matches!(&k[0], Object::Dictionary(m) if m.get(b"MCID").is_ok()));
+        assert!(matches!(f.get(b"K").unwrap(), Object::Dictionary(m) if m.get(b"MCID").is_ok()));
     }
 
     // The table: 1 header row and 44 rows, 6 columns; the header repeated on the next
@@ -363,6 +368,26 @@ fn figures_tables_notes_and_labels_in_the_briefing() {
     // Labels: one per list item (4 + 3) and one per note.
     assert_eq!(count("LI"), 7);
     assert_eq!(count("Lbl"), 7 + doc.footnotes.len());
+}
+
+#[test]
+fn a_link_in_a_table_cell_belongs_to_its_cell() {
+    let doc = read(
+        "x.md",
+        "---\ntitle: T\n---\n\n| Name | Site |\n|---|---|\n| one | [the site](https://example.org) |\n",
+    );
+    let d = lopdf::Document::load_mem(&build(&doc)).unwrap();
+    let roles = struct_roles(&d);
+    let joined = roles
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.contains("Table TR TH TH TR TD TD Link"), "{joined}");
+    // The Link is the second cell's child.
+    let at = roles.iter().position(|(_, s)| s == "Link").unwrap();
+    assert_eq!(roles[at - 1].1, "TD");
+    assert_eq!(roles[at].0, roles[at - 1].0 + 1);
 }
 
 #[test]

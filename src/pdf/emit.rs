@@ -354,6 +354,30 @@ fn link_texts(page: &super::layout::Page) -> Vec<String> {
     out
 }
 
+/// The part of its block a link area lies in (a table cell's, say): that of the first run
+/// of its block inside it.
+fn link_part(
+    page: &super::layout::Page,
+    origin: super::layout::Origin,
+    l: &super::layout::LinkArea,
+) -> tagged::Part {
+    page.items
+        .iter()
+        .filter(|q| q.origin == origin)
+        .find_map(|q| {
+            let Item::Text(run) = &q.item else {
+                return None;
+            };
+            let x = run.x + run.glyphs.first()?.x;
+            let inside = run.y >= l.y0 && run.y <= l.y1 && x >= l.x0 - 0.01 && x < l.x1 - 0.01;
+            match (inside, tagged::mark_of(q)) {
+                (true, Some(Mark::Content(_, part))) => Some(part),
+                _ => None,
+            }
+        })
+        .unwrap_or(tagged::Part::Text)
+}
+
 fn space_gid(book: &FontBook, face: usize) -> Option<u16> {
     let f = book.faces.get(face)?;
     f.shaper.glyph_index(' ').map(|g| g.0)
@@ -702,6 +726,7 @@ fn post_process(
             link_annots.push(tagged::LinkAnnot {
                 page: pi,
                 origin: p.origin,
+                part: link_part(page, p.origin, l),
                 id,
                 text: text.clone(),
             });

@@ -190,6 +190,8 @@ pub fn block_role(b: &Block) -> Option<&'static str> {
 pub struct LinkAnnot {
     pub page: usize,
     pub origin: Origin,
+    /// The part of its block it lies in (a table cell).
+    pub part: Part,
     pub id: ObjectId,
     /// The link's visible text (its /Alt).
     pub text: String,
@@ -428,12 +430,20 @@ pub fn structure(
         }
     }
     for l in links {
-        // (A link in a table cell hangs under the table's first cell of its origin.)
-        let Some(n) = t.find(l.origin, Part::Text).or_else(|| {
-            t.nodes
-                .iter()
-                .position(|n| n.key.is_some_and(|(o, _)| o == l.origin))
-        }) else {
+        // In its part (a table cell), else in the block's text, else anywhere in its block.
+        let part = match l.part {
+            Part::Reference => Part::Text,
+            p => p,
+        };
+        let Some(n) = t
+            .find(l.origin, part)
+            .or_else(|| t.find(l.origin, Part::Text))
+            .or_else(|| {
+                t.nodes
+                    .iter()
+                    .position(|n| n.key.is_some_and(|(o, _)| o == l.origin))
+            })
+        else {
             return Err(Diagnostic::error(format!(
                 "a link on page {} belongs to no structure element",
                 l.page + 1
@@ -521,7 +531,12 @@ pub fn structure(
         if let Some(pg) = first_page {
             d.set("Pg", Object::Reference(pg));
         }
-        d.set("K", kids);
+        // A single kid stands alone (some checkers read only an array's first level).
+        if kids.len() == 1 {
+            d.set("K", kids.remove(0));
+        } else {
+            d.set("K", kids);
+        }
         lo.objects.insert(id, Object::Dictionary(d));
     }
 
