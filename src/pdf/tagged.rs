@@ -3,11 +3,13 @@
 //! [`super::emit`], the only file that touches lopdf.
 //!
 //! The writer asks [`mark_of`] how to mark each placed item: as an artifact (page
-//! furniture, decorative rules) or as content of a structure element, keyed by its
-//! [`Origin`]. It records, per page, the origin of each marked-content sequence (its MCID is
-//! the index). [`structure`] then builds the tree in the model's reading order and hangs
-//! the MCIDs and link annotations under the elements their origins name. New kinds of
-//! item (figures, tables, notes) get their role in [`mark_of`] and [`block_role`].
+//! furniture, decorative rules, inserted hyphens, repeated table headers, decorative
+//! images) or as content of a structure element, keyed by its [`Origin`] and the [`Part`]
+//! of the block it is (its text, a label, a note reference, a table cell, a figure). It
+//! records, per page, whose each marked-content sequence is (its MCID is the index).
+//! [`structure`] then builds the tree in the model's reading order and hangs the MCIDs and
+//! link annotations under the elements their keys name. New kinds of item get their part
+//! in [`mark_of`] and their elements in `Tree::blocks`.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
