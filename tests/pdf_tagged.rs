@@ -391,6 +391,22 @@ fn a_link_in_a_table_cell_belongs_to_its_cell() {
 }
 
 #[test]
+fn items_and_notes_that_open_with_a_quotation_or_list_are_tagged() {
+    let doc = read(
+        "x.md",
+        "---\ntitle: T\n---\n\nText.[^1]\n\n- > A quoted item.\n- - A nested item.\n  - Another.\n\n[^1]: > A quoted note.\n",
+    );
+    let d = lopdf::Document::load_mem(&build(&doc)).unwrap();
+    let joined = struct_roles(&d)
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.contains("L LI Lbl LBody BlockQuote P"), "{joined}");
+    assert!(joined.contains("Note Lbl BlockQuote P"), "{joined}");
+}
+
+#[test]
 fn image_without_alt_fails_the_export_unless_decorative() {
     let with = |md: &str| {
         read(

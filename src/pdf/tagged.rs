@@ -267,8 +267,8 @@ impl Tree {
                     let l = self.add(parent, "L", None);
                     for item in &list.items {
                         let li = self.add(l, "LI", None);
-                        // The marker is drawn with the item's first block.
-                        if let Some(first) = item.blocks.first() {
+                        // The marker is drawn with the item's first drawn block.
+                        if let Some(first) = first_leaf(&item.blocks) {
                             let o = if about {
                                 Origin::About(first.id)
                             } else {
@@ -342,6 +342,17 @@ impl Tree {
     }
 }
 
+/// The first block of `blocks` that layout draws lines for (a quotation's first block, not
+/// the quotation): a list marker or note number is drawn with it.
+fn first_leaf(blocks: &[Block]) -> Option<&Block> {
+    blocks.iter().find_map(|b| match &b.kind {
+        BlockKind::BlockQuote(inner) => first_leaf(inner),
+        BlockKind::List(l) => l.items.iter().find_map(|i| first_leaf(&i.blocks)),
+        BlockKind::RawHtml(_) => None,
+        _ => Some(b),
+    })
+}
+
 /// The tree's skeleton in reading order: front matter, body, "About", end mark.
 fn skeleton(doc: &Document) -> Tree {
     let mut t = Tree {
@@ -363,7 +374,7 @@ fn skeleton(doc: &Document) -> Tree {
     for note in &doc.footnotes {
         let n = t.add(0, "Note", None);
         t.nodes[n].id = Some(format!("note-{}", note.number));
-        if let Some(first) = note.blocks.first() {
+        if let Some(first) = first_leaf(&note.blocks) {
             t.add(n, "Lbl", Some((Origin::Block(first.id), Part::Label)));
         }
         t.blocks(n, &note.blocks, false);
@@ -396,7 +407,14 @@ pub fn structure(
                 Part::Reference => Part::Text,
                 p => p,
             };
-            let Some(mut n) = t.find(m.origin, part) else {
+            // (A label the tree has no place for reads with its block's text.)
+            let found = match part {
+                Part::Label => t
+                    .find(m.origin, part)
+                    .or_else(|| t.find(m.origin, Part::Text)),
+                _ => t.find(m.origin, part),
+            };
+            let Some(mut n) = found else {
                 return Err(Diagnostic::error(format!(
                     "untagged content on page {}: {:?} ({:?}) has no structure element",
                     page + 1,
