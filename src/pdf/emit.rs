@@ -6,8 +6,6 @@
 //! Glyphs are written as glyph ids, each with the source text it stands for, so the
 //! ToUnicode map gives the text back; positions (kerning, justification) are TJ offsets.
 
-use std::sync::Mutex;
-
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Codepoint, Color, DictItem, FontId, Line as PLine, LinePoint, Op, PdfDocument, PdfFontHandle,
@@ -19,6 +17,7 @@ use crate::{Diagnostic, VERSION};
 
 use super::PdfOptions;
 use super::design::LaidOut;
+use super::embed;
 use super::fonts::{FaceId, FontBook};
 use super::layout::{Item, Origin, OutlineEntry};
 use super::shape::Rgb;
@@ -32,62 +31,16 @@ pub fn write(
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     let geo = laid.geometry;
-    // The printpdf document holding every face of the book is made once per book and
-    // reused (printpdf skips fonts a document does not use); a build that finds it in use
-    // by another thread makes its own.
-    for page in &laid.pages {
-        for p in &page.items {
-            if let Item::Text(run) = &p.item
-                && book.face(run.face).pdf_font().is_none()
-            {
-                return Err(Diagnostic::error(format!(
-                    "the font {} could not be prepared for embedding",
-                    book.face(run.face).name
-                )));
-            }
-            if opts.standards.ua1 {
+    if opts.standards.ua1 {
+        for page in &laid.pages {
+            for p in &page.items {
                 check_glyphs(p)?;
             }
         }
     }
-    let mut pdf = take_template(book);
+    let mut pdf = PdfDocument::new("");
     pdf.metadata.info.document_title = doc.meta.title.clone();
-    // Each subset is named by a tag derived from the glyphs it holds, so that subsets of
-    // different documents get different names; the template keeps them under fixed names
-    // between builds.
-    let mut used: Vec<Vec<u16>> = vec![Vec::new(); book.faces.len()];
-    for page in &laid.pages {
-        for p in &page.items {
-            if let Item::Text(run) = &p.item
-                && let Some(u) = used.get_mut(run.face.0 as usize)
-            {
-                u.extend(run.glyphs.iter().map(|g| g.gid));
-            }
-        }
-    }
-    if opts.standards.ua1 {
-        // Word spaces at line ends (see `space_after`) use each face's space glyph.
-        for (i, u) in used.iter_mut().enumerate() {
-            if let (false, Some(sp)) = (u.is_empty(), space_gid(book, i)) {
-                u.push(sp);
-            }
-        }
-    }
-    let mut font_ids: Vec<FontId> = Vec::with_capacity(used.len());
-    for (i, gids) in used.iter_mut().enumerate() {
-        gids.sort_unstable();
-        gids.dedup();
-        let mut h = Hash128::new();
-        h.write(book.faces[i].name.as_bytes());
-        for g in gids.iter() {
-            h.write(&g.to_be_bytes());
-        }
-        let tag = subset_tag(h.finish(), i);
-        if let Some(f) = pdf.resources.fonts.map.remove(&font_id(i)) {
-            pdf.resources.fonts.map.insert(tag.clone(), f);
-        }
-        font_ids.push(tag);
-    }
+    let subsets = subsets(book, &laid, opts.standards.ua1)?;
 
     let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
@@ -153,7 +106,7 @@ pub fn write(
             let Item::Text(run) = &mut p.item else {
                 continue;
             };
-            let Some(font_id) = font_ids.get(run.face.0 as usize) else {
+            let Some(Some(subset)) = subsets.get(run.face.0 as usize) else {
                 continue;
             };
             if tag && mark != open {
@@ -165,7 +118,7 @@ pub fn write(
             }
             if cur_font != Some((run.face, run.size)) {
                 ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font_id.clone()),
+                    font: PdfFontHandle::External(font_name(run.face.0 as usize)),
                     size: Pt(run.size),
                 });
                 cur_font = Some((run.face, run.size));
@@ -192,7 +145,7 @@ pub fn write(
                     None => 0.0,
                 };
                 cps.push(Codepoint {
-                    gid,
+                    gid: subset.new_gid(gid),
                     offset,
                     cid: Some(std::mem::take(&mut run.glyphs[i].text)),
                 });
@@ -203,7 +156,7 @@ pub fn write(
                 // An invisible word space where the line (or column) ends, so that text
                 // extraction and assistive technology read "the new", not "thenew".
                 cps.push(Codepoint {
-                    gid: sp,
+                    gid: subset.new_gid(sp),
                     offset: 0.0,
                     cid: Some(" ".into()),
                 });
@@ -243,13 +196,7 @@ pub fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
-    pdf.pages.clear();
-    for (i, tag) in font_ids.iter().enumerate() {
-        if let Some(f) = pdf.resources.fonts.map.remove(tag) {
-            pdf.resources.fonts.map.insert(font_id(i), f);
-        }
-    }
-    put_template(book, pdf);
+    add_fonts(&mut lo, &subsets);
     post_process(&mut lo, doc, &laid, opts, &marks, &link_texts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -422,60 +369,166 @@ fn compress(lo: &mut lopdf::Document) {
 
 const COMPRESSION_LEVEL: u32 = 6;
 
-/// Six capitals naming a subset: five from the hash of its glyphs, one from the face.
-fn subset_tag(hash: [u8; 16], face: usize) -> FontId {
+/// Six capitals naming a subset, from the hash of its glyphs and the face: subsets of
+/// different documents get different names.
+fn subset_tag(hash: [u8; 16], face: usize) -> String {
     let mut tag: String = hash
         .iter()
         .take(5)
         .map(|b| (b'A' + b % 26) as char)
         .collect();
     tag.push((b'A' + (face % 26) as u8) as char);
-    FontId(tag)
+    tag
 }
 
-/// The name a face has in the template between builds.
-fn font_id(face: usize) -> FontId {
-    let mut tag = String::from("CQ");
-    let mut n = face;
-    for _ in 0..4 {
-        tag.push((b'A' + (n % 26) as u8) as char);
-        n /= 26;
-    }
-    FontId(tag)
+/// The resource name of a face's font on every page.
+fn font_name(face: usize) -> FontId {
+    FontId(format!("F{face}"))
 }
 
-type Template = (usize, PdfDocument);
-
-static TEMPLATES: Mutex<Vec<Template>> = Mutex::new(Vec::new());
-
-fn book_key(book: &FontBook) -> usize {
-    book as *const FontBook as usize
-}
-
-fn take_template(book: &FontBook) -> PdfDocument {
-    let key = book_key(book);
-    if let Ok(mut t) = TEMPLATES.lock()
-        && let Some(i) = t.iter().position(|(k, _)| *k == key)
-    {
-        return t.swap_remove(i).1;
-    }
-    let mut pdf = PdfDocument::new("");
-    for (i, face) in book.faces.iter().enumerate() {
-        if let Some(parsed) = face.pdf_font() {
-            pdf.resources
-                .fonts
-                .map
-                .insert(font_id(i), printpdf::PdfFont::new(parsed.clone()));
+/// The subset of each face the pages use (`None` for faces they do not use).
+fn subsets(
+    book: &FontBook,
+    laid: &LaidOut,
+    word_spaces: bool,
+) -> Result<Vec<Option<embed::Subset>>, Diagnostic> {
+    let mut used: Vec<Vec<(u16, &str)>> = vec![Vec::new(); book.faces.len()];
+    for page in &laid.pages {
+        for p in &page.items {
+            if let Item::Text(run) = &p.item
+                && let Some(u) = used.get_mut(run.face.0 as usize)
+            {
+                u.extend(run.glyphs.iter().map(|g| (g.gid, g.text.as_str())));
+            }
         }
     }
-    pdf
+    if word_spaces {
+        // Word spaces at line ends (see `space_after`) use each face's space glyph.
+        for (i, u) in used.iter_mut().enumerate() {
+            if let (false, Some(sp)) = (u.is_empty(), space_gid(book, i)) {
+                u.push((sp, " "));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(used.len());
+    for (i, glyphs) in used.iter_mut().enumerate() {
+        if glyphs.is_empty() {
+            out.push(None);
+            continue;
+        }
+        glyphs.sort_unstable();
+        let mut h = Hash128::new();
+        h.write(book.faces[i].name.as_bytes());
+        for (g, t) in glyphs.iter() {
+            h.write(&g.to_be_bytes());
+            h.write(t.as_bytes());
+        }
+        let tag = subset_tag(h.finish(), i);
+        let subset = embed::subset(&book.faces[i], glyphs, &tag).map_err(Diagnostic::error)?;
+        out.push(Some(subset));
+    }
+    Ok(out)
 }
 
-fn put_template(book: &FontBook, pdf: PdfDocument) {
-    if let Ok(mut t) = TEMPLATES.lock()
-        && t.len() < 8
-    {
-        t.push((book_key(book), pdf));
+/// Writes each subset as a Type0 font with a CID-keyed descendant and puts them all in
+/// every page's resources.
+fn add_fonts(lo: &mut lopdf::Document, subsets: &[Option<embed::Subset>]) {
+    use lopdf::Stream;
+    let mut fonts = Dictionary::new();
+    for (i, s) in subsets.iter().enumerate() {
+        let Some(s) = s else { continue };
+        let base = Object::Name(s.base_font.clone().into_bytes());
+        let d = &s.descriptor;
+        let mut program = Dictionary::new();
+        let (file_key, subtype) = match s.kind {
+            embed::Program::TrueType => {
+                program.set("Length1", s.program.len() as i64);
+                ("FontFile2", "CIDFontType2")
+            }
+            embed::Program::Cff => {
+                program.set("Subtype", "CIDFontType0C");
+                ("FontFile3", "CIDFontType0")
+            }
+        };
+        let program = lo.add_object(Stream::new(program, s.program.clone()));
+        let mut desc = Dictionary::new();
+        desc.set("Type", "FontDescriptor");
+        desc.set("FontName", base.clone());
+        desc.set("Flags", d.flags);
+        desc.set(
+            "FontBBox",
+            d.bbox
+                .iter()
+                .map(|&v| Object::Integer(v))
+                .collect::<Vec<_>>(),
+        );
+        desc.set("ItalicAngle", Object::Real(d.italic_angle));
+        desc.set("Ascent", d.ascent);
+        desc.set("Descent", d.descent);
+        desc.set("CapHeight", d.cap_height);
+        desc.set("StemV", d.stem_v);
+        desc.set(file_key, Object::Reference(program));
+        let desc = lo.add_object(desc);
+        let mut info = Dictionary::new();
+        info.set("Registry", Object::string_literal("Adobe"));
+        info.set("Ordering", Object::string_literal("Identity"));
+        info.set("Supplement", 0);
+        let mut cid = Dictionary::new();
+        cid.set("Type", "Font");
+        cid.set("Subtype", subtype);
+        cid.set("BaseFont", base.clone());
+        cid.set("CIDSystemInfo", info);
+        cid.set("FontDescriptor", Object::Reference(desc));
+        let widths: Vec<Object> = s.widths.iter().map(|&w| Object::Integer(w)).collect();
+        cid.set("W", vec![Object::Integer(0), Object::Array(widths)]);
+        if s.kind == embed::Program::TrueType {
+            cid.set("CIDToGIDMap", "Identity");
+        }
+        let cid = lo.add_object(cid);
+        let cmap = lo.add_object(Stream::new(
+            Dictionary::new(),
+            s.to_unicode.clone().into_bytes(),
+        ));
+        let mut font = Dictionary::new();
+        font.set("Type", "Font");
+        font.set("Subtype", "Type0");
+        font.set("BaseFont", base);
+        font.set("Encoding", "Identity-H");
+        font.set("DescendantFonts", vec![Object::Reference(cid)]);
+        font.set("ToUnicode", Object::Reference(cmap));
+        let font = lo.add_object(font);
+        fonts.set(font_name(i).0, Object::Reference(font));
+    }
+    if fonts.is_empty() {
+        return;
+    }
+    let fonts = lo.add_object(fonts);
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    for page in pages {
+        let res = match lo.get_dictionary(page).and_then(|d| d.get(b"Resources")) {
+            Ok(Object::Reference(r)) => Some(*r),
+            _ => None,
+        };
+        let set = |d: &mut Dictionary| d.set("Font", Object::Reference(fonts));
+        match res {
+            Some(r) => {
+                if let Ok(d) = lo.get_dictionary_mut(r) {
+                    set(d);
+                }
+            }
+            None => {
+                if let Ok(page) = lo.get_dictionary_mut(page) {
+                    match page.get_mut(b"Resources") {
+                        Ok(Object::Dictionary(d)) => set(d),
+                        _ => {
+                            let mut d = Dictionary::new();
+                            set(&mut d);
+                            page.set("Resources", d);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

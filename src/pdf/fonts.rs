@@ -81,8 +81,6 @@ pub struct Face {
     pub descender: f32,
     /// Index of the face in its file (a TrueType/OpenType collection may hold several).
     pub index: u32,
-    /// printpdf's own parse of the face, made on first use by the writer.
-    pdf: OnceLock<Option<printpdf::ParsedFont>>,
     /// Coverage of the characters below [`COVERAGE_LIMIT`], one bit each, made on first use.
     coverage: OnceLock<Vec<u64>>,
 }
@@ -110,7 +108,6 @@ impl Face {
             units_per_em,
             index,
             shaper,
-            pdf: OnceLock::new(),
             coverage: OnceLock::new(),
         })
     }
@@ -139,23 +136,13 @@ impl Face {
         self.shaper.glyph_index(c).is_some()
     }
 
-    /// Advance of a glyph in thousandths of an em, as printpdf writes it into `/W`.
+    /// Advance of a glyph in thousandths of an em, as the writer puts it into `/W`.
     pub fn pdf_width(&self, gid: u16) -> f32 {
         let adv = self
             .shaper
             .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
             .unwrap_or(0) as f32;
         (adv * 1000.0 / self.units_per_em).trunc()
-    }
-
-    /// printpdf's parse of the face (made once, on first use).
-    pub fn pdf_font(&self) -> Option<&printpdf::ParsedFont> {
-        self.pdf
-            .get_or_init(|| {
-                let mut warnings = Vec::new();
-                printpdf::ParsedFont::from_bytes(self.data, self.index as usize, &mut warnings)
-            })
-            .as_ref()
     }
 }
 

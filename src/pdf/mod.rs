@@ -15,6 +15,7 @@
 pub mod bidi;
 pub mod cjk;
 pub mod design;
+pub mod embed;
 pub mod emit;
 pub mod fallback;
 pub mod figure;
