@@ -216,7 +216,7 @@ pub fn lay_out_with(
         doc,
         book,
         lang: &meta.lang,
-        cache: ShapeCache::default(),
+        cache: ShapeCache::for_document(book, &meta.lang),
         missing: Vec::new(),
         diagnostics,
         images,
