@@ -800,6 +800,8 @@ impl Houses {
             job.epub.assets.extra_roots.push(dir.to_path_buf());
             job.pdf.assets.extra_roots.push(dir.to_path_buf());
         }
+        job.pdf.theme = house.theme.clone();
+        job.epub.theme = house.theme.clone();
         job.read.house = Some(house);
         Some(job)
     }

@@ -32,6 +32,8 @@ pub struct EpubOptions {
     pub embed_fonts: bool,
     /// Where images may be read from (`--allow-outside`, the house configuration's folder).
     pub assets: AssetPolicy,
+    /// The theme the style sheets derive from (`[theme]` in `communique.toml`).
+    pub theme: std::sync::Arc<crate::theme::Theme>,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
