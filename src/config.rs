@@ -135,6 +135,9 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
                         )),
                     }
                 }
+                // The theme's own checks name the value and say what to write.
+                None if msg.starts_with('`') => Diagnostic::error(msg)
+                    .help("the `[theme]` keys and their defaults are listed in the README"),
                 None => Diagnostic::error(format!("{FILE_NAME}: {msg}")),
             };
             return Err(vec![d.at_line_col(path, line, col)]);
