@@ -69,10 +69,18 @@ impl Faces {
             find_family(book, name).unwrap_or_else(|| {
                 let mut known: Vec<String> = Vec::new();
                 for f in &book.faces {
-                    if let Some((fam, _)) = f.name.rsplit_once('-')
-                        && !known.iter().any(|k| k == fam)
-                    {
-                        known.push(fam.to_string());
+                    if let Some((fam, _)) = f.name.rsplit_once('-') {
+                        // `NotoSansMono` is shown as the family name `Noto Sans Mono`.
+                        let mut spaced = String::new();
+                        for (i, c) in fam.char_indices() {
+                            if i > 0 && c.is_uppercase() && !spaced.ends_with(' ') {
+                                spaced.push(' ');
+                            }
+                            spaced.push(c);
+                        }
+                        if !known.contains(&spaced) {
+                            known.push(spaced);
+                        }
                     }
                 }
                 diags.push(
@@ -80,7 +88,7 @@ impl Faces {
                         "the theme's font family `{name}` is not in the font book; `{default}` is used"
                     ))
                     .help(format!(
-                        "families available: {} (spaces are left out of file names; add fonts with `--font-dir`)",
+                        "families available: {}; add others with `--font-dir` (files named like `Family-Regular.ttf`)",
                         known.join(", ")
                     )),
                 );
