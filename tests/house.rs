@@ -342,6 +342,57 @@ fn init_then_build_passes_the_validators() {
         }
     }
 
+    // The README's table of theme keys states the same defaults as the template.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut documented = 0;
+    for row in readme.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (Some(key), Some(default)) = (
+            cells[1].strip_prefix('`').and_then(|k| k.strip_suffix('`')),
+            cells[2].strip_prefix('`').and_then(|k| k.strip_suffix('`')),
+        ) else {
+            continue;
+        };
+        let Some((table, name)) = key.split_once('.') else {
+            continue;
+        };
+        // Rows that list several keys (`heading1`, `heading2`, …) are not checked here.
+        if key.contains('`') || default.contains('`') {
+            continue;
+        }
+        if ![
+            "fonts",
+            "sizes",
+            "leading",
+            "margins",
+            "colors",
+            "rules",
+            "letterhead",
+            "spacing",
+        ]
+        .contains(&table)
+        {
+            continue;
+        }
+        let section = config
+            .split(&format!("# [theme.{table}]"))
+            .nth(1)
+            .and_then(|rest| rest.split("# [theme.").next())
+            .unwrap_or_else(|| panic!("the template lacks [theme.{table}]"));
+        let stated = format!("{name} = {default}");
+        assert!(
+            section
+                .lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&stated)),
+            "README says {key} = {default}; the template says otherwise:\n{section}"
+        );
+        documented += 1;
+    }
+    assert!(
+        documented >= 40,
+        "{documented} theme keys documented in the README"
+    );
+
     // Uncomment the template's theme: it states the defaults, so nothing changes.
     let before = std::fs::read(&pdf).unwrap();
     let mut in_theme = false;
