@@ -144,10 +144,11 @@ pub fn write(
                     }
                     None => 0.0,
                 };
+                // The text comes back through our ToUnicode map (see `embed`).
                 cps.push(Codepoint {
                     gid: subset.new_gid(gid),
                     offset,
-                    cid: Some(std::mem::take(&mut run.glyphs[i].text)),
+                    cid: None,
                 });
             }
             if spaces.get(pi).copied().unwrap_or(false)
@@ -158,7 +159,7 @@ pub fn write(
                 cps.push(Codepoint {
                     gid: subset.new_gid(sp),
                     offset: 0.0,
-                    cid: Some(" ".into()),
+                    cid: None,
                 });
             }
             // `Td` moves relative to the previous line start (printpdf writes it as is;
@@ -180,6 +181,13 @@ pub fn write(
         }
         ops.push(Op::EndTextSection);
         marks.push(page_marks);
+        // The glyphs are in the ops now: let them go, so that a long document is not held
+        // twice.
+        for p in &mut page.items {
+            if let Item::Text(run) = &mut p.item {
+                run.glyphs = Vec::new();
+            }
+        }
         pdf.pages.push(PdfPage {
             media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
             trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
@@ -393,31 +401,61 @@ fn subsets(
     laid: &LaidOut,
     word_spaces: bool,
 ) -> Result<Vec<Option<embed::Subset>>, Diagnostic> {
-    let mut used: Vec<Vec<(u16, &str)>> = vec![Vec::new(); book.faces.len()];
+    // Per face, the text of each glyph it uses (the first non-empty one met), indexed by
+    // glyph id: linear in the glyphs of the document.
+    let mut used: Vec<Vec<Option<&str>>> = vec![Vec::new(); book.faces.len()];
+    fn note<'a>(
+        used: &mut [Vec<Option<&'a str>>],
+        book: &FontBook,
+        face: usize,
+        gid: u16,
+        text: &'a str,
+    ) {
+        let Some(u) = used.get_mut(face) else { return };
+        if u.is_empty() {
+            u.resize(
+                book.faces[face].shaper.number_of_glyphs() as usize + 1,
+                None,
+            );
+        }
+        if let Some(slot) = u.get_mut(gid as usize)
+            && slot.is_none_or(str::is_empty)
+        {
+            *slot = Some(text);
+        }
+    }
     for page in &laid.pages {
         for p in &page.items {
-            if let Item::Text(run) = &p.item
-                && let Some(u) = used.get_mut(run.face.0 as usize)
-            {
-                u.extend(run.glyphs.iter().map(|g| (g.gid, g.text.as_str())));
+            if let Item::Text(run) = &p.item {
+                for g in &run.glyphs {
+                    note(&mut used, book, run.face.0 as usize, g.gid, g.text.as_str());
+                }
             }
         }
     }
     if word_spaces {
         // Word spaces at line ends (see `space_after`) use each face's space glyph.
-        for (i, u) in used.iter_mut().enumerate() {
-            if let (false, Some(sp)) = (u.is_empty(), space_gid(book, i)) {
-                u.push((sp, " "));
+        for i in 0..book.faces.len() {
+            if let (false, Some(sp)) = (used[i].is_empty(), space_gid(book, i)) {
+                note(&mut used, book, i, sp, " ");
             }
         }
     }
+    let used: Vec<Vec<(u16, &str)>> = used
+        .into_iter()
+        .map(|u| {
+            u.into_iter()
+                .enumerate()
+                .filter_map(|(g, t)| Some((g as u16, t?)))
+                .collect()
+        })
+        .collect();
     let mut out = Vec::with_capacity(used.len());
-    for (i, glyphs) in used.iter_mut().enumerate() {
+    for (i, glyphs) in used.iter().enumerate() {
         if glyphs.is_empty() {
             out.push(None);
             continue;
         }
-        glyphs.sort_unstable();
         let mut h = Hash128::new();
         h.write(book.faces[i].name.as_bytes());
         for (g, t) in glyphs.iter() {
