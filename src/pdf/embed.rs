@@ -27,7 +27,6 @@ pub enum Program {
 pub struct Subset {
     /// `ABCDEF+PostScriptName`.
     pub base_font: String,
-    pub program: Vec<u8>,
     pub kind: Program,
     /// Width of each new glyph id (from 0), in thousandths of an em.
     pub widths: Vec<i64>,
@@ -59,10 +58,10 @@ impl Subset {
     }
 }
 
-/// Subsets `face` to `glyphs`: (original glyph id, the text it stands for) pairs, in any
-/// order, with repeats; a glyph's text is the first non-empty one given for it. `tag` is
-/// the six-letter subset prefix.
-pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Result<Subset, String> {
+/// Plans the subset of `face` for `glyphs`: (original glyph id, the text it stands for)
+/// pairs, in any order, with repeats; a glyph's text is the first non-empty one given for
+/// it. `tag` is the six-letter subset prefix. The font program is made by [`program`].
+pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Subset {
     let mut pairs: Vec<(u16, &str)> = glyphs.iter().copied().filter(|g| g.0 != 0).collect();
     // Stable: for each glyph the first text given comes first.
     pairs.sort_by_key(|g| g.0);
@@ -80,17 +79,39 @@ pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Result<Subset, 
         old.push(gid);
         texts.push(text);
     }
+    let kind = if face.shaper.tables().glyf.is_some() {
+        Program::TrueType
+    } else {
+        Program::Cff
+    };
+    let mut widths = Vec::with_capacity(old.len() + 1);
+    widths.push(face.pdf_width(0) as i64);
+    widths.extend(old.iter().map(|&g| face.pdf_width(g) as i64));
+
+    let base_font = format!("{tag}+{}", postscript_name(face));
+    Subset {
+        to_unicode: to_unicode(&texts),
+        descriptor: descriptor(face),
+        base_font,
+        kind,
+        widths,
+        old,
+    }
+}
+
+/// The font program of `subset`: the face cut down to its glyphs, renumbered (a TrueType
+/// font, or a bare CFF table for CFF outlines). The costly part, so it is separate: the writer
+/// makes it while it writes the pages.
+pub fn program(face: &Face, subset: &Subset) -> Result<Vec<u8>, String> {
     let mut remapper = GlyphRemapper::new();
-    for &g in &old {
+    for &g in &subset.old {
         remapper.remap(g);
     }
     let sub = subsetter::subset(face.data, face.index, &remapper)
         .map_err(|e| format!("could not subset the font {}: {e}", face.name))?;
-    let ttf = &*face.shaper;
-    let (kind, program) = if ttf.tables().glyf.is_some() {
-        (Program::TrueType, sub)
-    } else {
-        let cff = ttf_parser::RawFace::parse(&sub, 0)
+    match subset.kind {
+        Program::TrueType => Ok(sub),
+        Program::Cff => ttf_parser::RawFace::parse(&sub, 0)
             .ok()
             .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
             .map(<[u8]>::to_vec)
@@ -99,24 +120,8 @@ pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Result<Subset, 
                     "the font {} has neither TrueType nor CFF outlines",
                     face.name
                 )
-            })?;
-        (Program::Cff, cff)
-    };
-
-    let mut widths = Vec::with_capacity(old.len() + 1);
-    widths.push(face.pdf_width(0) as i64);
-    widths.extend(old.iter().map(|&g| face.pdf_width(g) as i64));
-
-    let base_font = format!("{tag}+{}", postscript_name(face));
-    Ok(Subset {
-        to_unicode: to_unicode(&texts),
-        descriptor: descriptor(face),
-        base_font,
-        program,
-        kind,
-        widths,
-        old,
-    })
+            }),
+    }
 }
 
 /// The face's PostScript name (name id 6), or its book name without spaces.
@@ -216,7 +221,7 @@ mod tests {
         let face = book.face(Bundled::Serif.id());
         let a = face.shaper.glyph_index('a').unwrap().0;
         let z = face.shaper.glyph_index('z').unwrap().0;
-        let s = subset(face, &[(z, "z"), (a, ""), (a, "a"), (z, "zz")], "ABCDEF").unwrap();
+        let s = subset(face, &[(z, "z"), (a, ""), (a, "a"), (z, "zz")], "ABCDEF");
         assert_eq!(s.new_gid(a), 1);
         assert_eq!(s.new_gid(z), 2);
         assert_eq!(s.new_gid(0), 0);
@@ -226,13 +231,10 @@ mod tests {
         assert!(s.to_unicode.contains("<0001> <0061>"));
         assert!(s.to_unicode.contains("<0002> <007A>"));
         // Far smaller than the whole face.
-        assert!(
-            s.program.len() < face.data.len() / 20,
-            "{}",
-            s.program.len()
-        );
+        let program = program(face, &s).unwrap();
+        assert!(program.len() < face.data.len() / 20, "{}", program.len());
         // The subset parses, and the new glyph has the old one's advance.
-        let sub = ttf_parser::Face::parse(&s.program, 0).unwrap();
+        let sub = ttf_parser::Face::parse(&program, 0).unwrap();
         assert_eq!(
             sub.glyph_hor_advance(ttf_parser::GlyphId(1)),
             face.shaper.glyph_hor_advance(ttf_parser::GlyphId(a))

@@ -40,171 +40,178 @@ pub fn write(
     }
     let mut pdf = PdfDocument::new("");
     pdf.metadata.info.document_title = doc.meta.title.clone();
-    let subsets = subsets(book, &laid, opts.standards.ua1)?;
+    let subsets = subsets(book, &laid, opts.standards.ua1);
 
     let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
     // Per page, the origin of each marked-content sequence (the MCID is the index).
     let mut marks: Vec<Vec<Origin>> = Vec::with_capacity(laid.pages.len());
-    for page in &mut laid.pages {
-        let mut ops = Vec::new();
-        let mut page_marks: Vec<Origin> = Vec::new();
-        // Rules first, then text in one text object.
-        for p in &page.items {
-            if let Item::Rule(r) = &p.item {
-                let mark = tagged::mark_of(p);
-                if tag {
-                    open_mark(&mut ops, mark, &mut page_marks);
-                }
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineColor {
-                    col: color(r.color),
-                });
-                ops.push(Op::SetOutlineThickness {
-                    pt: Pt(r.thickness),
-                });
-                let y = geo.height - r.y;
-                ops.push(Op::DrawLine {
-                    line: PLine {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(r.x0),
-                                    y: Pt(y),
-                                },
-                                bezier: false,
+    // The font programs (subsetting and compressing them is a good part of the work) are
+    // made on another thread, when one is free, while the pages are written.
+    let (mut lo, programs) = rayon::join(
+        || {
+            for page in &mut laid.pages {
+                let mut ops = Vec::new();
+                let mut page_marks: Vec<Origin> = Vec::new();
+                // Rules first, then text in one text object.
+                for p in &page.items {
+                    if let Item::Rule(r) = &p.item {
+                        let mark = tagged::mark_of(p);
+                        if tag {
+                            open_mark(&mut ops, mark, &mut page_marks);
+                        }
+                        ops.push(Op::SaveGraphicsState);
+                        ops.push(Op::SetOutlineColor {
+                            col: color(r.color),
+                        });
+                        ops.push(Op::SetOutlineThickness {
+                            pt: Pt(r.thickness),
+                        });
+                        let y = geo.height - r.y;
+                        ops.push(Op::DrawLine {
+                            line: PLine {
+                                points: vec![
+                                    LinePoint {
+                                        p: Point {
+                                            x: Pt(r.x0),
+                                            y: Pt(y),
+                                        },
+                                        bezier: false,
+                                    },
+                                    LinePoint {
+                                        p: Point {
+                                            x: Pt(r.x1),
+                                            y: Pt(y),
+                                        },
+                                        bezier: false,
+                                    },
+                                ],
+                                is_closed: false,
                             },
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(r.x1),
-                                    y: Pt(y),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
-                if tag && mark.is_some() {
-                    ops.push(Op::EndMarkedContent);
+                        });
+                        ops.push(Op::RestoreGraphicsState);
+                        if tag && mark.is_some() {
+                            ops.push(Op::EndMarkedContent);
+                        }
+                    }
                 }
-            }
-        }
-        ops.push(Op::StartTextSection);
-        let mut open: Option<Mark> = None;
-        let spaces = if tag {
-            space_after(book, &page.items)
-        } else {
-            Vec::new()
-        };
-        let mut cur_font: Option<(FaceId, f32)> = None;
-        let mut cur_color: Option<Rgb> = None;
-        let mut pen = (0.0f32, 0.0f32);
-        for (pi, p) in page.items.iter_mut().enumerate() {
-            let mark = tagged::mark_of(p);
-            let Item::Text(run) = &mut p.item else {
-                continue;
-            };
-            let Some(Some(subset)) = subsets.get(run.face.0 as usize) else {
-                continue;
-            };
-            if tag && mark != open {
+                ops.push(Op::StartTextSection);
+                let mut open: Option<Mark> = None;
+                let spaces = if tag {
+                    space_after(book, &page.items)
+                } else {
+                    Vec::new()
+                };
+                let mut cur_font: Option<(FaceId, f32)> = None;
+                let mut cur_color: Option<Rgb> = None;
+                let mut pen = (0.0f32, 0.0f32);
+                for (pi, p) in page.items.iter_mut().enumerate() {
+                    let mark = tagged::mark_of(p);
+                    let Item::Text(run) = &mut p.item else {
+                        continue;
+                    };
+                    let Some(Some(subset)) = subsets.get(run.face.0 as usize) else {
+                        continue;
+                    };
+                    if tag && mark != open {
+                        if open.is_some() {
+                            ops.push(Op::EndMarkedContent);
+                        }
+                        open_mark(&mut ops, mark, &mut page_marks);
+                        open = mark;
+                    }
+                    if cur_font != Some((run.face, run.size)) {
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(font_name(run.face.0 as usize)),
+                            size: Pt(run.size),
+                        });
+                        cur_font = Some((run.face, run.size));
+                    }
+                    if cur_color != Some(run.color) {
+                        ops.push(Op::SetFillColor {
+                            col: color(run.color),
+                        });
+                        cur_color = Some(run.color);
+                    }
+                    let face = book.face(run.face);
+                    let mut cps = Vec::with_capacity(run.glyphs.len());
+                    let n = run.glyphs.len();
+                    for i in 0..n {
+                        // The viewer advances by the /W width; the TJ number moves the pen on to
+                        // where the next glyph belongs.
+                        let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
+                        let offset = match run.glyphs.get(i + 1) {
+                            Some(next) => {
+                                let w = face.pdf_width(gid);
+                                let adv = (next.x - x) * 1000.0 / run.size;
+                                ((w - adv) * 10.0).round() / 10.0
+                            }
+                            None => 0.0,
+                        };
+                        // The text comes back through our ToUnicode map (see `embed`).
+                        cps.push(Codepoint {
+                            gid: subset.new_gid(gid),
+                            offset,
+                            cid: None,
+                        });
+                    }
+                    if spaces.get(pi).copied().unwrap_or(false)
+                        && let Some(sp) = space_gid(book, run.face.0 as usize)
+                    {
+                        // An invisible word space where the line (or column) ends, so that text
+                        // extraction and assistive technology read "the new", not "thenew".
+                        cps.push(Codepoint {
+                            gid: subset.new_gid(sp),
+                            offset: 0.0,
+                            cid: None,
+                        });
+                    }
+                    // `Td` moves relative to the previous line start (printpdf writes it as is;
+                    // an absolute `Tm` would make it re-measure every glyph).
+                    let (x, y) = (round3(run.x), round3(geo.height - run.y));
+                    ops.push(Op::SetTextCursor {
+                        pos: Point {
+                            x: Pt(round3(x - pen.0)),
+                            y: Pt(round3(y - pen.1)),
+                        },
+                    });
+                    pen = (x, y);
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(cps)],
+                    });
+                }
                 if open.is_some() {
                     ops.push(Op::EndMarkedContent);
                 }
-                open_mark(&mut ops, mark, &mut page_marks);
-                open = mark;
-            }
-            if cur_font != Some((run.face, run.size)) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font_name(run.face.0 as usize)),
-                    size: Pt(run.size),
-                });
-                cur_font = Some((run.face, run.size));
-            }
-            if cur_color != Some(run.color) {
-                ops.push(Op::SetFillColor {
-                    col: color(run.color),
-                });
-                cur_color = Some(run.color);
-            }
-            let face = book.face(run.face);
-            let mut cps = Vec::with_capacity(run.glyphs.len());
-            let n = run.glyphs.len();
-            for i in 0..n {
-                // The viewer advances by the /W width; the TJ number moves the pen on to
-                // where the next glyph belongs.
-                let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
-                let offset = match run.glyphs.get(i + 1) {
-                    Some(next) => {
-                        let w = face.pdf_width(gid);
-                        let adv = (next.x - x) * 1000.0 / run.size;
-                        ((w - adv) * 10.0).round() / 10.0
+                ops.push(Op::EndTextSection);
+                marks.push(page_marks);
+                // The glyphs are in the ops now: let them go, so that a long document is not held
+                // twice.
+                for p in &mut page.items {
+                    if let Item::Text(run) = &mut p.item {
+                        run.glyphs = Vec::new();
                     }
-                    None => 0.0,
-                };
-                // The text comes back through our ToUnicode map (see `embed`).
-                cps.push(Codepoint {
-                    gid: subset.new_gid(gid),
-                    offset,
-                    cid: None,
+                }
+                pdf.pages.push(PdfPage {
+                    media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                    trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                    crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                    ops,
                 });
             }
-            if spaces.get(pi).copied().unwrap_or(false)
-                && let Some(sp) = space_gid(book, run.face.0 as usize)
-            {
-                // An invisible word space where the line (or column) ends, so that text
-                // extraction and assistive technology read "the new", not "thenew".
-                cps.push(Codepoint {
-                    gid: subset.new_gid(sp),
-                    offset: 0.0,
-                    cid: None,
-                });
-            }
-            // `Td` moves relative to the previous line start (printpdf writes it as is;
-            // an absolute `Tm` would make it re-measure every glyph).
-            let (x, y) = (round3(run.x), round3(geo.height - run.y));
-            ops.push(Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(round3(x - pen.0)),
-                    y: Pt(round3(y - pen.1)),
-                },
-            });
-            pen = (x, y);
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(cps)],
-            });
-        }
-        if open.is_some() {
-            ops.push(Op::EndMarkedContent);
-        }
-        ops.push(Op::EndTextSection);
-        marks.push(page_marks);
-        // The glyphs are in the ops now: let them go, so that a long document is not held
-        // twice.
-        for p in &mut page.items {
-            if let Item::Text(run) = &mut p.item {
-                run.glyphs = Vec::new();
-            }
-        }
-        pdf.pages.push(PdfPage {
-            media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-            trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-            crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-            ops,
-        });
-    }
 
-    let save = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
-    add_fonts(&mut lo, &subsets);
+            let save = PdfSaveOptions {
+                optimize: false,
+                subset_fonts: true,
+                secure: true,
+                image_optimization: None,
+            };
+            let mut warnings = Vec::new();
+            pdf.to_lopdf_document(&save, &mut warnings)
+        },
+        || font_programs(book, &subsets),
+    );
+    add_fonts(&mut lo, &subsets, programs?);
     post_process(&mut lo, doc, &laid, opts, &marks, &link_texts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -355,23 +362,29 @@ fn compress(lo: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
             continue;
         }
-        z.reset();
-        let mut packed = Vec::with_capacity(stream.content.len() / 2 + 64);
-        let done = loop {
-            let consumed = z.total_in() as usize;
-            match z.compress_vec(
-                &stream.content[consumed..],
-                &mut packed,
-                flate2::FlushCompress::Finish,
-            ) {
-                Ok(flate2::Status::StreamEnd) => break true,
-                Ok(_) => packed.reserve(packed.capacity().max(1024)),
-                Err(_) => break false,
-            }
-        };
-        if done && packed.len() < stream.content.len() {
+        if let Some(packed) = deflate(&mut z, &stream.content)
+            && packed.len() < stream.content.len()
+        {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
+        }
+    }
+}
+
+/// `data` Flate-compressed with `z` (reset first), or `None` if the compressor failed.
+fn deflate(z: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
+    z.reset();
+    let mut packed = Vec::with_capacity(data.len() / 2 + 64);
+    loop {
+        let consumed = z.total_in() as usize;
+        match z.compress_vec(
+            &data[consumed..],
+            &mut packed,
+            flate2::FlushCompress::Finish,
+        ) {
+            Ok(flate2::Status::StreamEnd) => return Some(packed),
+            Ok(_) => packed.reserve(packed.capacity().max(1024)),
+            Err(_) => return None,
         }
     }
 }
@@ -396,11 +409,7 @@ fn font_name(face: usize) -> FontId {
 }
 
 /// The subset of each face the pages use (`None` for faces they do not use).
-fn subsets(
-    book: &FontBook,
-    laid: &LaidOut,
-    word_spaces: bool,
-) -> Result<Vec<Option<embed::Subset>>, Diagnostic> {
+fn subsets(book: &FontBook, laid: &LaidOut, word_spaces: bool) -> Vec<Option<embed::Subset>> {
     // Per face, the text of each glyph it uses (the first non-empty one met), indexed by
     // glyph id: linear in the glyphs of the document.
     let mut used: Vec<Vec<Option<&str>>> = vec![Vec::new(); book.faces.len()];
@@ -463,25 +472,56 @@ fn subsets(
             h.write(t.as_bytes());
         }
         let tag = subset_tag(h.finish(), i);
-        let subset = embed::subset(&book.faces[i], glyphs, &tag).map_err(Diagnostic::error)?;
-        out.push(Some(subset));
+        out.push(Some(embed::subset(&book.faces[i], glyphs, &tag)));
     }
-    Ok(out)
+    out
+}
+
+/// A font program made and Flate-compressed: (compressed bytes, uncompressed length).
+type FontProgram = (Vec<u8>, usize);
+
+/// The font program of each subset, compressed.
+fn font_programs(
+    book: &FontBook,
+    subsets: &[Option<embed::Subset>],
+) -> Result<Vec<Option<FontProgram>>, Diagnostic> {
+    let mut z = flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true);
+    subsets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let Some(s) = s else { return Ok(None) };
+            let program = embed::program(&book.faces[i], s).map_err(Diagnostic::error)?;
+            let packed = deflate(&mut z, &program).ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "could not compress the font {}",
+                    book.faces[i].name
+                ))
+            })?;
+            Ok(Some((packed, program.len())))
+        })
+        .collect()
 }
 
 /// Writes each subset as a Type0 font with a CID-keyed descendant and puts them all in
 /// every page's resources.
-fn add_fonts(lo: &mut lopdf::Document, subsets: &[Option<embed::Subset>]) {
+fn add_fonts(
+    lo: &mut lopdf::Document,
+    subsets: &[Option<embed::Subset>],
+    programs: Vec<Option<FontProgram>>,
+) {
     use lopdf::Stream;
     let mut fonts = Dictionary::new();
-    for (i, s) in subsets.iter().enumerate() {
-        let Some(s) = s else { continue };
+    for (i, (s, program)) in subsets.iter().zip(programs).enumerate() {
+        let (Some(s), Some((packed, length))) = (s, program) else {
+            continue;
+        };
         let base = Object::Name(s.base_font.clone().into_bytes());
         let d = &s.descriptor;
         let mut program = Dictionary::new();
         let (file_key, subtype) = match s.kind {
             embed::Program::TrueType => {
-                program.set("Length1", s.program.len() as i64);
+                program.set("Length1", length as i64);
                 ("FontFile2", "CIDFontType2")
             }
             embed::Program::Cff => {
@@ -489,7 +529,8 @@ fn add_fonts(lo: &mut lopdf::Document, subsets: &[Option<embed::Subset>]) {
                 ("FontFile3", "CIDFontType0")
             }
         };
-        let program = lo.add_object(Stream::new(program, s.program.clone()));
+        program.set("Filter", "FlateDecode");
+        let program = lo.add_object(Stream::new(program, packed));
         let mut desc = Dictionary::new();
         desc.set("Type", "FontDescriptor");
         desc.set("FontName", base.clone());
