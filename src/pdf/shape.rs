@@ -134,6 +134,18 @@ impl ShapeCache {
     }
 }
 
+/// Forgets the thread's kept cache, so that the next document starts cold (for benchmarks
+/// that want the cost of a first document).
+pub fn forget_kept_cache() {
+    let _ = KEPT.try_with(|k| {
+        if let Ok(mut slot) = k.try_borrow_mut()
+            && let Some(mut c) = slot.take()
+        {
+            c.key = None;
+        }
+    });
+}
+
 impl Drop for ShapeCache {
     fn drop(&mut self) {
         // A cache without a key is dropped for good; one with a key goes back to its thread.
