@@ -21,7 +21,7 @@ fn bench(c: &mut Criterion) {
         fonts: Some(FontBook::bundled()),
         ..PdfOptions::default()
     };
-    // Load the fonts (and printpdf's parse of them) before measuring.
+    // Load the fonts before measuring.
     let _ = pdf(&doc, &opts);
     let book = FontBook::bundled();
     c.bench_function("statement_layout_only", |b| {
@@ -32,8 +32,17 @@ fn bench(c: &mut Criterion) {
                 .len()
         })
     });
+    // A worker thread keeps its shaping cache between documents (a batch or `watch`
+    // benefits); this is the cost with that cache warm ...
     c.bench_function("statement_pdf", |b| {
         b.iter(|| pdf(black_box(&doc), black_box(&opts)).map(|r| r.bytes.len()))
+    });
+    // ... and this the cost of a first document, every word shaped anew.
+    c.bench_function("statement_pdf_cold_shaping", |b| {
+        b.iter(|| {
+            communique::pdf::shape::forget_kept_cache();
+            pdf(black_box(&doc), black_box(&opts)).map(|r| r.bytes.len())
+        })
     });
 }
 

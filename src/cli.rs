@@ -382,7 +382,12 @@ fn build_bundle(
         );
         return Err(bad);
     }
-    match communique::epub::bundle(title, &docs, &job.epub) {
+    // The pack takes the theme of its first statement's house configuration.
+    let mut epub_opts = job.epub.clone();
+    if let Some(Some(first)) = jobs.first() {
+        epub_opts.theme = first.epub.theme.clone();
+    }
+    match communique::epub::bundle(title, &docs, &epub_opts) {
         Ok(r) => {
             for d in &r.diagnostics {
                 if d.is_error() || !args.input.quiet {
@@ -800,6 +805,8 @@ impl Houses {
             job.epub.assets.extra_roots.push(dir.to_path_buf());
             job.pdf.assets.extra_roots.push(dir.to_path_buf());
         }
+        job.pdf.theme = house.theme.clone();
+        job.epub.theme = house.theme.clone();
         job.read.house = Some(house);
         Some(job)
     }
@@ -929,6 +936,67 @@ phone = "+1 202 555 0100"
 # more = "- more -"
 # end = "###"
 # page = "Page {n} of {total}"
+
+# The press-release design. Every key is optional; the values shown are the defaults.
+# Sizes, margins and spaces are in points (72 to the inch); leading is a ratio of the type
+# size; colours are "#rrggbb". The EPUB and HTML style sheets follow the same theme.
+# [theme.fonts]              # families of the font book (add your own with --font-dir)
+# body = "Noto Serif"
+# headings = "Noto Sans"
+# letterhead = "Noto Sans"
+# mono = "Noto Sans Mono"
+# [theme.sizes]
+# body = 11.0
+# headline = 21.0
+# subtitle = 13.0
+# letterhead = 17.0
+# heading1 = 14.0
+# heading2 = 12.5
+# heading3 = 11.5
+# about = 10.0
+# small = 9.0                # release line, date, contacts
+# furniture = 8.5            # running header, page numbers
+# footnote = 8.5
+# [theme.leading]
+# body = 1.36
+# headings = 1.3
+# headline = 1.24
+# letterhead = 1.4
+# small = 1.44
+# contacts = 1.33
+# code = 1.35
+# [theme.margins]
+# top = 50.0
+# top_continued = 86.0
+# bottom = 74.0
+# left = 78.0
+# right = 78.0
+# [theme.colors]
+# text = "#000000"
+# accent = "#14386b"         # letterhead, its rule, headings
+# muted = "#595959"          # subtitle, running header, page numbers
+# rules = "#595959"
+# quote = "#bfbfbf"
+# [theme.rules]
+# letterhead = 0.8
+# header = 0.4
+# thematic_break = 0.5
+# quote = 1.5
+# [theme.letterhead]
+# align = "left"             # left, center or right
+# logo_height = 36.0
+# logo_gap = 14.0
+# rule_gap = 9.0
+# [theme.spacing]
+# paragraph = 7.0
+# heading = 14.0
+# release = 12.0
+# headline = 22.0
+# subtitle = 6.0
+# body = 14.0
+# about = 18.0
+# end = 14.0
+# contacts = 5.0
 "####;
 
 fn init(dir: &Path, printer: &Printer) -> ExitCode {

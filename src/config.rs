@@ -15,6 +15,7 @@ use serde::de::IgnoredAny;
 use crate::diag::{Diagnostic, nearest};
 use crate::frontmatter::{self, Node, Value};
 use crate::model::Metadata;
+use crate::theme::Theme;
 
 pub const FILE_NAME: &str = "communique.toml";
 
@@ -36,6 +37,8 @@ struct Schema {
     logo: Option<IgnoredAny>,
     cover: Option<IgnoredAny>,
     labels: Option<IgnoredAny>,
+    /// The press-release design's measures (read here, not by `frontmatter`).
+    theme: Option<Theme>,
 }
 
 const SCHEMA_KEYS: &[&str] = &[
@@ -51,6 +54,7 @@ const SCHEMA_KEYS: &[&str] = &[
     "logo",
     "cover",
     "labels",
+    "theme",
 ];
 
 /// A loaded house configuration.
@@ -60,6 +64,8 @@ pub struct HouseConfig {
     /// The front-matter defaults, as positioned values (a mapping). `logo` and `cover` are
     /// made relative to the configuration's folder.
     pub meta: Node,
+    /// The `[theme]` table over the default theme.
+    pub theme: Arc<Theme>,
 }
 
 /// The nearest `communique.toml` in `start`'s folder or any parent.
@@ -97,34 +103,65 @@ pub fn load(path: &Path) -> Result<HouseConfig, Vec<Diagnostic>> {
 pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
     let root =
         frontmatter::parse_toml_at(path, text, 0, text, "communique.toml").map_err(|d| vec![d])?;
-    if let Err(e) = toml::from_str::<Schema>(text) {
-        let (line, col) = e
-            .span()
-            .map(|s| crate::model::SourceMap::new(path, text).line_col(s.start as u32))
-            .unwrap_or((1, 1));
-        let msg = e.message().trim_end().to_string();
-        let d = match msg
-            .strip_prefix("unknown field `")
-            .and_then(|r| r.split('`').next())
-        {
-            Some(key) => {
-                let d = Diagnostic::error(format!("unknown key `{key}` in {FILE_NAME}"));
-                match nearest(key, SCHEMA_KEYS) {
-                    Some(n) => d.help(format!("did you mean `{n}`?")),
-                    None => d.help(format!(
-                        "house defaults are: {}; `title`, `subtitle`, `date` and `description` belong in each statement",
-                        SCHEMA_KEYS.join(", ")
-                    )),
+    let schema = match toml::from_str::<Schema>(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let (line, col) = e
+                .span()
+                .map(|s| crate::model::SourceMap::new(path, text).line_col(s.start as u32))
+                .unwrap_or((1, 1));
+            let msg = e.message().trim_end().to_string();
+            let d = match msg
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+            {
+                Some(key) => {
+                    let d = Diagnostic::error(format!("unknown key `{key}` in {FILE_NAME}"));
+                    // Inside a table (`[theme.sizes]`, …) serde names the keys it expected.
+                    let expected = expected_keys(&msg);
+                    let candidates: Vec<&str> = if expected.is_empty() {
+                        SCHEMA_KEYS.to_vec()
+                    } else {
+                        expected.iter().map(String::as_str).collect()
+                    };
+                    match nearest(key, &candidates) {
+                        Some(n) => d.help(format!("did you mean `{n}`?")),
+                        None if !expected.is_empty() => {
+                            d.help(format!("the keys here are: {}", expected.join(", ")))
+                        }
+                        None => d.help(format!(
+                            "house defaults are: {}; `title`, `subtitle`, `date` and `description` belong in each statement",
+                            SCHEMA_KEYS.join(", ")
+                        )),
+                    }
                 }
-            }
-            None => Diagnostic::error(format!("{FILE_NAME}: {msg}")),
-        };
-        return Err(vec![d.at_line_col(path, line, col)]);
-    }
-    let base = path.parent().unwrap_or(Path::new("."));
+                // The theme's own checks name the value and say what to write.
+                None if msg.starts_with('`') => Diagnostic::error(msg)
+                    .help("the `[theme]` keys and their defaults are listed in the README"),
+                None => Diagnostic::error(format!("{FILE_NAME}: {msg}")),
+            };
+            return Err(vec![d.at_line_col(path, line, col)]);
+        }
+    };
+    let theme = schema.theme.unwrap_or_default();
     let Value::Map(mut entries) = root.value else {
         unreachable!("TOML documents are tables")
     };
+    // The theme is not front matter: it stays here.
+    let theme_at = entries
+        .iter()
+        .position(|(k, _)| matches!(&k.value, Value::Str(key) if key == "theme"));
+    if let Some(i) = theme_at {
+        let (k, _) = entries.remove(i);
+        if let Err(msg) = theme.check() {
+            return Err(vec![
+                Diagnostic::error(format!("{FILE_NAME}: {msg}"))
+                    .at_line_col(path, k.line, k.col)
+                    .help("make the margins under [theme.margins] smaller"),
+            ]);
+        }
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
     for (k, v) in &mut entries {
         if matches!(&k.value, Value::Str(key) if key == "logo" || key == "cover")
             && let Value::Str(p) = &mut v.value
@@ -146,7 +183,20 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
     Ok(HouseConfig {
         path: path.to_path_buf(),
         meta,
+        theme: Arc::new(theme),
     })
+}
+
+/// The keys serde lists in "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
+fn expected_keys(msg: &str) -> Vec<String> {
+    let Some((_, rest)) = msg.split_once(", expected ") else {
+        return Vec::new();
+    };
+    rest.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The statement's front matter over the house defaults: every key the statement sets wins.
@@ -273,6 +323,55 @@ mod tests {
                 .starts_with("error: communique.toml:2:9: `about` must be text")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn theme_overrides_and_typos() {
+        let h = parse(
+            Path::new("communique.toml"),
+            "organization = \"X\"\n[theme.colors]\naccent = \"#aa0000\"\n[theme.sizes]\nbody = 12\n",
+        )
+        .unwrap();
+        assert_eq!(h.theme.colors.accent.hex(), "#aa0000");
+        assert_eq!(h.theme.sizes.body, 12.0);
+        assert_eq!(h.theme.sizes.headline, 21.0);
+        // The theme is not front matter.
+        let mut diags = Vec::new();
+        frontmatter::to_metadata(&h.meta, &mut Metadata::default(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+
+        let e = parse(
+            Path::new("communique.toml"),
+            "[theme.sizes]\nbody = 12\nheadlin = 20\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "error: communique.toml:3:1: unknown key `headlin` in communique.toml; did you mean `headline`?"
+        );
+        let e = parse(Path::new("communique.toml"), "[theme]\ncolours = 1\n").unwrap_err();
+        assert!(
+            e[0].to_string().contains("did you mean `colors`?"),
+            "{}",
+            e[0]
+        );
+        let e = parse(
+            Path::new("communique.toml"),
+            "[theme.colors]\naccent = \"navy\"\n",
+        )
+        .unwrap_err();
+        let msg = e[0].to_string();
+        assert!(msg.starts_with("error: communique.toml:2:10: "), "{msg}");
+        assert!(msg.contains("`navy` is not a colour"), "{msg}");
+        let e = parse(Path::new("communique.toml"), "[theme.sizes]\nbody = -3\n").unwrap_err();
+        assert!(e[0].to_string().contains("2:8"), "{}", e[0]);
+        assert!(e[0].to_string().contains("positive"), "{}", e[0]);
+        let e = parse(
+            Path::new("communique.toml"),
+            "[theme.margins]\nleft = 250\nright = 250\n",
+        )
+        .unwrap_err();
+        assert!(e[0].to_string().contains("margins"), "{}", e[0]);
     }
 
     #[test]

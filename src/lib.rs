@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod model;
 pub mod pdf;
 pub mod publish;
+pub mod theme;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Document;

@@ -77,7 +77,7 @@ fn runs(doc: &Document) -> Vec<(f32, f32, String)> {
         for p in &page.items {
             if let Item::Text(run) = &p.item {
                 for g in &run.glyphs {
-                    out.push((run.y, run.x + g.x, g.text.clone()));
+                    out.push((run.y, run.x + g.x, g.text.to_string()));
                 }
             }
         }

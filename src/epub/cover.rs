@@ -3,7 +3,7 @@
 //! 300 KB), fast to encode and legible as a library thumbnail and on e-ink.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 
@@ -208,8 +208,36 @@ fn wrap(font: &FontRef<'static>, size: f32, text: &str, width: f32) -> Vec<Strin
 /// A 2-bit canvas: 0 white, 1 light grey, 2 dark grey, 3 black.
 struct Canvas {
     px: Vec<u8>,
-    /// Rasterized glyphs by (font, glyph, size).
-    glyphs: HashMap<(usize, u16, u32), Option<Bitmap>>,
+}
+
+/// Rasterized glyphs by (font, glyph, size), shared by every cover of the process: a batch's
+/// covers repeat their fonts, sizes and most letters. Cleared when it grows past
+/// [`KEEP_GLYPHS`].
+type GlyphCache = HashMap<(usize, u16, u32), Option<Arc<Bitmap>>>;
+
+static GLYPHS: LazyLock<Mutex<GlyphCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+const KEEP_GLYPHS: usize = 4096;
+
+fn glyph(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Option<Arc<Bitmap>> {
+    let key = (
+        font as *const FontRef<'static> as usize,
+        g.0,
+        scale.x.to_bits(),
+    );
+    if let Ok(cache) = GLYPHS.lock()
+        && let Some(bm) = cache.get(&key)
+    {
+        return bm.clone();
+    }
+    let bm = raster(font, g, scale).map(Arc::new);
+    if let Ok(mut cache) = GLYPHS.lock() {
+        if cache.len() >= KEEP_GLYPHS {
+            cache.clear();
+        }
+        cache.insert(key, bm.clone());
+    }
+    bm
 }
 
 /// A glyph's coverage quantized to the four levels, placed relative to the pen on the baseline.
@@ -219,6 +247,28 @@ struct Bitmap {
     w: usize,
     h: usize,
     levels: Vec<u8>,
+    /// The levels packed four to a byte as the canvas holds them, once for each of the four
+    /// positions a glyph can start at within a byte; rows of `stride[shift]` bytes.
+    packed: [Vec<u8>; 4],
+    stride: [usize; 4],
+}
+
+impl Bitmap {
+    fn pack(&mut self) {
+        for shift in 0..4 {
+            let stride = (shift + self.w).div_ceil(4);
+            let mut rows = vec![0u8; stride * self.h];
+            for y in 0..self.h {
+                for x in 0..self.w {
+                    let l = self.levels[y * self.w + x];
+                    let col = shift + x;
+                    rows[y * stride + col / 4] |= l << (6 - 2 * (col % 4));
+                }
+            }
+            self.packed[shift] = rows;
+            self.stride[shift] = stride;
+        }
+    }
 }
 
 fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Option<Bitmap> {
@@ -231,17 +281,46 @@ fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Opti
             *l = ((cov * 3.0 + 0.35) as u8).min(3);
         }
     });
-    Some(Bitmap {
+    let mut bm = Bitmap {
         x: b.min.x as i32,
         y: b.min.y as i32,
         w,
         h,
         levels,
-    })
+        packed: Default::default(),
+        stride: [0; 4],
+    };
+    bm.pack();
+    Some(bm)
 }
 
 /// Draws a glyph bitmap with its top left corner at (`ox`, `oy`), clipped to the canvas.
+/// Ink combines with what is there by OR (dark on white) or AND NOT (light on black): exact on
+/// a plain ground, and close to the darker (lighter) of the two where glyphs overlap.
 fn blit(px: &mut [u8], bm: &Bitmap, ox: i32, oy: i32, inverse: bool) {
+    let shift = ox.rem_euclid(4) as usize;
+    let first = ox.div_euclid(4);
+    let stride = bm.stride[shift];
+    if first >= 0 && first as usize + stride <= ROW {
+        let row0 = (-oy).max(0) as usize;
+        let row1 = (HEIGHT as i32 - oy).clamp(0, bm.h as i32) as usize;
+        for row in row0..row1 {
+            let src = &bm.packed[shift][row * stride..(row + 1) * stride];
+            let at = (oy as usize + row) * ROW + first as usize;
+            let dst = &mut px[at..at + stride];
+            if inverse {
+                dst.iter_mut().zip(src).for_each(|(d, s)| *d &= !s);
+            } else {
+                dst.iter_mut().zip(src).for_each(|(d, s)| *d |= s);
+            }
+        }
+        return;
+    }
+    blit_clipped(px, bm, ox, oy, inverse);
+}
+
+/// [`blit`] for a glyph that crosses the canvas's left or right edge, pixel by pixel.
+fn blit_clipped(px: &mut [u8], bm: &Bitmap, ox: i32, oy: i32, inverse: bool) {
     let col0 = (-ox).max(0) as usize;
     let col1 = (WIDTH as i32 - ox).clamp(0, bm.w as i32) as usize;
     let row0 = (-oy).max(0) as usize;
@@ -289,7 +368,6 @@ impl Canvas {
     fn new() -> Canvas {
         Canvas {
             px: vec![0; ROW * HEIGHT as usize],
-            glyphs: HashMap::new(),
         }
     }
 
@@ -329,18 +407,9 @@ impl Canvas {
             if let Some(p) = prev {
                 pen += sf.kern(p, g);
             }
-            let key = (
-                font as *const FontRef<'static> as usize,
-                g.0,
-                size.to_bits(),
-            );
-            let bitmap = self
-                .glyphs
-                .entry(key)
-                .or_insert_with(|| raster(font, g, scale));
-            if let Some(bm) = bitmap {
+            if let Some(bm) = glyph(font, g, scale) {
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
-                blit(&mut self.px, bm, ox, oy, inverse);
+                blit(&mut self.px, &bm, ox, oy, inverse);
             }
             pen += sf.h_advance(g) + tracking * size;
             prev = Some(g);

@@ -32,6 +32,8 @@ pub struct EpubOptions {
     pub embed_fonts: bool,
     /// Where images may be read from (`--allow-outside`, the house configuration's folder).
     pub assets: AssetPolicy,
+    /// The theme the style sheets derive from (`[theme]` in `communique.toml`).
+    pub theme: std::sync::Arc<crate::theme::Theme>,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
@@ -65,7 +67,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     // Title page.
     let mut w = Writer::new(Flavor::Epub, &doc.source);
     w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None);
+    open_doc(&mut w, &title, &lang, rtl, None, "");
     w.raw("<body>\n<section class=\"titlepage\"");
     w.epub_type("titlepage");
     w.raw(" aria-labelledby=\"cq-title\">\n");
@@ -87,7 +89,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     // Statement.
     let mut w = Writer::new(Flavor::Epub, &doc.source);
     w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None);
+    open_doc(&mut w, &title, &lang, rtl, None, "");
     w.raw("<body");
     w.epub_type("bodymatter");
     w.raw(">\n<section class=\"statement\"");
@@ -115,7 +117,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         let about_title = words.about(doc);
         let mut w = Writer::new(Flavor::Epub, &doc.source);
         w.images = imgs.clone();
-        open_doc(&mut w, &about_title, &lang, rtl, None);
+        open_doc(&mut w, &about_title, &lang, rtl, None, "");
         w.raw("<body");
         w.epub_type("backmatter");
         w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
@@ -262,7 +264,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
     w.quiet = true;
-    open_doc(&mut w, &title, &lang, rtl, None);
+    open_doc(&mut w, &title, &lang, rtl, None, "");
     w.raw("<body");
     w.epub_type("frontmatter");
     w.raw(
@@ -319,7 +321,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         let dw = Words::of(d);
         let mut w = Writer::new(Flavor::Epub, &d.source);
         w.images = images_of(d);
-        open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None);
+        open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None, "");
         w.raw("<body");
         w.epub_type("bodymatter");
         w.raw(">\n<section class=\"statement\"");
@@ -424,7 +426,15 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let imgs = set.add_document(doc, &opts.assets)?;
     let mut w = Writer::new(Flavor::Html, &doc.source);
     w.images = imgs;
-    open_doc(&mut w, &title, &lang, rtl, doc.meta.description.as_deref());
+    let style = css::html(&opts.theme);
+    open_doc(
+        &mut w,
+        &title,
+        &lang,
+        rtl,
+        doc.meta.description.as_deref(),
+        &style,
+    );
     w.raw("<body>\n<article>\n<header class=\"titlepage\">\n");
     masthead(&mut w, doc, 1, &words);
     w.raw("</header>\n<section class=\"statement\">\n");
@@ -506,10 +516,11 @@ fn accessibility_summary(images: bool) -> String {
 }
 
 fn stylesheet(opts: &EpubOptions) -> String {
+    let sheet = css::epub(&opts.theme);
     if opts.embed_fonts {
-        format!("{}{}", css::EPUB, css::EMBEDDED_FONTS)
+        format!("{sheet}{}", css::EMBEDDED_FONTS)
     } else {
-        css::EPUB.to_string()
+        sheet
     }
 }
 
@@ -667,7 +678,15 @@ impl Words {
     }
 }
 
-fn open_doc(w: &mut Writer, title: &str, lang: &str, rtl: bool, description: Option<&str>) {
+/// Opens a page; `style` is the HTML page's inline style sheet (EPUB pages link theirs).
+fn open_doc(
+    w: &mut Writer,
+    title: &str,
+    lang: &str,
+    rtl: bool,
+    description: Option<&str>,
+    style: &str,
+) {
     let dir = if rtl { "rtl" } else { "ltr" };
     if w.epub() {
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"");
@@ -697,8 +716,7 @@ fn open_doc(w: &mut Writer, title: &str, lang: &str, rtl: bool, description: Opt
         w.raw("<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n");
     } else {
         w.raw("<style>\n");
-        w.raw(css::EPUB);
-        w.raw(css::HTML);
+        w.raw(style);
         w.raw("</style>\n");
     }
     w.raw("</head>\n");
@@ -980,7 +998,7 @@ fn cover_page(cover: &Resource, alt: &str, lang: &str, rtl: bool, words: &Words)
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
     w.quiet = true;
-    open_doc(&mut w, words.cover, lang, rtl, None);
+    open_doc(&mut w, words.cover, lang, rtl, None, "");
     w.raw("<body>\n<section class=\"cover\"");
     w.epub_type("cover");
     w.raw(&format!(
@@ -1002,7 +1020,7 @@ fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str, words: &Words) -> 
     let empty = crate::model::SourceMap::default();
     let mut w = Writer::new(Flavor::Epub, &empty);
     w.quiet = true;
-    open_doc(&mut w, &words.labels.contents, lang, rtl, None);
+    open_doc(&mut w, &words.labels.contents, lang, rtl, None, "");
     w.raw("<body>\n<nav");
     w.epub_type("toc");
     w.raw(" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">");

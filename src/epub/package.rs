@@ -18,13 +18,12 @@
 //! Content documents, the style sheet and binary resources (cover, fonts) are handed to
 //! epub-builder empty and filled in when re-zipping, so each is compressed once.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, PageDirection, ReferenceType, TocElement, ZipLibrary,
 };
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::ZipArchive;
 
 use super::xhtml::{clean, esc};
 use crate::Diagnostic;
@@ -238,18 +237,8 @@ fn patch_opf(opf: &str, p: &Package) -> Result<String, Diagnostic> {
 /// Re-zips epub-builder's archive deterministically, mending the OPF and nav on the way.
 fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
-    let time = zip_time(p.modified);
-    let deflate = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let stored = deflate
-        .compression_method(CompressionMethod::Stored)
-        .compression_level(None);
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len() + 64 * 1024)));
-    out.start_file("mimetype", stored).map_err(err)?;
-    out.write_all(b"application/epub+zip").map_err(err)?;
+    let mut out = Zip::new(zip_time(p.modified), raw.len() + 64 * 1024);
+    out.add("mimetype", b"application/epub+zip", false);
     let mut buf = Vec::new();
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(err)?;
@@ -265,19 +254,15 @@ fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
             .iter()
             .chain(p.resources.iter())
             .find(|r| r.path == inner);
-        let (data, opts): (std::borrow::Cow<[u8]>, _) = if let Some(r) = binary {
-            let compressible = !r.mime.starts_with("image/");
-            (
-                r.bytes.as_slice().into(),
-                if compressible { deflate } else { stored },
-            )
+        let (data, deflate): (std::borrow::Cow<[u8]>, bool) = if let Some(r) = binary {
+            (r.bytes.as_slice().into(), !r.mime.starts_with("image/"))
         } else if let Some(page) = p.pages.iter().find(|pg| pg.file == inner) {
-            (page.xhtml.as_bytes().into(), deflate)
+            (page.xhtml.as_bytes().into(), true)
         } else if name == "OEBPS/stylesheet.css" {
-            (p.css.as_bytes().into(), deflate)
+            (p.css.as_bytes().into(), true)
         } else if name == "OEBPS/content.opf" {
             let opf = String::from_utf8_lossy(&buf);
-            (patch_opf(&opf, p)?.into_bytes().into(), deflate)
+            (patch_opf(&opf, p)?.into_bytes().into(), true)
         } else if name == "OEBPS/toc.ncx" {
             // Older reading systems match the NCX to the book by `dtb:uid`.
             let ncx = String::from_utf8_lossy(&buf).replacen(
@@ -288,20 +273,127 @@ fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
                 ),
                 1,
             );
-            (ncx.into_bytes().into(), deflate)
+            (ncx.into_bytes().into(), true)
         } else if name == "OEBPS/nav.xhtml" {
-            (p.nav.as_bytes().into(), deflate)
+            (p.nav.as_bytes().into(), true)
         } else {
-            (buf.as_slice().into(), deflate)
+            (buf.as_slice().into(), true)
         };
-        out.start_file(name, opts).map_err(err)?;
-        out.write_all(&data).map_err(err)?;
+        out.add(&name, &data, deflate);
     }
-    Ok(out.finish().map_err(err)?.into_inner())
+    Ok(out.finish())
 }
 
-/// A zip time (1980–2107, two-second resolution) for a Unix time.
-fn zip_time(secs: i64) -> zip::DateTime {
+/// A minimal ZIP writer: stored or deflated entries, one fixed time, Unix mode 0644, and one
+/// Deflate compressor reset between entries (the `zip` crate sets up a new one per entry,
+/// which costs more than compressing a chapter).
+struct Zip {
+    out: Vec<u8>,
+    central: Vec<u8>,
+    entries: u16,
+    time: (u16, u16),
+    z: flate2::Compress,
+    packed: Vec<u8>,
+}
+
+impl Zip {
+    fn new(time: (u16, u16), capacity: usize) -> Zip {
+        Zip {
+            out: Vec::with_capacity(capacity),
+            central: Vec::new(),
+            entries: 0,
+            time,
+            z: flate2::Compress::new(flate2::Compression::new(6), false),
+            packed: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: &str, data: &[u8], deflate: bool) {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let mut method = 0u16;
+        if deflate {
+            self.z.reset();
+            self.packed.clear();
+            self.packed.reserve(data.len() / 2 + 64);
+            let done = loop {
+                let consumed = self.z.total_in() as usize;
+                match self.z.compress_vec(
+                    &data[consumed..],
+                    &mut self.packed,
+                    flate2::FlushCompress::Finish,
+                ) {
+                    Ok(flate2::Status::StreamEnd) => break true,
+                    Ok(_) => self.packed.reserve(self.packed.capacity().max(1024)),
+                    Err(_) => break false,
+                }
+            };
+            if done && self.packed.len() < data.len() {
+                method = 8;
+            }
+        }
+        let body: &[u8] = if method == 8 { &self.packed } else { data };
+        let offset = self.out.len() as u32;
+        let (time, date) = self.time;
+        let flags: u16 = if name.is_ascii() { 0 } else { 0x0800 }; // UTF-8 name
+        let put16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+        let put32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+        // Local file header.
+        let o = &mut self.out;
+        put32(o, 0x0403_4b50);
+        put16(o, 20);
+        put16(o, flags);
+        put16(o, method);
+        put16(o, time);
+        put16(o, date);
+        put32(o, crc.sum());
+        put32(o, body.len() as u32);
+        put32(o, data.len() as u32);
+        put16(o, name.len() as u16);
+        put16(o, 0);
+        o.extend_from_slice(name.as_bytes());
+        o.extend_from_slice(body);
+        // Central directory entry.
+        let c = &mut self.central;
+        put32(c, 0x0201_4b50);
+        put16(c, (3 << 8) | 20); // made by Unix, version 2.0
+        put16(c, 20);
+        put16(c, flags);
+        put16(c, method);
+        put16(c, time);
+        put16(c, date);
+        put32(c, crc.sum());
+        put32(c, body.len() as u32);
+        put32(c, data.len() as u32);
+        put16(c, name.len() as u16);
+        put16(c, 0); // extra
+        put16(c, 0); // comment
+        put16(c, 0); // disk
+        put16(c, 0); // internal attributes
+        put32(c, 0o100644 << 16); // regular file, rw-r--r--
+        put32(c, offset);
+        c.extend_from_slice(name.as_bytes());
+        self.entries += 1;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let start = self.out.len() as u32;
+        let size = self.central.len() as u32;
+        self.out.append(&mut self.central);
+        let o = &mut self.out;
+        o.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        o.extend_from_slice(&[0, 0, 0, 0]); // this disk, disk with the directory
+        o.extend_from_slice(&self.entries.to_le_bytes());
+        o.extend_from_slice(&self.entries.to_le_bytes());
+        o.extend_from_slice(&size.to_le_bytes());
+        o.extend_from_slice(&start.to_le_bytes());
+        o.extend_from_slice(&[0, 0]); // comment length
+        self.out
+    }
+}
+
+/// A zip (DOS) time and date (1980–2107, two-second resolution) for a Unix time.
+fn zip_time(secs: i64) -> (u16, u16) {
     let d = crate::model::DateTime::from_unix_seconds(secs);
     let t = d.time.unwrap_or(crate::model::Time {
         hour: 0,
@@ -310,6 +402,7 @@ fn zip_time(secs: i64) -> zip::DateTime {
         offset_minutes: None,
     });
     let year = d.year.clamp(1980, 2107) as u16;
-    zip::DateTime::from_date_and_time(year, d.month, d.day, t.hour, t.minute, t.second)
-        .unwrap_or_default()
+    let time = ((t.hour as u16) << 11) | ((t.minute as u16) << 5) | (t.second as u16 / 2);
+    let date = ((year - 1980) << 9) | ((d.month as u16) << 5) | d.day as u16;
+    (time, date)
 }

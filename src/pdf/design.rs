@@ -7,9 +7,10 @@
 
 use crate::Diagnostic;
 use crate::model::{self, Block, BlockKind, Contact, Document, Inline, List, Release};
+use crate::theme::{self, Theme};
 
 use super::figure::Images;
-use super::fonts::{Bundled, FontBook};
+use super::fonts::{FaceId, FontBook};
 use super::layout::{
     self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
 };
@@ -34,17 +35,89 @@ pub struct LaidOut {
     pub outline: Vec<OutlineEntry>,
 }
 
-const ACCENT: Rgb = [0.08, 0.22, 0.42];
+// Every measure of the design comes from the theme (`crate::theme`); these two are the
+// defaults of `colors.muted` and `spacing.paragraph`, still used as such by the table,
+// footnote and figure children.
 const GREY: Rgb = [0.35, 0.35, 0.35];
-const BODY_SIZE: f32 = 11.0;
-const BODY_LEADING: f32 = 15.0;
 const PARA_SPACE: f32 = 7.0;
 
+/// A role's face: `Serif` is the theme's body family, `Sans` its headings family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Family {
     Serif,
     Sans,
+    Letterhead,
     Mono,
+}
+
+/// The faces of the theme's families, each as regular, italic, bold, bold italic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Faces {
+    body: [FaceId; 4],
+    headings: [FaceId; 4],
+    letterhead: [FaceId; 4],
+    mono: [FaceId; 4],
+}
+
+impl Faces {
+    /// Finds the theme's families in the book (a family `Noto Serif` is the faces
+    /// `NotoSerif-Regular`, `-Italic`, `-Bold`, `-BoldItalic`; a missing style falls back to
+    /// the nearest one). A family the book lacks is a warning and keeps the default family.
+    fn resolve(book: &FontBook, fonts: &theme::Fonts, diags: &mut Vec<Diagnostic>) -> Faces {
+        let defaults = theme::Fonts::default();
+        let mut one = |name: &str, default: &str| {
+            find_family(book, name).unwrap_or_else(|| {
+                let mut known: Vec<String> = Vec::new();
+                for f in &book.faces {
+                    if let Some((fam, _)) = f.name.rsplit_once('-') {
+                        // `NotoSansMono` is shown as the family name `Noto Sans Mono`.
+                        let mut spaced = String::new();
+                        for (i, c) in fam.char_indices() {
+                            if i > 0 && c.is_uppercase() && !spaced.ends_with(' ') {
+                                spaced.push(' ');
+                            }
+                            spaced.push(c);
+                        }
+                        if !known.contains(&spaced) {
+                            known.push(spaced);
+                        }
+                    }
+                }
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "the theme's font family `{name}` is not in the font book; `{default}` is used"
+                    ))
+                    .help(format!(
+                        "families available: {}; add others with `--font-dir` (files named like `Family-Regular.ttf`)",
+                        known.join(", ")
+                    )),
+                );
+                find_family(book, default).unwrap_or([FaceId(0); 4])
+            })
+        };
+        Faces {
+            body: one(&fonts.body, &defaults.body),
+            headings: one(&fonts.headings, &defaults.headings),
+            letterhead: one(&fonts.letterhead, &defaults.letterhead),
+            mono: one(&fonts.mono, &defaults.mono),
+        }
+    }
+}
+
+/// Regular, italic, bold and bold italic of a family, or `None` when it has no regular face.
+fn find_family(book: &FontBook, family: &str) -> Option<[FaceId; 4]> {
+    let stem: String = family.chars().filter(|c| !c.is_whitespace()).collect();
+    let find = |style: &str| {
+        book.faces
+            .iter()
+            .position(|f| f.name.eq_ignore_ascii_case(&format!("{stem}-{style}")))
+            .map(|i| FaceId(i as u16))
+    };
+    let regular = find("Regular")?;
+    let italic = find("Italic").unwrap_or(regular);
+    let bold = find("Bold").unwrap_or(regular);
+    let bold_italic = find("BoldItalic").unwrap_or(bold);
+    Some([regular, italic, bold, bold_italic])
 }
 
 /// Inline style state while walking inlines.
@@ -58,33 +131,37 @@ struct Ctx {
     hyphenate: bool,
     rise: f32,
     strike: bool,
+    faces: Faces,
+    /// Line height as a ratio of `size` for paragraphs set in this context.
+    leading: f32,
 }
 
 impl Ctx {
-    fn body() -> Ctx {
+    /// Body text in the theme's body face, size and colour.
+    fn body(faces: Faces, theme: &Theme) -> Ctx {
         Ctx {
             family: Family::Serif,
             bold: false,
             italic: false,
-            size: BODY_SIZE,
-            color: BLACK,
+            size: theme.sizes.body,
+            color: theme.colors.text.rgb(),
             hyphenate: true,
             rise: 0.0,
             strike: false,
+            faces,
+            leading: theme.leading.body,
         }
     }
     fn style(&self) -> Style {
-        let face = match (self.family, self.bold, self.italic) {
-            (Family::Serif, false, false) => Bundled::Serif,
-            (Family::Serif, false, true) => Bundled::SerifItalic,
-            (Family::Serif, true, false) => Bundled::SerifBold,
-            (Family::Serif, true, true) => Bundled::SerifBoldItalic,
-            (Family::Sans, false, _) => Bundled::Sans,
-            (Family::Sans, true, _) => Bundled::SansBold,
-            (Family::Mono, ..) => Bundled::Mono,
+        let set = match self.family {
+            Family::Serif => self.faces.body,
+            Family::Sans => self.faces.headings,
+            Family::Letterhead => self.faces.letterhead,
+            Family::Mono => self.faces.mono,
         };
+        let face = set[usize::from(self.bold) * 2 + usize::from(self.italic)];
         Style {
-            face: face.id(),
+            face,
             size: self.size,
             color: self.color,
             hyphenate: self.hyphenate && self.family != Family::Mono,
@@ -112,6 +189,9 @@ struct Setter<'a> {
     labels: crate::locale::Labels,
     /// Base direction: `Some(true)` for a right-to-left document, else from each paragraph.
     rtl: Option<bool>,
+    /// The design's measures, and body text set by them.
+    theme: &'a Theme,
+    body: Ctx,
 }
 
 impl Setter<'_> {
@@ -202,21 +282,22 @@ pub fn lay_out_with(
     let meta = &doc.meta;
     let paper = opts.paper.unwrap_or_else(|| Paper::for_lang(&meta.lang));
     let (pw, ph) = paper.size();
-    let margin_x = 78.0;
-    let measure = pw - 2.0 * margin_x;
+    let th: &Theme = &opts.theme;
+    let measure = pw - th.margins.left - th.margins.right;
     let geometry = Geometry {
         width: pw,
         height: ph,
-        left: margin_x,
-        top_first: 50.0,
-        top_other: 86.0,
-        bottom: ph - 74.0,
+        left: th.margins.left,
+        top_first: th.margins.top,
+        top_other: th.margins.top_continued,
+        bottom: ph - th.margins.bottom,
     };
+    let faces = Faces::resolve(book, &th.fonts, diagnostics);
     let mut s = Setter {
         doc,
         book,
         lang: &meta.lang,
-        cache: ShapeCache::default(),
+        cache: ShapeCache::for_document(book, &meta.lang),
         missing: Vec::new(),
         diagnostics,
         images,
@@ -229,6 +310,8 @@ pub fn lay_out_with(
             Some(_) => Some(false),
             None => super::bidi::is_rtl_lang(&meta.lang).then_some(true),
         },
+        theme: th,
+        body: Ctx::body(faces, th),
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -240,12 +323,12 @@ pub fn lay_out_with(
     front_matter(&mut s, doc, measure, &mut flows);
 
     // The body, with the dateline opening the first paragraph.
-    let mut dateline = dateline_text(doc);
+    let mut dateline = dateline_text(doc, s.body);
     let mut b = BlockCx {
         width: measure,
         indent: 0.0,
         align: body_align,
-        ctx: Ctx::body(),
+        ctx: s.body,
         about: false,
     };
     for block in &doc.blocks {
@@ -256,7 +339,7 @@ pub fn lay_out_with(
         .position(|f| matches!(f.origin, Origin::Block(_)))
         && let Some(f) = flows.get_mut(first)
     {
-        f.space_before = f.space_before.max(14.0);
+        f.space_before = f.space_before.max(th.spacing.body);
     }
 
     // "About <organization>".
@@ -268,22 +351,23 @@ pub fn lay_out_with(
         let ctx = Ctx {
             family: Family::Sans,
             bold: true,
-            size: 10.0,
-            color: ACCENT,
-            ..Ctx::body()
+            size: th.sizes.about,
+            color: th.colors.accent.rgb(),
+            ..s.body
         };
-        let lines = s.set_plain(&title, ctx, measure, Align::Left, 14.0);
+        let leading = Theme::line(th.sizes.about, th.leading.body);
+        let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
         flows.push(Flow {
             origin: Origin::Front(Front::AboutHeading),
             indent: 0.0,
-            space_before: 18.0,
+            space_before: th.spacing.about,
             lines,
             keep_with_next: true,
             splittable: false,
             outline: Some((1, title)),
         });
         b.about = true;
-        b.ctx.size = 10.0;
+        b.ctx.size = th.sizes.about;
         let mut none = None;
         for block in &meta.about {
             block_flows(&mut s, block, &b, &mut none, &mut flows);
@@ -291,11 +375,12 @@ pub fn lay_out_with(
     }
     // The end mark.
     let end = s.labels.end.clone();
-    let lines = s.set_plain(&end, Ctx::body(), measure, Align::Center, BODY_LEADING);
+    let leading = Theme::line(th.sizes.body, th.leading.body);
+    let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
     flows.push(Flow {
         origin: Origin::Front(Front::EndMark),
         indent: 0.0,
-        space_before: 14.0,
+        space_before: th.spacing.end,
         lines,
         keep_with_next: false,
         splittable: false,
@@ -307,10 +392,10 @@ pub fn lay_out_with(
         width: measure,
         indent: 0.0,
         align: body_align,
-        ctx: Ctx::body(),
+        ctx: s.body,
         about: false,
     };
-    let notes = footnote::set_notes(&mut s, doc, &note_cx, 8.5);
+    let notes = footnote::set_notes(&mut s, doc, &note_cx, th.sizes.footnote);
 
     // Paginate, repeating table headers, keeping room for the notes and floating figures
     // that do not fit past the text that does.
@@ -376,24 +461,40 @@ pub fn lay_out_with(
 /// Letterhead, release line, date, contacts, headline and subtitle.
 fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Flow>) {
     let meta = &doc.meta;
+    let th = s.theme;
     let sans = Ctx {
         family: Family::Sans,
         hyphenate: false,
-        ..Ctx::body()
+        ..s.body
     };
     if let Some(org) = &meta.organization {
         let ctx = Ctx {
+            family: Family::Letterhead,
             bold: true,
-            size: 17.0,
-            color: ACCENT,
+            size: th.sizes.letterhead,
+            color: th.colors.accent.rgb(),
             ..sans
         };
-        let logo = figure_flow::logo(s, doc);
-        let shift = logo.as_ref().map_or(0.0, |(w, _)| w + 14.0);
-        let mut lines = s.set_plain(org, ctx, measure - shift, Align::Left, 24.0);
+        let h = th.letterhead.logo_height;
+        let logo =
+            figure_flow::logo(s, doc).map(|(w, img)| (w * (h / figure_flow::LOGO_HEIGHT), img));
+        let shift = logo
+            .as_ref()
+            .map_or(0.0, |(w, _)| w + th.letterhead.logo_gap);
+        let align = match th.letterhead.align {
+            theme::Align::Left => Align::Left,
+            theme::Align::Center => Align::Center,
+            theme::Align::Right => Align::Right,
+        };
+        let leading = Theme::line(th.sizes.letterhead, th.leading.letterhead);
+        let mut lines = s.set_plain(org, ctx, measure - shift, align, leading);
         if let (Some((w, image)), Some(first)) = (logo, lines.first_mut()) {
-            // The logo at the left, the name beside it, centred on it.
-            let h = figure_flow::LOGO_HEIGHT;
+            // The logo before the name, centred on it; the two aligned as one group.
+            let dx = match align {
+                Align::Left => 0.0,
+                _ => first.runs.iter().map(|r| r.x).fold(f32::INFINITY, f32::min),
+            };
+            let dx = if dx.is_finite() { dx } else { 0.0 };
             for r in &mut first.runs {
                 r.x += shift;
             }
@@ -403,7 +504,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             s.attach.push(Attach {
                 flow: flows.len(),
                 line: 0,
-                dx: 0.0,
+                dx,
                 dy: 0.0,
                 width: w,
                 height: h,
@@ -414,14 +515,15 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             });
         }
         if let Some(last) = lines.last_mut() {
+            let gap = th.letterhead.rule_gap;
             last.rules.push(Rule {
                 x0: 0.0,
                 x1: measure,
-                y: 9.0,
-                thickness: 0.8,
-                color: ACCENT,
+                y: gap,
+                thickness: th.rules.letterhead,
+                color: th.colors.accent.rgb(),
             });
-            last.height += 9.0;
+            last.height += gap;
         }
         flows.push(front(Front::Letterhead, 0.0, lines));
     }
@@ -430,31 +532,35 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     let col = measure * 0.5;
     let label = Ctx {
         bold: true,
-        size: 9.0,
+        size: th.sizes.small,
         ..sans
     };
-    let small = Ctx { size: 9.0, ..sans };
+    let small = Ctx {
+        size: th.sizes.small,
+        ..sans
+    };
+    let small_leading = Theme::line(th.sizes.small, th.leading.small);
     let release = match &meta.release {
         Release::Immediate => s.labels.immediate.clone(),
         Release::Embargoed { until, zone } => {
             crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
         }
     };
-    let left = s.set_plain(&release, label, col, Align::Left, 13.0);
+    let left = s.set_plain(&release, label, col, Align::Left, small_leading);
     let mut date_lines = Vec::new();
     if let Some(d) = &meta.date {
         let date = crate::locale::long_date(d, &meta.lang);
-        date_lines = s.set_plain(&date, small, col, Align::Left, 13.0);
+        date_lines = s.set_plain(&date, small, col, Align::Left, small_leading);
     }
     let mut right: Vec<Line> = Vec::new();
     if !meta.contacts.is_empty() {
         let contact = s.labels.media_contact.to_uppercase();
-        right.extend(s.set_plain(&contact, label, col, Align::Left, 13.0));
+        right.extend(s.set_plain(&contact, label, col, Align::Left, small_leading));
         for (i, c) in meta.contacts.iter().enumerate() {
             if i > 0
                 && let Some(l) = right.last_mut()
             {
-                l.height += 5.0;
+                l.height += th.spacing.contacts;
             }
             right.extend(contact_lines(s, c, small, col));
         }
@@ -465,14 +571,20 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     } else {
         (0.0, measure - col + 20.0)
     };
-    side_by_side(flows, (left, date_lines), right, (left_x, right_x));
+    side_by_side(
+        flows,
+        th.spacing.release,
+        (left, date_lines),
+        right,
+        (left_x, right_x),
+    );
 
     // Headline (balanced) and subtitle.
     let head = Ctx {
         bold: true,
-        size: 21.0,
+        size: th.sizes.headline,
         hyphenate: false,
-        ..Ctx::body()
+        ..s.body
     };
     let mut t = Text::default();
     t.push(&meta.title, head.style(), None, None);
@@ -482,20 +594,20 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             width: measure * 0.92,
             align: Align::Center,
             balance: true,
-            leading: 26.0,
-            em: 21.0,
+            leading: Theme::line(th.sizes.headline, th.leading.headline),
+            em: th.sizes.headline,
         },
     );
-    let mut f = front(Front::Headline, 22.0, lines);
+    let mut f = front(Front::Headline, th.spacing.headline, lines);
     f.indent = measure * 0.04;
     flows.push(f);
     if let Some(sub) = &meta.subtitle {
         let ctx = Ctx {
             italic: true,
-            size: 13.0,
-            color: GREY,
+            size: th.sizes.subtitle,
+            color: th.colors.muted.rgb(),
             hyphenate: false,
-            ..Ctx::body()
+            ..s.body
         };
         let mut t = Text::default();
         t.push(sub, ctx.style(), None, None);
@@ -505,11 +617,11 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
                 width: measure * 0.86,
                 align: Align::Center,
                 balance: true,
-                leading: 17.0,
-                em: 13.0,
+                leading: Theme::line(th.sizes.subtitle, th.leading.headings),
+                em: th.sizes.subtitle,
             },
         );
-        let mut f = front(Front::Subtitle, 6.0, lines);
+        let mut f = front(Front::Subtitle, th.spacing.subtitle, lines);
         f.indent = measure * 0.07;
         flows.push(f);
     }
@@ -529,8 +641,9 @@ fn front(part: Front, space_before: f32, lines: Vec<Line>) -> Flow {
 
 fn contact_lines(s: &mut Setter, c: &Contact, ctx: Ctx, width: f32) -> Vec<Line> {
     let mut lines = Vec::new();
+    let leading = Theme::line(ctx.size, s.theme.leading.contacts);
     if let Some(n) = &c.name {
-        lines.extend(s.set_plain(n, Ctx { bold: true, ..ctx }, width, Align::Left, 12.0));
+        lines.extend(s.set_plain(n, Ctx { bold: true, ..ctx }, width, Align::Left, leading));
     }
     let role_org = [c.role.as_deref(), c.organization.as_deref()]
         .into_iter()
@@ -538,20 +651,20 @@ fn contact_lines(s: &mut Setter, c: &Contact, ctx: Ctx, width: f32) -> Vec<Line>
         .collect::<Vec<_>>()
         .join(", ");
     if !role_org.is_empty() {
-        lines.extend(s.set_plain(&role_org, ctx, width, Align::Left, 12.0));
+        lines.extend(s.set_plain(&role_org, ctx, width, Align::Left, leading));
     }
     if let Some(p) = &c.phone {
         let mut t = Text::default();
         t.links
             .push(format!("tel:{}", p.replace([' ', '(', ')'], "")));
         t.push(p, ctx.style(), Some(0), None);
-        lines.extend(s.set(&t, &plain_opts(width, 12.0, ctx.size)));
+        lines.extend(s.set(&t, &plain_opts(width, leading, ctx.size)));
     }
     if let Some(e) = &c.email {
         let mut t = Text::default();
         t.links.push(format!("mailto:{e}"));
         t.push(e, ctx.style(), Some(0), None);
-        lines.extend(s.set(&t, &plain_opts(width, 12.0, ctx.size)));
+        lines.extend(s.set(&t, &plain_opts(width, leading, ctx.size)));
     }
     lines
 }
@@ -571,6 +684,7 @@ fn plain_opts(width: f32, leading: f32, em: f32) -> SetOptions {
 /// column (a negative space before it) and the shorter column is padded to the taller.
 fn side_by_side(
     flows: &mut Vec<Flow>,
+    space_before: f32,
     (release, date): (Vec<Line>, Vec<Line>),
     mut contacts: Vec<Line>,
     (left_x, right_x): (f32, f32),
@@ -578,7 +692,7 @@ fn side_by_side(
     let height = |l: &[Line]| l.iter().map(|l| l.height).sum::<f32>();
     let first = height(&release) + height(&date);
     let second = height(&contacts);
-    let mut f = front(Front::Release, 12.0, release);
+    let mut f = front(Front::Release, space_before, release);
     f.indent = left_x;
     flows.push(f);
     if !date.is_empty() {
@@ -617,7 +731,7 @@ impl BlockCx {
             width: self.width,
             align: self.align,
             balance: false,
-            leading: (self.ctx.size * 1.36).round(),
+            leading: Theme::line(self.ctx.size, self.ctx.leading),
             em: self.ctx.size,
         }
     }
@@ -633,30 +747,31 @@ fn block_flows(
     let origin = b.origin(block);
     match &block.kind {
         BlockKind::Heading { level, content, .. } => {
+            let th = s.theme;
             let size = match level {
-                1 => 14.0,
-                2 => 12.5,
-                _ => 11.5,
+                1 => th.sizes.heading1,
+                2 => th.sizes.heading2,
+                _ => th.sizes.heading3,
             };
             let ctx = Ctx {
                 family: Family::Sans,
                 bold: true,
                 size,
-                color: ACCENT,
+                color: th.colors.accent.rgb(),
                 hyphenate: false,
                 italic: false,
-                ..Ctx::body()
+                ..s.body
             };
             let mut t = Text::default();
             push_inlines(s.doc, &mut t, content, ctx);
             let mut opts = b.opts();
             opts.align = Align::Left;
-            opts.leading = (size * 1.3).round();
+            opts.leading = Theme::line(size, th.leading.headings);
             let lines = s.set(&t, &opts);
             flows.push(Flow {
                 origin,
                 indent: b.indent,
-                space_before: 14.0,
+                space_before: th.spacing.heading,
                 lines,
                 keep_with_next: true,
                 splittable: false,
@@ -675,7 +790,7 @@ fn block_flows(
             flows.push(Flow {
                 origin,
                 indent: b.indent,
-                space_before: PARA_SPACE,
+                space_before: s.theme.spacing.paragraph,
                 lines,
                 keep_with_next: false,
                 splittable: true,
@@ -693,10 +808,11 @@ fn block_flows(
                 block_flows(s, blk, &cx, dateline, flows);
             }
             // A thin rule in the left gutter of the quotation's lines (right, right to left).
+            let w = s.theme.rules.quote;
             let (x0, x1) = if s.rtl == Some(true) {
-                (cx.width + 10.5, cx.width + 12.0)
+                (cx.width + 10.5, cx.width + (10.5 + w))
             } else {
-                (-12.0, -10.5)
+                (-(10.5 + w), -10.5)
             };
             for f in &mut flows[start..] {
                 for l in &mut f.lines {
@@ -705,7 +821,7 @@ fn block_flows(
                         x1,
                         y: -l.baseline + l.height / 2.0,
                         thickness: l.height,
-                        color: [0.75, 0.75, 0.75],
+                        color: s.theme.colors.quote.rgb(),
                     });
                 }
             }
@@ -725,14 +841,14 @@ fn block_flows(
                 width: b.width - 12.0,
                 align: Align::Left,
                 balance: false,
-                leading: (ctx.size * 1.35).round(),
+                leading: Theme::line(ctx.size, s.theme.leading.code),
                 em: ctx.size,
             };
             let lines = s.set(&t, &opts);
             flows.push(Flow {
                 origin,
                 indent: b.indent + 12.0,
-                space_before: PARA_SPACE,
+                space_before: s.theme.spacing.paragraph,
                 lines,
                 keep_with_next: false,
                 splittable: true,
@@ -776,15 +892,15 @@ fn block_flows(
                     x0: (b.width - w) / 2.0,
                     x1: (b.width + w) / 2.0,
                     y: 0.0,
-                    thickness: 0.5,
-                    color: GREY,
+                    thickness: s.theme.rules.thematic_break,
+                    color: s.theme.colors.rules.rgb(),
                 }],
                 ..Line::default()
             };
             flows.push(Flow {
                 origin,
                 indent: b.indent,
-                space_before: PARA_SPACE,
+                space_before: s.theme.spacing.paragraph,
                 lines: vec![line],
                 keep_with_next: false,
                 splittable: false,
@@ -1000,7 +1116,7 @@ fn push_inlines_link(
 }
 
 /// The dateline that opens the first paragraph: `WASHINGTON (Nov. 27, 2026) — `.
-fn dateline_text(doc: &Document) -> Option<Text> {
+fn dateline_text(doc: &Document, body: Ctx) -> Option<Text> {
     let meta = &doc.meta;
     let city = meta
         .dateline
@@ -1008,7 +1124,6 @@ fn dateline_text(doc: &Document) -> Option<Text> {
         .map(str::trim)
         .filter(|c| !c.is_empty());
     let mut t = Text::default();
-    let body = Ctx::body();
     // The lead-in as the language writes it (AP style in English), the city in bold.
     let lead = crate::locale::dateline(city, meta.date.as_ref(), &meta.lang)?;
     match city.and_then(|c| lead.strip_prefix(c).map(|rest| (c, rest))) {
@@ -1044,13 +1159,15 @@ fn short_headline(title: &str) -> String {
 /// Running header, "- more -" and "Page N of M".
 fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages: &mut [Page]) {
     let n = pages.len();
+    let th = s.theme;
     let small = Ctx {
         family: Family::Sans,
-        size: 8.5,
-        color: GREY,
+        size: th.sizes.furniture,
+        color: th.colors.muted.rgb(),
         hyphenate: false,
-        ..Ctx::body()
+        ..s.body
     };
+    let leading = Theme::line(th.sizes.furniture, th.leading.small);
     let header_left = doc.meta.organization.clone().unwrap_or_default();
     let header_right = short_headline(&doc.meta.title);
     for (i, page) in pages.iter_mut().enumerate() {
@@ -1064,9 +1181,9 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
                 },
                 measure * 0.4,
                 Align::Left,
-                12.0,
+                leading,
             );
-            let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, 12.0);
+            let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, leading);
             // Right to left, the organization heads the right side and the headline the left.
             let (lx, rx) = if s.rtl == Some(true) {
                 (geo.left + measure * 0.6, geo.left)
@@ -1085,20 +1202,21 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
                     x0: geo.left,
                     x1: geo.left + measure,
                     y: y + 6.0,
-                    thickness: 0.4,
-                    color: GREY,
+                    thickness: th.rules.header,
+                    color: th.colors.rules.rgb(),
                 }),
             });
         }
         if i + 1 < n {
             let more_label = s.labels.more.clone();
-            let more = s.set_plain(&more_label, Ctx::body(), measure, Align::Center, 14.0);
+            let body_leading = Theme::line(th.sizes.body, th.leading.body);
+            let more = s.set_plain(&more_label, s.body, measure, Align::Center, body_leading);
             for l in more.into_iter().take(1) {
                 place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
             }
         }
         let page_label = s.labels.page_of(i + 1, n);
-        let num = s.set_plain(&page_label, small, measure, Align::Right, 12.0);
+        let num = s.set_plain(&page_label, small, measure, Align::Right, leading);
         for l in num.into_iter().take(1) {
             // On the baseline of "- more -", so text extraction keeps them apart.
             place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);

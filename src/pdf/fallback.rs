@@ -219,7 +219,7 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
     }
     faces.extend(found);
     faces.truncate(u16::MAX as usize);
-    let extended = Arc::new(FontBook { faces });
+    let extended = Arc::new(FontBook::new(faces));
     cache.push((key_book, key_lang, extended.clone()));
     extended
 }

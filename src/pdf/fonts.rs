@@ -5,7 +5,8 @@
 //! fallbacks for characters the bundled faces lack.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Index of a face in a [`FontBook`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,14 +82,14 @@ pub struct Face {
     pub descender: f32,
     /// Index of the face in its file (a TrueType/OpenType collection may hold several).
     pub index: u32,
-    /// printpdf's own parse of the face, made on first use by the writer.
-    pdf: OnceLock<Option<printpdf::ParsedFont>>,
-    /// Coverage of the characters below [`COVERAGE_LIMIT`], one bit each, made on first use.
-    coverage: OnceLock<Vec<u64>>,
+    /// Coverage of the characters below [`COVERAGE_LIMIT`], two bits each (asked, covered),
+    /// filled in as characters are asked about.
+    coverage: Box<[AtomicU64]>,
 }
 
-/// Characters below this are looked up in a bitmap rather than the cmap.
-const COVERAGE_LIMIT: u32 = 0x2200;
+/// Answers for characters below this are kept (see [`Face::covers`]).
+const COVERAGE_LIMIT: u32 = 0x3400;
+const COVERAGE_WORDS: usize = (COVERAGE_LIMIT / 32) as usize;
 
 impl Face {
     fn parse(name: String, data: &'static [u8]) -> Option<Face> {
@@ -110,36 +111,31 @@ impl Face {
             units_per_em,
             index,
             shaper,
-            pdf: OnceLock::new(),
-            coverage: OnceLock::new(),
+            coverage: (0..COVERAGE_WORDS).map(|_| AtomicU64::new(0)).collect(),
         })
     }
 
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         let u = c as u32;
-        if u < COVERAGE_LIMIT {
-            let bits = self.coverage.get_or_init(|| {
-                // Walk the Unicode cmap subtables' own code points (a few thousand) rather
-                // than asking for every code point below the limit (tens of thousands).
-                let mut bits = vec![0u64; (COVERAGE_LIMIT as usize).div_ceil(64)];
-                if let Some(cmap) = self.shaper.tables().cmap {
-                    for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
-                        sub.codepoints(|u| {
-                            if u < COVERAGE_LIMIT && sub.glyph_index(u).is_some_and(|g| g.0 != 0) {
-                                bits[(u / 64) as usize] |= 1 << (u % 64);
-                            }
-                        });
-                    }
-                }
-                bits
-            });
-            return bits[(u / 64) as usize] & (1 << (u % 64)) != 0;
+        if u >= COVERAGE_LIMIT {
+            return self.shaper.glyph_index(c).is_some_and(|g| g.0 != 0);
         }
-        self.shaper.glyph_index(c).is_some()
+        // Each character's answer is looked up once and kept: two bits per character, one
+        // saying it was asked, one the answer. Threads racing on a character store the same
+        // answer.
+        let word = &self.coverage[(u / 32) as usize];
+        let shift = 2 * (u % 32);
+        let bits = word.load(Ordering::Relaxed) >> shift;
+        if bits & 1 != 0 {
+            return bits & 2 != 0;
+        }
+        let covered = self.shaper.glyph_index(c).is_some_and(|g| g.0 != 0);
+        word.fetch_or((1 | (covered as u64) << 1) << shift, Ordering::Relaxed);
+        covered
     }
 
-    /// Advance of a glyph in thousandths of an em, as printpdf writes it into `/W`.
+    /// Advance of a glyph in thousandths of an em, as the writer puts it into `/W`.
     pub fn pdf_width(&self, gid: u16) -> f32 {
         let adv = self
             .shaper
@@ -147,21 +143,13 @@ impl Face {
             .unwrap_or(0) as f32;
         (adv * 1000.0 / self.units_per_em).trunc()
     }
-
-    /// printpdf's parse of the face (made once, on first use).
-    pub fn pdf_font(&self) -> Option<&printpdf::ParsedFont> {
-        self.pdf
-            .get_or_init(|| {
-                let mut warnings = Vec::new();
-                printpdf::ParsedFont::from_bytes(self.data, self.index as usize, &mut warnings)
-            })
-            .as_ref()
-    }
 }
 
 /// The faces available to layout.
 pub struct FontBook {
     pub faces: Vec<Face>,
+    /// Distinguishes books for caches that outlive a document (see `shape::ShapeCache`).
+    serial: u64,
 }
 
 impl std::fmt::Debug for FontBook {
@@ -172,12 +160,12 @@ impl std::fmt::Debug for FontBook {
 }
 
 static BUNDLED_BOOK: LazyLock<Arc<FontBook>> = LazyLock::new(|| {
-    Arc::new(FontBook {
-        faces: BUNDLED
+    Arc::new(FontBook::new(
+        BUNDLED
             .iter()
             .filter_map(|(name, data)| Face::parse((*name).to_string(), data))
             .collect(),
-    })
+    ))
 });
 
 /// Books with extra font directories, keyed by the directories, so each is read once.
@@ -186,6 +174,20 @@ type BookCache = Vec<(Vec<PathBuf>, Arc<FontBook>)>;
 static EXTRA_BOOKS: LazyLock<Mutex<BookCache>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 impl FontBook {
+    /// A book of `faces`.
+    pub fn new(faces: Vec<Face>) -> FontBook {
+        static SERIAL: AtomicU64 = AtomicU64::new(0);
+        FontBook {
+            faces,
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// A number no other book of this process has.
+    pub fn serial(&self) -> u64 {
+        self.serial
+    }
+
     /// The bundled faces, parsed on first use.
     pub fn bundled() -> Arc<FontBook> {
         BUNDLED_BOOK.clone()
@@ -234,7 +236,7 @@ impl FontBook {
                 }
             }
         }
-        let book = Arc::new(FontBook { faces });
+        let book = Arc::new(FontBook::new(faces));
         cache.push((dirs.to_vec(), book.clone()));
         (book, warnings)
     }

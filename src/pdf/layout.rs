@@ -19,7 +19,62 @@ use super::shape::Rgb;
 pub struct PlacedGlyph {
     pub gid: u16,
     pub x: f32,
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// The text a glyph stands for — nearly always one character, so it is kept inline (up to
+/// 22 bytes) rather than in an allocation of its own per glyph.
+#[derive(Clone, PartialEq, Eq)]
+pub enum GlyphText {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl GlyphText {
+    pub fn new(s: &str) -> GlyphText {
+        if s.len() <= 22 {
+            let mut buf = [0u8; 22];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText::Inline(s.len() as u8, buf)
+        } else {
+            GlyphText::Heap(s.into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // The bytes were copied from a `str` whole, so they are UTF-8.
+            GlyphText::Inline(len, buf) => {
+                std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default()
+            }
+            GlyphText::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(s: &str) -> GlyphText {
+        GlyphText::new(s)
+    }
+}
+
+impl Default for GlyphText {
+    fn default() -> GlyphText {
+        GlyphText::Inline(0, [0; 22])
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 /// Glyphs of one face, size and colour on one baseline.

@@ -15,6 +15,7 @@
 pub mod bidi;
 pub mod cjk;
 pub mod design;
+pub mod embed;
 pub mod emit;
 pub mod fallback;
 pub mod figure;
@@ -84,6 +85,8 @@ pub struct PdfOptions {
     /// The standards the PDF meets (`--pdf-standard ua1,a2b`, the default, or `none`):
     /// PDF/UA-1 tagging and checks, PDF/A-2b metadata and OutputIntent.
     pub standards: Standards,
+    /// The design's measures (`[theme]` in `communique.toml`).
+    pub theme: Arc<crate::theme::Theme>,
 }
 
 /// Lays out and writes the press release.

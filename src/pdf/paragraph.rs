@@ -9,7 +9,7 @@ use super::bidi;
 use super::cjk;
 use super::fonts::FontBook;
 use super::hyphenate;
-use super::layout::{GlyphRun, Line, LinkArea, PlacedGlyph, Role, Rule};
+use super::layout::{GlyphRun, GlyphText, Line, LinkArea, PlacedGlyph, Role, Rule};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
 use super::shape::{self, Glyph, Missing, ShapeCache, Span};
 
@@ -575,7 +575,7 @@ fn make_line(
     let mut ascent = 0.0f32;
     let mut descent = 0.0f32;
     let mut rules: Vec<Rule> = Vec::new();
-    let push = |style: &shape::Style, face, x: f32, gid, t: String, runs: &mut Vec<GlyphRun>| {
+    let push = |style: &shape::Style, face, x: f32, gid, t: GlyphText, runs: &mut Vec<GlyphRun>| {
         let y = -style.rise;
         match runs.last_mut() {
             Some(r)
@@ -611,11 +611,7 @@ fn make_line(
         ascent = ascent.max(face.ascender * span.style.size / face.units_per_em);
         descent = descent.max(-face.descender * span.style.size / face.units_per_em);
         let c = g.cluster as usize;
-        let t = text
-            .text
-            .get(c..c + g.text_len as usize)
-            .unwrap_or("")
-            .to_string();
+        let t = GlyphText::new(text.text.get(c..c + g.text_len as usize).unwrap_or(""));
         let x = x + shift;
         let st = span.style;
         push(&st, g.face, x, g.gid, t, &mut runs);

@@ -94,13 +94,84 @@ struct RawGlyph {
     cluster: u32,
 }
 
-/// Shape plans and shaped words of one document: words repeat, and a plan is costly.
+/// Shape plans, shaped words and hyphenation points: words repeat, and a plan is costly.
+///
+/// A cache made with [`ShapeCache::for_document`] goes back to its thread when dropped and
+/// serves the thread's next document of the same font book and language, so a batch shapes
+/// each word about once per worker thread. It is dropped instead when it has grown past
+/// [`KEEP_WORDS`] words.
 #[derive(Default)]
 pub struct ShapeCache {
+    /// Font book serial and language, for a cache that is kept between documents.
+    key: Option<(u64, Box<str>)>,
     plans: Vec<(FaceId, rustybuzz::Script, rustybuzz::ShapePlan)>,
     words: HashMap<(FaceId, Box<str>), Rc<[RawGlyph]>>,
     /// Hyphenation points of words (see [`super::hyphenate::points`]).
     pub hyphens: HashMap<Box<str>, Vec<usize>>,
+}
+
+/// The most words a cache may hold and still be kept for the next document.
+const KEEP_WORDS: usize = 50_000;
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Option<ShapeCache>> = const { std::cell::RefCell::new(None) };
+}
+
+impl ShapeCache {
+    /// The thread's kept cache when it is for `book` and `lang`, else a new one.
+    pub fn for_document(book: &FontBook, lang: &str) -> ShapeCache {
+        let key = (book.serial(), Box::<str>::from(lang));
+        let kept = KEPT
+            .try_with(|k| k.borrow_mut().take())
+            .ok()
+            .flatten()
+            .filter(|c| c.key.as_ref() == Some(&key));
+        kept.unwrap_or_else(|| {
+            let mut c = ShapeCache::default();
+            c.key = Some(key);
+            c
+        })
+    }
+}
+
+/// Forgets the thread's kept cache, so that the next document starts cold (for benchmarks
+/// that want the cost of a first document).
+pub fn forget_kept_cache() {
+    let _ = KEPT.try_with(|k| {
+        if let Ok(mut slot) = k.try_borrow_mut()
+            && let Some(mut c) = slot.take()
+        {
+            c.key = None;
+        }
+    });
+}
+
+impl Drop for ShapeCache {
+    fn drop(&mut self) {
+        // A cache without a key is dropped for good; one with a key goes back to its thread.
+        let Some(key) = self.key.take() else { return };
+        if self.words.len() > KEEP_WORDS {
+            return;
+        }
+        let mut kept = Some(ShapeCache {
+            key: Some(key),
+            plans: std::mem::take(&mut self.plans),
+            words: std::mem::take(&mut self.words),
+            hyphens: std::mem::take(&mut self.hyphens),
+        });
+        // During thread exit the slot may be gone; then the cache is simply dropped.
+        let old = KEPT
+            .try_with(|k| match k.try_borrow_mut() {
+                Ok(mut slot) => std::mem::replace(&mut *slot, kept.take()),
+                Err(_) => None,
+            })
+            .ok()
+            .flatten();
+        let mut rest = [old, kept];
+        for c in rest.iter_mut().flatten() {
+            c.key = None;
+        }
+    }
 }
 
 impl std::fmt::Debug for ShapeCache {
