@@ -247,27 +247,31 @@ struct Bitmap {
     w: usize,
     h: usize,
     levels: Vec<u8>,
-    /// The levels packed four to a byte as the canvas holds them, once for each of the four
-    /// positions a glyph can start at within a byte; rows of `stride[shift]` bytes.
-    packed: [Vec<u8>; 4],
-    stride: [usize; 4],
+    /// The levels packed four to a byte as the canvas holds them, for each of the four
+    /// positions a glyph can start at within a byte (made when first needed); rows of
+    /// [`Bitmap::stride`] bytes.
+    packed: [OnceLock<Vec<u8>>; 4],
 }
 
 impl Bitmap {
-    fn pack(&mut self) {
-        for shift in 0..4 {
-            let stride = (shift + self.w).div_ceil(4);
+    fn stride(&self, shift: usize) -> usize {
+        (shift + self.w).div_ceil(4)
+    }
+
+    fn packed(&self, shift: usize) -> &[u8] {
+        self.packed[shift].get_or_init(|| {
+            let stride = self.stride(shift);
             let mut rows = vec![0u8; stride * self.h];
             for y in 0..self.h {
-                for x in 0..self.w {
-                    let l = self.levels[y * self.w + x];
+                let line = &self.levels[y * self.w..(y + 1) * self.w];
+                let out = &mut rows[y * stride..(y + 1) * stride];
+                for (x, &l) in line.iter().enumerate() {
                     let col = shift + x;
-                    rows[y * stride + col / 4] |= l << (6 - 2 * (col % 4));
+                    out[col / 4] |= l << (6 - 2 * (col % 4));
                 }
             }
-            self.packed[shift] = rows;
-            self.stride[shift] = stride;
-        }
+            rows
+        })
     }
 }
 
@@ -281,16 +285,14 @@ fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Opti
             *l = ((cov * 3.0 + 0.35) as u8).min(3);
         }
     });
-    let mut bm = Bitmap {
+    let bm = Bitmap {
         x: b.min.x as i32,
         y: b.min.y as i32,
         w,
         h,
         levels,
         packed: Default::default(),
-        stride: [0; 4],
     };
-    bm.pack();
     Some(bm)
 }
 
@@ -300,12 +302,13 @@ fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Opti
 fn blit(px: &mut [u8], bm: &Bitmap, ox: i32, oy: i32, inverse: bool) {
     let shift = ox.rem_euclid(4) as usize;
     let first = ox.div_euclid(4);
-    let stride = bm.stride[shift];
+    let stride = bm.stride(shift);
     if first >= 0 && first as usize + stride <= ROW {
+        let packed = bm.packed(shift);
         let row0 = (-oy).max(0) as usize;
         let row1 = (HEIGHT as i32 - oy).clamp(0, bm.h as i32) as usize;
         for row in row0..row1 {
-            let src = &bm.packed[shift][row * stride..(row + 1) * stride];
+            let src = &packed[row * stride..(row + 1) * stride];
             let at = (oy as usize + row) * ROW + first as usize;
             let dst = &mut px[at..at + stride];
             if inverse {

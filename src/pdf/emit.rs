@@ -472,6 +472,14 @@ fn compress(lo: &mut lopdf::Document) {
     }
 }
 
+/// `data` Flate-compressed at `level` with a compressor of its own.
+pub(super) fn deflate_at(level: u32, data: &[u8]) -> Option<Vec<u8>> {
+    deflate(
+        &mut flate2::Compress::new(flate2::Compression::new(level), true),
+        data,
+    )
+}
+
 /// `data` Flate-compressed with `z` (reset first), or `None` if the compressor failed.
 fn deflate(z: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
     z.reset();

@@ -776,7 +776,16 @@ pub fn archival(lo: &mut lopdf::Document, info: &Info, std: Standards) {
     if std.a2b {
         let mut icc = Dictionary::new();
         icc.set("N", 3);
-        let icc_id = lo.add_object(Stream::new(icc, SRGB_ICC.to_vec()));
+        // The profile is the same in every file: compress it once per process.
+        static PACKED: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+        let stream = match PACKED.get_or_init(|| super::emit::deflate_at(9, SRGB_ICC)) {
+            Some(packed) => {
+                icc.set("Filter", "FlateDecode");
+                Stream::new(icc, packed.clone())
+            }
+            None => Stream::new(icc, SRGB_ICC.to_vec()),
+        };
+        let icc_id = lo.add_object(stream);
         let mut oi = Dictionary::new();
         oi.set("Type", "OutputIntent");
         oi.set("S", "GTS_PDFA1");
