@@ -312,12 +312,7 @@ pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Pl
                     lines.push((page, y));
                     y += l.height;
                 }
-                page += 1;
-                y = geo.top(page);
-                for l in &f.lines[fit..] {
-                    lines.push((page, y));
-                    y += l.height;
-                }
+                place_rest(f, fit, geo, &bottom, &mut page, &mut y, &mut lines);
                 placement.push(lines);
                 at_top = false;
                 i += 1;
@@ -386,6 +381,47 @@ fn place_lines(f: &Flow, page: usize, y: &mut f32) -> Vec<(usize, f32)> {
             at
         })
         .collect()
+}
+
+/// Places `f.lines[from..]` from the top of the next page on, over as many pages as they
+/// need, each break leaving at least [`MIN_LINES`] lines before it and after it where the
+/// page allows.
+fn place_rest(
+    f: &Flow,
+    from: usize,
+    geo: &Geometry,
+    bottom: &dyn Fn(usize) -> f32,
+    page: &mut usize,
+    y: &mut f32,
+    out: &mut Vec<(usize, f32)>,
+) {
+    let mut at = from;
+    while at < f.lines.len() {
+        *page += 1;
+        *y = geo.top(*page);
+        let rest = &f.lines[at..];
+        let mut fit = 0;
+        let mut h = 0.0;
+        for l in rest {
+            if h + l.height > bottom(*page) - *y + 0.01 {
+                break;
+            }
+            h += l.height;
+            fit += 1;
+        }
+        let take = if fit >= rest.len() {
+            rest.len()
+        } else {
+            // Leave enough for the next page, unless the page holds too few lines for that.
+            let keep = fit.min(rest.len() - MIN_LINES);
+            if keep >= MIN_LINES { keep } else { fit.max(1) }
+        };
+        for l in &rest[..take] {
+            out.push((*page, *y));
+            *y += l.height;
+        }
+        at += take;
+    }
 }
 
 fn place_lines_anyway(
@@ -538,6 +574,24 @@ mod tests {
         let p = paginate(&flows, &geo(10.0));
         assert_eq!(pages_of(&p[1]), vec![1]);
         assert_eq!(pages_of(&p[2])[0], 1);
+    }
+
+    #[test]
+    fn a_paragraph_longer_than_two_pages_runs_on_over_as_many_pages_as_it_needs() {
+        // 3 lines before it, then 28: 7 + 10 + 9 + 2, every line inside its page, and the
+        // last page gets 2 lines rather than 1 (no widow).
+        let flows = [flow(3, true, false), flow(28, true, false)];
+        let g = geo(10.0);
+        let p = paginate(&flows, &g);
+        let pages = pages_of(&p[1]);
+        let count = |n| pages.iter().filter(|&&x| x == n).count();
+        assert_eq!((count(0), count(1), count(2), count(3)), (7, 10, 9, 2));
+        for &(page, y) in &p[1] {
+            assert!(
+                y + 10.0 <= g.bottom + 0.01,
+                "line at {y} on page {page} runs off"
+            );
+        }
     }
 
     #[test]
