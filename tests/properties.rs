@@ -486,18 +486,20 @@ fn without_furniture(text: &str, lang: &str, title: &str) -> String {
     let labels = communique::locale::Labels::new(lang, &Default::default());
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let total = pages.iter().filter(|p| !p.trim().is_empty()).count();
-    let furniture: Vec<String> = (1..=total)
+    // "- more -" may share a line with the page's last line of text: remove it wherever it is.
+    let marks: Vec<String> = (1..=total)
         .map(|n| labels.page_of(n, total))
-        .chain([
-            labels.more.clone(),
-            "Example Office".to_string(),
-            title.to_string(),
-        ])
+        .chain([labels.more.clone()])
         .collect();
     pages
         .iter()
         .flat_map(|p| p.lines())
-        .filter(|l| !furniture.iter().any(|f| f == l.trim()))
+        .map(|l| {
+            marks
+                .iter()
+                .fold(l.to_string(), |l, m| l.replace(m.as_str(), ""))
+        })
+        .filter(|l| l.trim() != "Example Office" && l.trim() != title)
         .collect::<Vec<_>>()
         .join("\n")
 }
