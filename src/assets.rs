@@ -13,8 +13,10 @@
 //! PNG, JPEG, GIF (the first frame) and WebP, recognized by their bytes, never by the file
 //! name: an SVG or a text file named `.png` is an error. Every image is decoded once when loaded,
 //! so a truncated or corrupt file is an error here and not a surprise in a backend. Decoding is
-//! bounded ([`MAX_SIDE`] pixels a side, [`MAX_DECODED_BYTES`] of pixels, [`MAX_FILE_BYTES`] of
-//! file): a small file that declares 30000×30000 pixels is refused before any pixel is decoded.
+//! bounded by [`ImageLimits`] (by default [`MAX_SIDE`] pixels a side, [`MAX_DECODED_BYTES`] of
+//! pixels, [`MAX_FILE_BYTES`] of file; the CLI's `--max-image-side`, `--max-image-decoded-mb`
+//! and `--max-image-mb`): a small file that declares 30000×30000 pixels is refused before any
+//! pixel is decoded.
 //!
 //! Every error names the image path as written, the file on disk, and the Markdown `line:col`
 //! that referenced it (`Diagnostic::error(..).at(&doc.source, at)`).
@@ -45,12 +47,34 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 use crate::model::{Document, Offset};
 use crate::{Diagnostic, model::SourceMap};
 
-/// Longest side accepted, in pixels.
+/// Longest side accepted by default, in pixels.
 pub const MAX_SIDE: u32 = 20_000;
-/// Largest decoded image accepted, in bytes (width × height × bytes per pixel).
+/// Largest decoded image accepted by default, in bytes (width × height × 4).
 pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
-/// Largest image file accepted, in bytes.
+/// Largest image file accepted by default, in bytes.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What an image may cost: checked against the file's size and its declared dimensions before
+/// any pixel is decoded, and handed to the decoder as its allocation limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLimits {
+    /// Longest side accepted, in pixels.
+    pub max_side: u32,
+    /// Largest decoded image accepted, in bytes (width × height × 4).
+    pub max_decoded_bytes: u64,
+    /// Largest image file accepted, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        ImageLimits {
+            max_side: MAX_SIDE,
+            max_decoded_bytes: MAX_DECODED_BYTES,
+            max_file_bytes: MAX_FILE_BYTES,
+        }
+    }
+}
 
 /// Where images may be read from. The default refuses everything outside the Markdown file's
 /// folder.
@@ -61,6 +85,8 @@ pub struct AssetPolicy {
     /// Further folders whose files are accepted, e.g. the folder of the house configuration
     /// `communique.toml` (whose `logo` is stored as an absolute path).
     pub extra_roots: Vec<PathBuf>,
+    /// Size limits for reading and decoding.
+    pub limits: ImageLimits,
 }
 
 /// The file formats read.
@@ -201,7 +227,7 @@ pub fn load_image(
     policy: &AssetPolicy,
 ) -> Result<LoadedImage, Diagnostic> {
     let (file, bytes) = read_asset(doc, path, at, policy)?;
-    decode(&doc.source, path, at, file, bytes)
+    decode(&doc.source, path, at, file, bytes, policy.limits)
 }
 
 /// Resolves `path` under the policy and reads the file's bytes, without looking at them (for
@@ -299,15 +325,15 @@ pub fn read_asset(
             "give the path of an image file",
         );
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > policy.limits.max_file_bytes {
         return fail(
             format!(
                 "image `{written}` ({}) is {} MB, over the {} MB limit",
                 file.display(),
                 meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+                policy.limits.max_file_bytes / (1024 * 1024)
             ),
-            "save it smaller (about 2000 pixels on the long side is plenty for print)",
+            "save it smaller (about 2000 pixels on the long side is plenty for print), or raise the limit with `--max-image-mb`",
         );
     }
     let bytes = std::fs::read(&file).map_err(|e| {
@@ -438,6 +464,7 @@ fn decode(
     at: Offset,
     file: PathBuf,
     bytes: Vec<u8>,
+    lim: ImageLimits,
 ) -> Result<LoadedImage, Diagnostic> {
     let fail = |msg: String, help: &str| {
         Err(
@@ -475,7 +502,7 @@ fn decode(
     };
     let too_big = |w: u32, h: u32| {
         let px = w as u64 * h as u64 * 4;
-        w > MAX_SIDE || h > MAX_SIDE || px > MAX_DECODED_BYTES
+        w > lim.max_side || h > lim.max_side || px > lim.max_decoded_bytes
     };
     if header.width == 0 || header.height == 0 {
         return fail(
@@ -486,12 +513,13 @@ fn decode(
     if too_big(header.width, header.height) {
         return fail(
             format!(
-                "declares {}×{} pixels, over the limit of {MAX_SIDE} pixels a side and {} MB decoded; it is not decoded",
+                "declares {}×{} pixels, over the limit of {} pixels a side and {} MB decoded; it is not decoded",
                 header.width,
                 header.height,
-                MAX_DECODED_BYTES / (1024 * 1024)
+                lim.max_side,
+                lim.max_decoded_bytes / (1024 * 1024)
             ),
-            "scale the image down (about 2000 pixels on the long side is plenty for print)",
+            "scale the image down (about 2000 pixels on the long side is plenty for print), or raise `--max-image-side` or `--max-image-decoded-mb`",
         );
     }
     if format == ImageFormat::Jpeg && header.truncated {
@@ -502,9 +530,9 @@ fn decode(
     }
 
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    limits.max_image_width = Some(lim.max_side);
+    limits.max_image_height = Some(lim.max_side);
+    limits.max_alloc = Some(lim.max_decoded_bytes);
     let mut reader = ImageReader::new(Cursor::new(bytes.as_slice()));
     reader.set_format(format.to_image());
     reader.limits(limits);
@@ -513,7 +541,7 @@ fn decode(
         Err(e) => return fail(image_reason(&e, format), resave),
     };
     let (w, h) = decoder.dimensions();
-    if too_big(w, h) || decoder.total_bytes() > MAX_DECODED_BYTES {
+    if too_big(w, h) || decoder.total_bytes() > lim.max_decoded_bytes {
         return fail(
             format!("declares {w}×{h} pixels, over the limit; it is not decoded"),
             "scale the image down",

@@ -62,8 +62,14 @@ pub struct InputArgs {
     #[arg(long)]
     pub no_smart_punctuation: bool,
     /// Largest input file accepted, in megabytes.
-    #[arg(long, value_name = "MB", default_value_t = 50)]
+    #[arg(long, value_name = "MB", default_value_t = 50, help_heading = "Limits")]
     pub max_input_mb: u64,
+    /// Lists and block quotes nested deeper than this are flattened, with a warning; so are
+    /// inline spans (emphasis, links) nested deeper. At most 256.
+    #[arg(long, value_name = "LEVELS", help_heading = "Limits",
+          default_value_t = communique::markdown::DEFAULT_MAX_DEPTH as u64,
+          value_parser = clap::value_parser!(u64).range(1..=communique::markdown::MAX_DEPTH_CEILING as u64))]
+    pub max_depth: u64,
     /// Treat warnings as errors (exit code 1).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -120,6 +126,18 @@ pub struct BuildArgs {
     /// lack; may be repeated.
     #[arg(long, value_name = "DIR")]
     pub font_dir: Vec<PathBuf>,
+    /// Largest image file accepted, in megabytes.
+    #[arg(long, value_name = "MB", help_heading = "Limits",
+          default_value_t = communique::assets::MAX_FILE_BYTES >> 20)]
+    pub max_image_mb: u64,
+    /// Longest image side accepted, in pixels.
+    #[arg(long, value_name = "PIXELS", help_heading = "Limits",
+          default_value_t = communique::assets::MAX_SIDE)]
+    pub max_image_side: u32,
+    /// Largest decoded image accepted (width × height × 4 bytes), in megabytes.
+    #[arg(long, value_name = "MB", help_heading = "Limits",
+          default_value_t = communique::assets::MAX_DECODED_BYTES >> 20)]
+    pub max_image_decoded_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,6 +266,7 @@ fn job(input: &InputArgs) -> Job {
         ..Job::default()
     };
     job.read.smart_punctuation = !input.no_smart_punctuation;
+    job.read.max_depth = input.max_depth as usize;
     let epoch = communique::source_date_epoch();
     job.pdf.source_date_epoch = epoch;
     job.epub.source_date_epoch = epoch;
@@ -417,6 +436,13 @@ fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.epub.embed_fonts = args.embed_fonts;
     job.epub.assets.allow_outside = args.allow_outside;
     job.pdf.assets.allow_outside = args.allow_outside;
+    let limits = communique::assets::ImageLimits {
+        max_side: args.max_image_side,
+        max_decoded_bytes: args.max_image_decoded_mb.saturating_mul(1 << 20),
+        max_file_bytes: args.max_image_mb.saturating_mul(1 << 20),
+    };
+    job.epub.assets.limits = limits;
+    job.pdf.assets.limits = limits;
     job.pdf.ragged = args.ragged;
     job.pdf.standards = args.pdf_standard;
     job.pdf.font_dirs = args.font_dir.clone();

@@ -16,12 +16,23 @@ use crate::model::{
     Offset, SourceMap, Table,
 };
 
+/// How deep lists and block quotes (and, separately, emphasis, links and other inline spans)
+/// nest before deeper levels are flattened: the default of [`ReadOptions::max_depth`].
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// The highest nesting limit accepted. Every backend walks the model recursively, on threads
+/// with 2 MB stacks in a parallel batch; 256 levels of quotes in lists in quotes stay far below
+/// that even in a debug build (`tests/hostile.rs` checks 2,000 levels at this limit).
+pub const MAX_DEPTH_CEILING: usize = 256;
+
 /// Options for [`read`].
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Turn straight quotes into curly ones and `--`/`---` into dashes (on by default).
     pub smart_punctuation: bool,
-    /// Lists and block quotes nested deeper than this are flattened, with a warning.
+    /// Lists and block quotes nested deeper than this are flattened, with a warning; so are
+    /// inline spans (emphasis in links in emphasis …) deeper than this. Values above
+    /// [`MAX_DEPTH_CEILING`] count as the ceiling; 0 counts as 1.
     pub max_depth: usize,
     /// House defaults from `communique.toml`, merged under the front matter.
     pub house: Option<std::sync::Arc<crate::config::HouseConfig>>,
@@ -31,7 +42,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             smart_punctuation: true,
-            max_depth: 32,
+            max_depth: DEFAULT_MAX_DEPTH,
             house: None,
         }
     }
@@ -430,8 +441,13 @@ impl<'a> Builder<'a> {
             .count()
     }
 
+    /// The nesting limit in force.
+    fn max_depth(&self) -> usize {
+        self.opts.max_depth.clamp(1, MAX_DEPTH_CEILING)
+    }
+
     fn too_deep(&mut self, at: Offset) -> bool {
-        if self.depth() < self.opts.max_depth {
+        if self.depth() < self.max_depth() {
             return false;
         }
         if !self.depth_warned {
@@ -439,7 +455,7 @@ impl<'a> Builder<'a> {
             self.diags.push(
                 Diagnostic::warning(format!(
                     "lists and block quotes are nested more than {} levels deep; deeper levels are flattened",
-                    self.opts.max_depth
+                    self.max_depth()
                 ))
                 .at(self.source, at),
             );
@@ -755,7 +771,7 @@ impl<'a> Builder<'a> {
     fn open_span(&mut self, span: Span, at: Offset) {
         // Deeply nested emphasis is flattened so that no later recursion can overflow.
         let depth = self.spans.len();
-        if depth > self.opts.max_depth {
+        if depth > self.max_depth() {
             self.spans.push((Span::Flattened, Vec::new()));
         } else {
             if depth == 0 {

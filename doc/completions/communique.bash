@@ -89,13 +89,17 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --max-input-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-depth)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -135,6 +139,18 @@ _communique() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-decoded-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --message-format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
@@ -147,13 +163,17 @@ _communique() {
             return 0
             ;;
         communique__subcmd__check)
-            opts="-q -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --explain --message-format --help"
+            opts="-q -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --explain --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --max-input-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-depth)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -375,13 +395,17 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --max-input-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-depth)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -418,6 +442,18 @@ _communique() {
                     return 0
                     ;;
                 --font-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-decoded-mb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

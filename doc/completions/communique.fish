@@ -37,6 +37,7 @@ complete -c communique -n "__fish_communique_needs_command" -f -a "completions" 
 complete -c communique -n "__fish_communique_needs_command" -f -a "man" -d 'Print the manual page (roff) to standard output'
 complete -c communique -n "__fish_communique_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand build" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
 epub\t''
@@ -49,6 +50,9 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l paper -d
 a4\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -l pdf-standard -d 'Standards the PDF meets: `ua1` (tagged, accessible), `a2b` (archival), both (the default: `ua1,a2b`) or `none` (a smaller file)' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
+complete -c communique -n "__fish_communique_using_subcommand build" -l max-image-mb -d 'Largest image file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand build" -l max-image-side -d 'Longest image side accepted, in pixels' -r
+complete -c communique -n "__fish_communique_using_subcommand build" -l max-image-decoded-mb -d 'Largest decoded image accepted (width × height × 4 bytes), in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
@@ -59,6 +63,7 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l allow-ou
 complete -c communique -n "__fish_communique_using_subcommand build" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand watch" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand watch" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
 epub\t''
@@ -71,6 +76,9 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -l paper -d
 a4\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -l pdf-standard -d 'Standards the PDF meets: `ua1` (tagged, accessible), `a2b` (archival), both (the default: `ua1,a2b`) or `none` (a smaller file)' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l font-dir -d 'A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated' -r -F
+complete -c communique -n "__fish_communique_using_subcommand watch" -l max-image-mb -d 'Largest image file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand watch" -l max-image-side -d 'Longest image side accepted, in pixels' -r
+complete -c communique -n "__fish_communique_using_subcommand watch" -l max-image-decoded-mb -d 'Largest decoded image accepted (width × height × 4 bytes), in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -l no-smart-punctuation -d 'Keep straight quotes and `--` as typed instead of making them typographic'
@@ -81,6 +89,7 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -l allow-ou
 complete -c communique -n "__fish_communique_using_subcommand watch" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
+complete -c communique -n "__fish_communique_using_subcommand check" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
 complete -c communique -n "__fish_communique_using_subcommand check" -l message-format -d 'How diagnostics are printed: `human` lines, or one JSON object a line for editors and CI' -r -f -a "human\t''
 json\t''"

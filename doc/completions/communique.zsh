@@ -32,6 +32,7 @@ _communique() {
             (build)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--max-depth=[Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256]:LEVELS:_default' \
 '--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
 '*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
@@ -41,6 +42,9 @@ _arguments "${_arguments_options[@]}" : \
 '--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
 '--pdf-standard=[Standards the PDF meets\: \`ua1\` (tagged, accessible), \`a2b\` (archival), both (the default\: \`ua1,a2b\`) or \`none\` (a smaller file)]:LIST:_default' \
 '*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
+'--max-image-mb=[Largest image file accepted, in megabytes]:MB:_default' \
+'--max-image-side=[Longest image side accepted, in pixels]:PIXELS:_default' \
+'--max-image-decoded-mb=[Largest decoded image accepted (width × height × 4 bytes), in megabytes]:MB:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
@@ -57,6 +61,7 @@ _arguments "${_arguments_options[@]}" : \
 (watch)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--max-depth=[Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256]:LEVELS:_default' \
 '--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
 '*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
 '*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
@@ -66,6 +71,9 @@ _arguments "${_arguments_options[@]}" : \
 '--paper=[Paper size of the PDF (default\: letter for en-US, A4 otherwise)]:PAPER:(letter a4)' \
 '--pdf-standard=[Standards the PDF meets\: \`ua1\` (tagged, accessible), \`a2b\` (archival), both (the default\: \`ua1,a2b\`) or \`none\` (a smaller file)]:LIST:_default' \
 '*--font-dir=[A folder of extra fonts (.ttf, .otf, .ttc), searched for characters the bundled fonts lack; may be repeated]:DIR:_files' \
+'--max-image-mb=[Largest image file accepted, in megabytes]:MB:_default' \
+'--max-image-side=[Longest image side accepted, in pixels]:PIXELS:_default' \
+'--max-image-decoded-mb=[Largest decoded image accepted (width × height × 4 bytes), in megabytes]:MB:_default' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \
 '--deny-warnings[Treat warnings as errors (exit code 1)]' \
@@ -82,6 +90,7 @@ _arguments "${_arguments_options[@]}" : \
 (check)
 _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
+'--max-depth=[Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256]:LEVELS:_default' \
 '--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
 '--message-format=[How diagnostics are printed\: \`human\` lines, or one JSON object a line for editors and CI]:MESSAGE_FORMAT:(human json)' \
 '--no-smart-punctuation[Keep straight quotes and \`--\` as typed instead of making them typographic]' \

@@ -4,9 +4,35 @@
 //! ([`Item::finish`]). [`break_lines`] tries a strict pass, then looser ones, then an
 //! emergency pass that accepts any line that does not overflow; boxes wider than the
 //! measure must have been split beforehand, so the last pass always succeeds.
+//!
+//! # Bounded work
+//! A pass keeps a list of *active* nodes: breaks from which a line may still start. A node is
+//! dropped as soon as the line from it to the current item overflows even at full shrink, so
+//! on ordinary text the list holds a line's worth of breaks (a few per break opportunity, by
+//! fitness class and hyphen count) and a pass is linear in the paragraph's length. Two caps
+//! keep hostile paragraphs linear too:
+//!
+//! - [`MAX_ACTIVE`]: when a line could hold more break opportunities than that (thousands of
+//!   zero-width breaks, e.g. U+200B), the oldest active nodes — those that would start the
+//!   longest lines — are dropped. A pass that runs out of nodes fails, and the next, looser
+//!   pass or the first-fit fallback sets the paragraph, so lines are always found.
+//! - [`MAX_TOTAL_FIT_ITEMS`]: a paragraph longer than that (some 50,000 words) is set first
+//!   fit, line by line, in linear time and constant memory per line instead of keeping a node
+//!   per feasible break for the whole paragraph.
+//!
+//! A word wider than the measure (a 50,000-character "word") is split into line-wide pieces
+//! by the caller before it gets here (`paragraph.rs`), so it costs a handful of items per line.
 
 /// Penalties at or above this never break; at or below `-INFINITE_PENALTY` always do.
 pub const INFINITE_PENALTY: f32 = 10_000.0;
+
+/// Most active nodes a pass keeps (see the module documentation). A line of ordinary text
+/// needs a few dozen; Chinese or Japanese, where every character is a break opportunity, a few
+/// hundred at most.
+pub const MAX_ACTIVE: usize = 1024;
+
+/// Longest paragraph, in items, set by total fit; longer ones are set first fit.
+pub const MAX_TOTAL_FIT_ITEMS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -119,8 +145,11 @@ struct Node {
     prev: Option<usize>,
 }
 
-/// Breaks the paragraph, always: strict, then loose, then emergency passes.
+/// Breaks the paragraph, always: strict, then loose, then emergency passes, then first fit.
 pub fn break_lines(items: &[Item], params: &Params) -> Vec<Break> {
+    if items.len() > MAX_TOTAL_FIT_ITEMS {
+        return first_fit(items, params);
+    }
     for tolerance in [1.0, 2.0, f32::INFINITY] {
         if let Some(b) = try_break(items, params, tolerance) {
             return b;
@@ -268,6 +297,10 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             }
         }
         active = keep;
+        if active.len() > MAX_ACTIVE {
+            // `active` is in creation order: drop the oldest.
+            active.drain(..active.len() - MAX_ACTIVE);
+        }
         if !best.is_empty() {
             // Sums after the break: skip glue and penalties up to the next box.
             let (mut aw, mut ay, mut az) = (sum_w[b], sum_y[b], sum_z[b]);
@@ -498,6 +531,37 @@ mod tests {
         assert_eq!(breaks.len(), 3);
         for w in line_widths(&items, &breaks) {
             assert!(w <= 100.0);
+        }
+    }
+
+    #[test]
+    fn active_nodes_are_capped() {
+        // Zero-width boxes between stretchable zero-width glue: no line ever overflows, so
+        // without the cap every break would stay active and the pass would be quadratic.
+        let mut items = Vec::new();
+        for _ in 0..20_000 {
+            items.push(Item::boxed(0.0));
+            items.push(Item::glue(0.0, 1.0, 0.0));
+        }
+        items.push(Item::boxed(10.0));
+        items.extend(Item::finish(1.0e5));
+        let start = std::time::Instant::now();
+        let breaks = break_lines(&items, &Params::new(100.0));
+        assert!(!breaks.is_empty());
+        assert_eq!(breaks.last().unwrap().at, items.len() - 1);
+        // Quadratic work (20,000² node visits) would take minutes in a debug build.
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn a_huge_paragraph_is_set_first_fit() {
+        let ws = vec![20.0; MAX_TOTAL_FIT_ITEMS / 2 + 10];
+        let items = words(&ws);
+        assert!(items.len() > MAX_TOTAL_FIT_ITEMS);
+        let breaks = break_lines(&items, &Params::new(89.0));
+        assert_eq!(breaks.len(), ws.len().div_ceil(4));
+        for w in line_widths(&items, &breaks) {
+            assert!(w <= 89.0);
         }
     }
 
