@@ -566,7 +566,40 @@ struct Outcome {
     notes: Vec<String>,
     model: Vec<u8>,
     failed: bool,
-    written: usize,
+    /// Outputs written to temporary files and handed to the committing thread.
+    pending: Vec<Pending>,
+}
+
+/// Files of one output, written to temporary files, for the committing thread to make
+/// durable and rename into place in order (attachments first, the page last), so that the
+/// rendering threads never wait for the disk.
+struct Commit {
+    /// (temporary file, final path) pairs.
+    files: Vec<(PathBuf, PathBuf)>,
+    done: std::sync::mpsc::Sender<std::io::Result<()>>,
+}
+
+/// An output handed to the committing thread, and where its result comes back.
+struct Pending {
+    out: PathBuf,
+    files: usize,
+    done: std::sync::mpsc::Receiver<std::io::Result<()>>,
+}
+
+/// The committing thread's work: each output's files in order; after a failure the rest of
+/// that output's temporary files are removed, so nothing partial is left.
+fn commit_all(commits: std::sync::mpsc::Receiver<Commit>) {
+    for c in commits {
+        let mut result = Ok(());
+        for (tmp, path) in &c.files {
+            if result.is_ok() {
+                result = publish::commit(tmp, path);
+            } else {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+        let _ = c.done.send(result);
+    }
 }
 
 /// Builds statements in parallel (one per core), then reports them in input order.
@@ -594,61 +627,93 @@ fn build_files(
                 .map(|_| f.clone())
         })
         .collect();
-    let progress = progress_bar(files.len(), args.input.quiet);
-    let outcomes: Vec<Outcome> = files
-        .par_iter()
-        .zip(jobs.par_iter())
-        .zip(clash.par_iter())
-        .map(|((file, job), clash)| {
-            let outcome = match (job, clash) {
-                (None, _) => Outcome {
-                    failed: true,
-                    ..Outcome::default()
-                },
-                (Some(_), Some(_)) => Outcome {
-                    diags: vec![
-                        Diagnostic::error(format!(
-                            "another input has the same name, `{}`; its outputs would overwrite each other",
-                            publish::safe_stem(file)
-                        ))
-                        .in_file(file)
-                        .help("rename one of the files, or build them into different `--out-dir`s"),
-                    ],
-                    failed: true,
-                    ..Outcome::default()
-                },
-                (Some(job), None) => build_one(file, job, formats, &args.out_dir, args.input.deny_warnings),
-            };
-            if let Some(p) = &progress {
-                p.inc(1);
+    // Finished outputs are made durable and renamed into place on a thread of their own, so
+    // that rendering never waits for the disk (fsync takes as long as rendering a statement).
+    let (commits, to_commit) = std::sync::mpsc::channel::<Commit>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || commit_all(to_commit));
+        let progress = progress_bar(files.len(), args.input.quiet);
+        let outcomes: Vec<Outcome> = files
+            .par_iter()
+            .zip(jobs.par_iter())
+            .zip(clash.par_iter())
+            .map(|((file, job), clash)| {
+                let outcome = match (job, clash) {
+                    (None, _) => Outcome {
+                        failed: true,
+                        ..Outcome::default()
+                    },
+                    (Some(_), Some(_)) => Outcome {
+                        diags: vec![
+                            Diagnostic::error(format!(
+                                "another input has the same name, `{}`; its outputs would overwrite each other",
+                                publish::safe_stem(file)
+                            ))
+                            .in_file(file)
+                            .help("rename one of the files, or build them into different `--out-dir`s"),
+                        ],
+                        failed: true,
+                        ..Outcome::default()
+                    },
+                    (Some(job), None) => build_one(file, job, formats, &args.out_dir, args.input.deny_warnings, &commits),
+                };
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                outcome
+            })
+            .collect();
+        if let Some(p) = progress {
+            p.finish_and_clear();
+        }
+        drop(commits);
+        let mut failed = Vec::new();
+        let mut written = 0;
+        let mut stdout = std::io::stdout().lock();
+        for (file, mut o) in files.iter().zip(outcomes) {
+            let mut wrote = Vec::new();
+            for p in &o.pending {
+                match p.done.recv() {
+                    Ok(Ok(())) => {
+                        written += 1;
+                        wrote.push(format!("wrote {}", p.out.display()));
+                    }
+                    result => {
+                        let why = match result {
+                            Ok(Err(e)) => e.to_string(),
+                            _ => "it was not finished".to_string(),
+                        };
+                        let what = if p.files > 1 {
+                            "the output or a file beside it"
+                        } else {
+                            "the output"
+                        };
+                        o.diags.push(
+                            Diagnostic::error(format!("cannot write {what}: {why}"))
+                                .in_file(&p.out)
+                                .help("check that the output folder is writable"),
+                        );
+                        o.failed = true;
+                    }
+                }
             }
-            outcome
-        })
-        .collect();
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
-    let mut failed = Vec::new();
-    let mut written = 0;
-    let mut stdout = std::io::stdout().lock();
-    for (file, o) in files.iter().zip(outcomes) {
-        for d in &o.diags {
-            if d.is_error() || !args.input.quiet {
-                printer.print(d);
+            for d in &o.diags {
+                if d.is_error() || !args.input.quiet {
+                    printer.print(d);
+                }
+            }
+            if !args.input.quiet {
+                for n in o.notes.iter().chain(&wrote) {
+                    printer.note(n);
+                }
+            }
+            let _ = stdout.write_all(&o.model);
+            if o.failed {
+                failed.push(file.clone());
             }
         }
-        if !args.input.quiet {
-            for n in &o.notes {
-                printer.note(n);
-            }
-        }
-        let _ = stdout.write_all(&o.model);
-        written += o.written;
-        if o.failed {
-            failed.push(file.clone());
-        }
-    }
-    (failed, written)
+        (failed, written)
+    })
 }
 
 /// A progress bar on stderr for batches, only on a terminal and never with `-q`.
@@ -673,6 +738,7 @@ fn build_one(
     formats: &BTreeSet<Format>,
     out_dir: &Path,
     deny_warnings: bool,
+    commits: &std::sync::mpsc::Sender<Commit>,
 ) -> Outcome {
     let mut o = Outcome::default();
     let (doc, diags) = publish::read_file(file, job);
@@ -707,7 +773,10 @@ fn build_one(
                 }
                 let out = out_dir.join(format!("{stem}.{}", format.extension()));
                 // Files a page refers to (images beside an HTML page) go first, so the page
-                // never appears without them.
+                // never appears without them. Each is written to a temporary file here; the
+                // committing thread makes them durable and renames them into place in order.
+                let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+                let mut error = None;
                 for a in &r.attachments {
                     let rel = Path::new(&a.path);
                     let safe = rel
@@ -718,34 +787,49 @@ fn build_one(
                         target
                             .parent()
                             .map_or(Ok(()), std::fs::create_dir_all)
-                            .and_then(|()| publish::write_atomic(&target, &a.bytes))
+                            .and_then(|()| publish::write_temp(&target, &a.bytes))
                     } else {
                         Err(std::io::Error::other("the name leaves the output folder"))
                     };
-                    if let Err(e) = written {
-                        o.diags.push(
-                            Diagnostic::error(format!("cannot write `{}`: {e}", a.path))
-                                .in_file(&out),
-                        );
-                        o.failed = true;
+                    match written {
+                        Ok(tmp) => files.push((tmp, target)),
+                        Err(e) => {
+                            error = Some(
+                                Diagnostic::error(format!("cannot write `{}`: {e}", a.path))
+                                    .in_file(&out),
+                            );
+                            break;
+                        }
                     }
                 }
-                if o.failed {
+                if error.is_none() {
+                    match publish::write_temp(&out, &r.bytes) {
+                        Ok(tmp) => files.push((tmp, out.clone())),
+                        Err(e) => {
+                            error = Some(
+                                Diagnostic::error(format!("cannot write the output: {e}"))
+                                    .in_file(&out)
+                                    .help("check that the output folder is writable"),
+                            )
+                        }
+                    }
+                }
+                if let Some(e) = error {
+                    for (tmp, _) in &files {
+                        let _ = std::fs::remove_file(tmp);
+                    }
+                    o.diags.push(e);
+                    o.failed = true;
                     break;
                 }
-                match publish::write_atomic(&out, &r.bytes) {
-                    Ok(()) => {
-                        o.written += 1;
-                        o.notes.push(format!("wrote {}", out.display()));
-                    }
-                    Err(e) => {
-                        o.diags.push(
-                            Diagnostic::error(format!("cannot write the output: {e}"))
-                                .in_file(&out)
-                                .help("check that the output folder is writable"),
-                        );
-                        o.failed = true;
-                    }
+                let (tx, rx) = std::sync::mpsc::channel();
+                let n = files.len();
+                if commits.send(Commit { files, done: tx }).is_ok() {
+                    o.pending.push(Pending {
+                        out,
+                        files: n,
+                        done: rx,
+                    });
                 }
             }
             Err(d) => {

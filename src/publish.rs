@@ -151,6 +151,13 @@ pub fn safe_stem(path: &Path) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place
 /// only when complete, so a failure never leaves a partial file or spoils an existing one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    commit(&tmp, path)
+}
+
+/// The first half of [`write_atomic`]: writes `bytes` to a temporary file beside `path` and
+/// returns its name. Nothing is at `path` until [`commit`].
+pub fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -161,14 +168,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let result = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// The second half of [`write_atomic`]: makes the temporary file durable and renames it
+/// into place; on failure removes it and leaves `path` as it was.
+pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .open(tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(tmp, path));
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
     }
     result
 }

@@ -279,7 +279,6 @@ fn image_limits_are_flags() {
 /// a flow once, putting every remaining line on the next page, below its bottom edge, so the
 /// text is drawn off the page: no reader, printer or `pdftotext` shows it, and no warning says so.
 #[test]
-#[ignore = "known bug in src/pdf/layout.rs: a paragraph longer than two pages runs off the page"]
 fn a_paragraph_longer_than_two_pages_is_not_lost() {
     let dir = scratch("long-paragraph");
     let body: String = (0..3000).map(|i| format!("Claim {i}. ")).collect();
