@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
         source_date_epoch: Some(1_795_800_000),
         ..EpubOptions::default()
     };
-    // Warm the per-process caches (fonts, printpdf's parse of them, the cover).
+    // Warm the per-process caches (fonts, the cover, the thread's shaping cache).
     let (doc, _) = read(path, STATEMENT, &read_opts);
     let doc = doc.expect("the statement reads");
     let _ = pdf(&doc, &pdf_opts);
