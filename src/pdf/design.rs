@@ -410,6 +410,9 @@ pub fn lay_out_with(
     );
     let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
     figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
+    if per_page.len() > pages.len() {
+        pages.resize_with(per_page.len(), layout::Page::default);
+    }
     footnote::draw(per_page, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 

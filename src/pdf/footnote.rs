@@ -110,7 +110,8 @@ fn refs(line: &Line) -> impl Iterator<Item = u32> + '_ {
 }
 
 /// The notes on each page, as lines (a note longer than the room continues on the next
-/// page): per page, the lines placed there.
+/// page): per page, the lines placed there. There may be more pages than the text fills:
+/// notes that the text's pages cannot hold continue on pages of their own.
 pub fn distribute(
     notes: &[Note],
     flows: &[Flow],
@@ -171,8 +172,24 @@ pub fn distribute(
         }
         carry.extend(it);
     }
-    if let Some(last) = out.last_mut() {
-        last.extend(carry);
+    // Notes still waiting after the last page of text go on pages of their own, as many as
+    // they need (never piled past the foot of the last page, where they would be lost).
+    while !carry.is_empty() {
+        let page = out.len();
+        let cap = geo.bottom - geo.top(page) - RULE_ROOM;
+        let mut slot = Vec::new();
+        let mut h = 0.0;
+        let mut it = std::mem::take(&mut carry).into_iter();
+        for (o, l) in it.by_ref() {
+            if h + l.height > cap && !slot.is_empty() {
+                carry.push((o, l));
+                break;
+            }
+            h += l.height;
+            slot.push((o, l));
+        }
+        carry.extend(it);
+        out.push(slot);
     }
     out
 }
@@ -367,5 +384,44 @@ mod tests {
         let total: usize = per.iter().map(|p| p.len()).sum();
         assert_eq!(total, 10);
         assert!(per[0].len() < 10 && !per[1].is_empty());
+    }
+
+    #[test]
+    fn notes_the_text_pages_cannot_hold_go_on_pages_of_their_own() {
+        // Three lines of text referencing 40 notes of one 8-pt line each: far more than the
+        // text's page can hold at its foot; every note line must still be on a page, inside it.
+        let lines: Vec<Line> = (0..3).map(|i| line(10.0, Some(i + 1))).collect();
+        let mut lines = lines;
+        for n in 4..=40 {
+            lines[2].links.push(LinkArea {
+                x0: 0.0,
+                x1: 1.0,
+                y0: 0.0,
+                y1: 1.0,
+                url: format!("{MARK}{n}"),
+            });
+        }
+        let flows = vec![Flow {
+            origin: Origin::Block(BlockId(0)),
+            splittable: true,
+            lines,
+            ..Flow::default()
+        }];
+        let notes: Vec<Note> = (1..=40)
+            .map(|n| Note {
+                number: n,
+                lines: vec![(Origin::Block(BlockId(1)), line(8.0, None))],
+            })
+            .collect();
+        let (_, per) = run(&flows, &notes);
+        let total: usize = per.iter().map(|p| p.len()).sum();
+        assert_eq!(total, 40);
+        assert!(per.len() > 1);
+        for (i, room) in reserve(&per).into_iter().enumerate() {
+            assert!(
+                room <= geo().bottom - geo().top(i) + 0.01,
+                "page {i}: {room}"
+            );
+        }
     }
 }
