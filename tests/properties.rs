@@ -584,10 +584,10 @@ fn hyphen_in_a_right_to_left_paragraph() {
     check_pdf(&pdf.bytes, &words, text, "en", "aa");
 }
 
-/// Found by the property test: in an Arabic (right-to-left) statement a table's cells are not
-/// on the PDF's page (pdftotext finds none of them). Left to `src/pdf/table.rs`.
+/// Found by the property test: in an Arabic (right-to-left) statement a table's cells were not
+/// on the PDF's page (pdftotext found none of them): `src/pdf/table.rs` measured a cell by the
+/// right end of its line, which right to left is the end of the 100,000-point measuring line.
 #[test]
-#[ignore = "known bug in src/pdf/table.rs: a table in a right-to-left statement is not on the page"]
 fn table_in_a_right_to_left_statement() {
     let text = "---\ntitle: Title\ndate: 2000-01-01\nlang: ar\n---\n\n\
         | alpha | beta |\n|---|---|\n| gamma | delta |\n";
@@ -597,4 +597,35 @@ fn table_in_a_right_to_left_statement() {
         .map(String::from)
         .to_vec();
     check_pdf(&pdf.bytes, &words, text, "ar", "Title");
+    // Inside the page, the first column on the right.
+    let dir = std::env::temp_dir().join(format!("communique-rtl-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let Some(html) = common::pdftotext(&path, &["-bbox"]) else {
+        return;
+    };
+    let attr = |tag: &str, name: &str| -> f32 {
+        let k = format!("{name}=\"");
+        let at = tag.find(&k).expect(name) + k.len();
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut width = 0.0;
+    let mut x = std::collections::HashMap::new();
+    for tag in html.split('<') {
+        if tag.starts_with("page ") {
+            width = attr(tag, "width");
+        } else if tag.starts_with("word ") {
+            let word = tag.rsplit('>').next().unwrap_or("").to_string();
+            x.insert(word, (attr(tag, "xMin"), attr(tag, "xMax")));
+        }
+    }
+    for w in &words {
+        let (x0, x1) = x[w];
+        assert!(x0 > 36.0 && x1 < width - 36.0, "{w} at {x0}..{x1}");
+    }
+    assert!(
+        x["alpha"].0 > x["beta"].1 && x["gamma"].0 > x["delta"].1,
+        "{x:?}"
+    );
 }

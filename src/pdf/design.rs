@@ -326,6 +326,7 @@ pub fn lay_out_with(
     let mut dateline = dateline_text(doc, s.body);
     let mut b = BlockCx {
         width: measure,
+        floor: measure * MIN_MEASURE,
         indent: 0.0,
         align: body_align,
         ctx: s.body,
@@ -390,6 +391,7 @@ pub fn lay_out_with(
     // Footnotes, set in a smaller size at the body's measure.
     let note_cx = BlockCx {
         width: measure,
+        floor: measure * MIN_MEASURE,
         indent: 0.0,
         align: body_align,
         ctx: s.body,
@@ -711,10 +713,22 @@ fn side_by_side(
     }
 }
 
+/// The narrowest measure nesting may leave, as a share of the text width. Each level of a
+/// quotation or list indents the text further; without a floor, 32 levels (the reader's
+/// limit) set the text beyond the right margin. Six tenths of the width keeps a line of
+/// some 50 characters of body type — about the shortest a column of running text reads
+/// comfortably — after the first few levels (4 of quotations, 10 of lists). Deeper levels
+/// are set at the deepest indent that keeps the floor: their quotation bar would only
+/// repeat the enclosing one, so it is left out, and a list marker hangs where the
+/// enclosing item's does. The structure is still in the tags.
+const MIN_MEASURE: f32 = 0.6;
+
 /// Layout context of a block: measure, indent and inline style.
 #[derive(Debug, Clone, Copy)]
 struct BlockCx {
     width: f32,
+    /// The narrowest `width` nesting may reach ([`MIN_MEASURE`] of the text width).
+    floor: f32,
     indent: f32,
     align: Align,
     ctx: Ctx,
@@ -801,27 +815,35 @@ fn block_flows(
             });
         }
         BlockKind::BlockQuote(inner) => {
+            // Indented on both sides while the measure keeps its floor; deeper, not at all.
+            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
             let cx = BlockCx {
-                width: b.width - 40.0,
-                indent: b.indent + 20.0,
+                width: b.width - 2.0 * step,
+                indent: b.indent + step,
                 ..*b
             };
             let start = flows.len();
             for blk in inner {
                 block_flows(s, blk, &cx, dateline, flows);
             }
-            // A thin rule in the left gutter of the quotation's lines (right, right to left).
+            if step == 0.0 {
+                return;
+            }
+            // A thin rule in the left gutter of the quotation (right, right to left), placed
+            // by this level's indent, whatever the indent of the lines nested in it.
             let w = s.theme.rules.quote;
             let (x0, x1) = if s.rtl == Some(true) {
-                (cx.width + 10.5, cx.width + (10.5 + w))
+                let x = cx.indent + cx.width + 10.5;
+                (x, x + w)
             } else {
-                (-(10.5 + w), -10.5)
+                let x = cx.indent - 10.5;
+                (x - w, x)
             };
             for f in &mut flows[start..] {
                 for l in &mut f.lines {
                     l.rules.push(Rule {
-                        x0,
-                        x1,
+                        x0: x0 - f.indent,
+                        x1: x1 - f.indent,
                         y: -l.baseline + l.height / 2.0,
                         thickness: l.height,
                         color: s.theme.colors.quote.rgb(),
@@ -930,9 +952,12 @@ fn list_flows(
     let hang = 18.0;
     // Right to left, the markers hang in the right margin of the items.
     let rtl = s.rtl == Some(true);
+    // Indented while the measure keeps its floor; deeper, the marker hangs in the enclosing
+    // indent.
+    let step = if b.width - hang >= b.floor { hang } else { 0.0 };
     let cx = BlockCx {
-        width: b.width - hang,
-        indent: if rtl { b.indent } else { b.indent + hang },
+        width: b.width - step,
+        indent: if rtl { b.indent } else { b.indent + step },
         ..*b
     };
     for (i, item) in list.items.iter().enumerate() {
@@ -956,18 +981,20 @@ fn list_flows(
                 f.space_before = 2.0;
             }
         }
-        // The marker hangs in the indent of the item's first line.
+        // The marker hangs in the item's indent, on its first line; placed by this level's
+        // indent, whatever the indent of a block nested first in the item.
         let mut lines = s.set_plain(&marker, b.ctx, hang, Align::Right, b.opts().leading);
         if let (Some(f), Some(m)) = (flows.get_mut(start), lines.pop())
             && let Some(first) = f.lines.first_mut()
         {
+            let dx = if rtl {
+                cx.indent + cx.width + 4.0
+            } else {
+                cx.indent - (hang + 4.0)
+            } - f.indent;
             for mut run in m.runs {
                 run.role = layout::Role::Label;
-                if rtl {
-                    run.x += cx.width + 4.0;
-                } else {
-                    run.x -= hang + 4.0;
-                }
+                run.x += dx;
                 first.runs.insert(0, run);
             }
         }

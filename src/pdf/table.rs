@@ -60,15 +60,26 @@ pub fn share(min: &[f32], pref: &[f32], avail: f32) -> Vec<f32> {
         .collect()
 }
 
-/// The width of a set line: the right end of its last glyph.
+/// The width of a set line: from the left end of its first glyph to the right end of its
+/// last. (A right-to-left line is set against the right edge of its measure, so its right
+/// end alone would be the measure, not the text.)
 fn line_width(book: &FontBook, l: &Line) -> f32 {
-    l.runs
-        .iter()
-        .filter_map(|r| {
-            let g = r.glyphs.last()?;
-            Some(r.x + g.x + book.face(r.face).pdf_width(g.gid) * r.size / 1000.0)
-        })
-        .fold(0.0, f32::max)
+    let glyphs = || {
+        l.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(move |g| (r, g)))
+    };
+    let right = glyphs()
+        .map(|(r, g)| r.x + g.x + book.face(r.face).pdf_width(g.gid) * r.size / 1000.0)
+        .fold(0.0, f32::max);
+    let left = glyphs()
+        .map(|(r, g)| r.x + g.x)
+        .fold(f32::INFINITY, f32::min);
+    if left.is_finite() {
+        right - left.max(0.0)
+    } else {
+        right
+    }
 }
 
 fn cell_text(s: &Setter, cell: &model::Cell, ctx: Ctx) -> Text {
@@ -150,6 +161,17 @@ pub fn table(
         x += w + gutter;
     }
     let total = (x - gutter).max(0.0);
+    // Right to left, the first column is on the right and the table against the right edge
+    // of the measure (`x0` the left end of its rules).
+    let x0 = if s.rtl == Some(true) {
+        let right = b.width.max(total);
+        for (x, w) in xs.iter_mut().zip(&widths) {
+            *x = right - *x - w;
+        }
+        right - total
+    } else {
+        0.0
+    };
     let aligns: Vec<Align> = (0..ncols)
         .map(|c| match table.aligns.get(c) {
             Some(MdAlign::Right) => Align::Right,
@@ -218,15 +240,15 @@ pub fn table(
 
     let mut header = row_line(s, &table.header, head, 0);
     header.rules.push(Rule {
-        x0: 0.0,
-        x1: total,
+        x0,
+        x1: x0 + total,
         y: -header.baseline + HEAVY / 2.0,
         thickness: HEAVY,
         color: BLACK,
     });
     header.rules.push(Rule {
-        x0: 0.0,
-        x1: total,
+        x0,
+        x1: x0 + total,
         y: header.height - header.baseline - THIN / 2.0,
         thickness: THIN,
         color: BLACK,
@@ -252,8 +274,8 @@ pub fn table(
         let mut l = row_line(s, row, body, i as u32 + 1);
         if i + 1 == n {
             l.rules.push(Rule {
-                x0: 0.0,
-                x1: total,
+                x0,
+                x1: x0 + total,
                 y: l.height - l.baseline - HEAVY / 2.0,
                 thickness: HEAVY,
                 color: BLACK,
@@ -306,9 +328,9 @@ pub fn repeat_headers(
                 // A thin rule closes the part of the table at the foot of the page before.
                 if let Some(l) = flows.get_mut(f - 1).and_then(|p| p.lines.last_mut()) {
                     if want {
-                        let x1 = t.header.rules.first().map_or(0.0, |r| r.x1);
+                        let (x0, x1) = t.header.rules.first().map_or((0.0, 0.0), |r| (r.x0, r.x1));
                         l.rules.push(Rule {
-                            x0: 0.0,
+                            x0,
                             x1,
                             y: l.height - l.baseline - THIN / 2.0,
                             thickness: THIN,
