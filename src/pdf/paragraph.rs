@@ -217,12 +217,27 @@ pub fn set_dir(
             _ => 0.0,
         };
         if let Some(levels) = &levels {
-            for (k, gid) in
-                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths)
-            {
-                if let Some(&(gi, _)) = placed.get(k) {
+            // An inserted hyphen is reordered with the line, at the level of the glyph it
+            // follows, so that it stays at the end of its word piece (right after a Latin
+            // piece in a right-to-left line), not at the line's logical end.
+            let hyphen_at = hyphen.map(|(gi, _)| {
+                placed.push((gi, 0.0));
+                widths.push(items[br.at].width);
+                placed.len() - 1
+            });
+            let (mirrored, order) =
+                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths);
+            let hyphen_k = hyphen_at.and_then(|h| order.iter().position(|&i| i == h));
+            for (k, gid) in mirrored {
+                if Some(k) != hyphen_k
+                    && let Some(&(gi, _)) = placed.get(k)
+                {
                     glyphs[gi].gid = gid;
                 }
+            }
+            if let Some(k) = hyphen_k {
+                let (gi, x) = placed.remove(k);
+                hyphen = Some((gi, x - glyphs[gi].x_offset));
             }
             // Right-to-left paragraphs are set from the right edge (mirrored alignment).
             if base_rtl {
