@@ -433,6 +433,38 @@ fn uncovered_characters_are_reported_once_with_position() {
     assert_eq!(warnings[0].line_col, Some((1, 7)));
 }
 
+/// A word wider than the line (50,000 characters) is reported with its position, quoted
+/// short: its first 40 characters, an ellipsis and its length, not the whole word.
+#[test]
+fn a_word_wider_than_the_line_is_quoted_short() {
+    let mut doc = seed_doc();
+    let word = "x".repeat(50_000);
+    let text = format!("A long {word} word.");
+    doc.source = SourceMap::new("x.md", &text);
+    doc.blocks = vec![Block {
+        id: BlockId(0),
+        at: 0,
+        kind: BlockKind::Paragraph(vec![Inline::Text {
+            text: text.clone(),
+            at: 0,
+        }]),
+    }];
+    let out = pdf(&doc, &PdfOptions::default()).unwrap();
+    let warnings: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("wider than the line"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", out.diagnostics);
+    let m = &warnings[0].message;
+    assert!(m.len() < 200, "a long message: {} bytes", m.len());
+    assert!(
+        m.contains(&format!("{}… (50000 characters)", "x".repeat(40))),
+        "{m}"
+    );
+    assert_eq!(warnings[0].line_col, Some((1, 8)));
+}
+
 const KITCHEN: &str = r#"---
 title: "Ministry Announces Review: New Rules on Data Retention Take Effect in Spring"
 subtitle: "A second line of explanation for editors"

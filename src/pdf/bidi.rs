@@ -83,7 +83,8 @@ fn mirror(c: char) -> Option<char> {
 /// Puts one line in visual order. `placed` holds (glyph index, x) in logical order and
 /// `widths` each glyph's advance as set on the line (stretched spaces included); the x of
 /// each glyph is recomputed from the visual order. Returns the new glyph ids for mirrored
-/// characters as (position in `placed`, gid).
+/// characters as (position in `placed`, gid), and the visual order: for each position in
+/// `placed`, the logical index it came from.
 pub fn reorder_line(
     book: &FontBook,
     text: &str,
@@ -91,10 +92,10 @@ pub fn reorder_line(
     glyphs: &[Glyph],
     placed: &mut [(usize, f32)],
     widths: &[f32],
-) -> Vec<(usize, u16)> {
+) -> (Vec<(usize, u16)>, Vec<usize>) {
     let n = placed.len().min(widths.len());
     if n == 0 {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let level_of = |gi: usize| -> u8 {
         let at = glyphs[gi].cluster as usize;
@@ -150,7 +151,7 @@ pub fn reorder_line(
             }
         }
     }
-    mirrored
+    (mirrored, order)
 }
 
 #[cfg(test)]

@@ -45,6 +45,12 @@ pub fn write(
     let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
     let link_parts: Vec<Vec<tagged::Part>> = laid.pages.iter().map(link_parts).collect();
+    // The markers of list items that hold only artifacts (`- ***`) are artifacts too.
+    let bare = if tag {
+        tagged::bare_labels(doc)
+    } else {
+        Vec::new()
+    };
     // Per page, whose each marked-content sequence is (the MCID is the index).
     let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
     // The font programs (subsetting and compressing them is a good part of the work) are
@@ -108,7 +114,7 @@ pub fn write(
                 let mut pen = (0.0f32, 0.0f32);
                 for pi in text_order(&page.items) {
                     let p = &mut page.items[pi];
-                    let mark = tagged::mark_of(p);
+                    let mark = tagged::mark_in(p, &bare);
                     if let Item::Image(b) = &p.item {
                         // Drawn here, in reading order, outside the text object: a
                         // placeholder that `images` replaces with the drawing.

@@ -91,7 +91,8 @@ pub struct SetOptions {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     pub missing: Vec<Missing>,
-    /// Words wider than the measure, split without a hyphen: (word, byte offset).
+    /// Words wider than the measure, split without a hyphen: (the word as a message shows
+    /// it, see [`word_for_message`]; its byte offset).
     pub overfull: Vec<(String, usize)>,
 }
 
@@ -217,12 +218,27 @@ pub fn set_dir(
             _ => 0.0,
         };
         if let Some(levels) = &levels {
-            for (k, gid) in
-                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths)
-            {
-                if let Some(&(gi, _)) = placed.get(k) {
+            // An inserted hyphen is reordered with the line, at the level of the glyph it
+            // follows, so that it stays at the end of its word piece (right after a Latin
+            // piece in a right-to-left line), not at the line's logical end.
+            let hyphen_at = hyphen.map(|(gi, _)| {
+                placed.push((gi, 0.0));
+                widths.push(items[br.at].width);
+                placed.len() - 1
+            });
+            let (mirrored, order) =
+                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths);
+            let hyphen_k = hyphen_at.and_then(|h| order.iter().position(|&i| i == h));
+            for (k, gid) in mirrored {
+                if Some(k) != hyphen_k
+                    && let Some(&(gi, _)) = placed.get(k)
+                {
                     glyphs[gi].gid = gid;
                 }
+            }
+            if let Some(k) = hyphen_k {
+                let (gi, x) = placed.remove(k);
+                hyphen = Some((gi, x - glyphs[gi].x_offset));
             }
             // Right-to-left paragraphs are set from the right edge (mirrored alignment).
             if base_rtl {
@@ -383,7 +399,7 @@ fn build_items(
             let to = glyphs
                 .get(end)
                 .map_or(text.text.len(), |g| g.cluster as usize);
-            let word = text.text.get(from..to).unwrap_or("").to_string();
+            let word = word_for_message(text.text.get(from..to).unwrap_or(""));
             report.overfull.push((word, from));
             let mut cs = s;
             let mut w = 0.0f32;
@@ -547,6 +563,19 @@ fn display_break_penalty(before: &str) -> Option<f32> {
         return Some(400.0);
     }
     None
+}
+
+/// The most characters of a word a message quotes.
+const QUOTED_CHARS: usize = 40;
+
+/// A word as a message quotes it: whole when short, else its first [`QUOTED_CHARS`]
+/// characters, an ellipsis and its length (a 50,000-character "word" must not flood the
+/// terminal).
+pub fn word_for_message(word: &str) -> String {
+    match word.char_indices().nth(QUOTED_CHARS) {
+        None => word.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &word[..end], word.chars().count()),
+    }
 }
 
 fn hyphen_width(book: &FontBook, text: &Text, g: &Glyph) -> f32 {
@@ -815,6 +844,10 @@ mod tests {
             &mut report,
         );
         assert_eq!(report.overfull.len(), 1, "{report:?}");
+        assert_eq!(
+            report.overfull[0].0,
+            "averyveryveryverylongpathwithoutanybreak… (56 characters)"
+        );
         for l in &lines {
             for r in &l.runs {
                 let last = r.glyphs.last().unwrap();

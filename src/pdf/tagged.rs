@@ -2,7 +2,7 @@
 //! metadata and the OutputIntent, added to printpdf's output with lopdf. With
 //! [`super::emit`], the only file that touches lopdf.
 //!
-//! The writer asks [`mark_of`] how to mark each placed item: as an artifact (page
+//! The writer asks [`mark_in`] how to mark each placed item: as an artifact (page
 //! furniture, decorative rules, inserted hyphens, repeated table headers, decorative
 //! images) or as content of a structure element, keyed by its [`Origin`] and the [`Part`]
 //! of the block it is (its text, a label, a note reference, a table cell, a figure). It
@@ -125,6 +125,67 @@ pub fn mark_of(p: &Placed) -> Option<Mark> {
             Some(Mark::Artifact)
         }
         (Item::Image(_), o) => Some(Mark::Content(o, Part::Figure)),
+    }
+}
+
+/// The origins whose list markers are artifacts: the first drawn block of a list item that
+/// holds no content, only artifacts (a thematic break, raw HTML the PDF leaves out), such as
+/// `- ***`. Its marker labels nothing, so it is no Lbl, and the item is no LI. (A nested
+/// item's marker is drawn with the same block; the outermost item decides.)
+pub fn bare_labels(doc: &Document) -> Vec<Origin> {
+    fn walk(blocks: &[Block], about: bool, out: &mut Vec<(Origin, bool)>) {
+        for b in blocks {
+            match &b.kind {
+                BlockKind::BlockQuote(inner) => walk(inner, about, out),
+                BlockKind::List(list) => {
+                    for item in &list.items {
+                        if let Some(first) = first_leaf(&item.blocks) {
+                            let o = if about {
+                                Origin::About(first.id)
+                            } else {
+                                Origin::Block(first.id)
+                            };
+                            if !out.iter().any(|(k, _)| *k == o) {
+                                out.push((o, !has_content(&item.blocks)));
+                            }
+                        }
+                        walk(&item.blocks, about, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc.blocks, false, &mut out);
+    for note in &doc.footnotes {
+        walk(&note.blocks, false, &mut out);
+    }
+    walk(&doc.meta.about, true, &mut out);
+    out.into_iter()
+        .filter_map(|(o, bare)| bare.then_some(o))
+        .collect()
+}
+
+/// Whether blocks hold content for the structure tree (not only artifacts).
+fn has_content(blocks: &[Block]) -> bool {
+    blocks.iter().any(|b| match &b.kind {
+        BlockKind::BlockQuote(inner) => has_content(inner),
+        BlockKind::List(l) => l.items.iter().any(|i| has_content(&i.blocks)),
+        BlockKind::ThematicBreak | BlockKind::RawHtml(_) => false,
+        BlockKind::Heading { .. }
+        | BlockKind::Paragraph(_)
+        | BlockKind::CodeBlock { .. }
+        | BlockKind::Table(_) => true,
+    })
+}
+
+/// [`mark_of`], with the markers of items that hold no content ([`bare_labels`]) as
+/// artifacts.
+pub fn mark_in(p: &Placed, bare: &[Origin]) -> Option<Mark> {
+    match mark_of(p) {
+        Some(Mark::Content(o, Part::Label)) if bare.contains(&o) => Some(Mark::Artifact),
+        m => m,
     }
 }
 
