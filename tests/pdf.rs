@@ -459,7 +459,7 @@ fn a_word_wider_than_the_line_is_quoted_short() {
     let m = &warnings[0].message;
     assert!(m.len() < 200, "a long message: {} bytes", m.len());
     assert!(
-        m.contains(&format!("{}… (50000 characters)", "x".repeat(40))),
+        m.contains(&format!("`{}…` (50000 characters)", "x".repeat(40))),
         "{m}"
     );
     assert_eq!(warnings[0].line_col, Some((1, 8)));

@@ -212,8 +212,14 @@ impl Setter<'_> {
             }
         }
         for (word, at) in report.overfull {
+            // A long word comes shortened, with its length (`paragraph::word_for_message`):
+            // keep the length out of the quotes.
+            let (shown, length) = match word.split_once("… (") {
+                Some((head, rest)) => (format!("{head}…"), format!(" ({rest}")),
+                None => (word, String::new()),
+            };
             let d = Diagnostic::warning(format!(
-                "`{word}` is wider than the line; it is split without a hyphen"
+                "`{shown}`{length} is wider than the line; it is split without a hyphen"
             ))
             .help("add a break opportunity (a space or a hyphen) or shorten it");
             let d = match text.source_of(at) {
