@@ -77,6 +77,22 @@ fn build_survives_with(name: &str, input: &[u8], flags: &[&str]) -> (Option<i32>
     (code, err)
 }
 
+/// `pdftotext`'s text of a PDF (with `flags`), or `None` with a notice when it is missing.
+fn pdf_text(pdf: &Path, flags: &[&str]) -> Option<String> {
+    match Command::new("pdftotext")
+        .args(flags)
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(t) => Some(String::from_utf8_lossy(&t.stdout).into_owned()),
+        Err(_) => {
+            eprintln!("SKIPPED: pdftotext is not installed");
+            None
+        }
+    }
+}
+
 fn statement(body: &str) -> Vec<u8> {
     format!("---\ntitle: Hostile input\norganization: Example\ndate: 2026-11-27\n---\n\n{body}\n")
         .into_bytes()
@@ -284,18 +300,10 @@ fn a_paragraph_longer_than_two_pages_is_not_lost() {
     std::fs::write(dir.join("x.md"), statement(&body)).unwrap();
     let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
     assert_eq!(o.status.code(), Some(0));
-    let Ok(t) = Command::new("pdftotext")
-        .arg(dir.join("out/x.pdf"))
-        .arg("-")
-        .output()
-    else {
-        eprintln!("SKIPPED: pdftotext is not installed");
+    let Some(text) = pdf_text(&dir.join("out/x.pdf"), &[]) else {
         return;
     };
-    let text = String::from_utf8_lossy(&t.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for i in [0, 1000, 2999] {
         assert!(
             text.contains(&format!("Claim {i}.")),
@@ -317,15 +325,9 @@ fn two_thousand_footnotes_are_all_in_the_pdf() {
     std::fs::write(dir.join("x.md"), statement(&body)).unwrap();
     let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
     assert_eq!(o.status.code(), Some(0));
-    let Ok(t) = Command::new("pdftotext")
-        .arg(dir.join("out/x.pdf"))
-        .arg("-")
-        .output()
-    else {
-        eprintln!("SKIPPED: pdftotext is not installed");
+    let Some(text) = pdf_text(&dir.join("out/x.pdf"), &[]) else {
         return;
     };
-    let text = String::from_utf8_lossy(&t.stdout);
     let found: std::collections::BTreeSet<&str> = text
         .split("Source ")
         .skip(1)
@@ -363,16 +365,9 @@ fn deeply_nested_text_stays_on_the_page() {
             std::fs::write(dir.join("x.md"), md).unwrap();
             let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
             assert_eq!(o.status.code(), Some(0), "{name} {lang}");
-            let Ok(t) = Command::new("pdftotext")
-                .arg("-bbox")
-                .arg(dir.join("out/x.pdf"))
-                .arg("-")
-                .output()
-            else {
-                eprintln!("SKIPPED: pdftotext is not installed");
+            let Some(html) = pdf_text(&dir.join("out/x.pdf"), &["-bbox"]) else {
                 return;
             };
-            let html = String::from_utf8_lossy(&t.stdout);
             let attr = |tag: &str, name: &str| -> f32 {
                 let k = format!("{name}=\"");
                 let at = tag.find(&k).expect(name) + k.len();

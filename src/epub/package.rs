@@ -340,42 +340,32 @@ impl Zip {
         let offset = self.out.len() as u32;
         let (time, date) = self.time;
         let flags: u16 = if name.is_ascii() { 0 } else { 0x0800 }; // UTF-8 name
-        let put16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
-        let put32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+        // The fields a local header and its central directory entry share, from "version
+        // needed" to the name's length (the extra field's length, 0, follows).
+        let mut common = Vec::with_capacity(26);
+        for x in [20, flags, method, time, date] {
+            common.extend_from_slice(&x.to_le_bytes());
+        }
+        for x in [crc.sum(), body.len() as u32, data.len() as u32] {
+            common.extend_from_slice(&x.to_le_bytes());
+        }
+        common.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        common.extend_from_slice(&0u16.to_le_bytes());
         // Local file header.
         let o = &mut self.out;
-        put32(o, 0x0403_4b50);
-        put16(o, 20);
-        put16(o, flags);
-        put16(o, method);
-        put16(o, time);
-        put16(o, date);
-        put32(o, crc.sum());
-        put32(o, body.len() as u32);
-        put32(o, data.len() as u32);
-        put16(o, name.len() as u16);
-        put16(o, 0);
+        o.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        o.extend_from_slice(&common);
         o.extend_from_slice(name.as_bytes());
         o.extend_from_slice(body);
-        // Central directory entry.
+        // Central directory entry: made by Unix, version 2.0; no comment; disk 0; no
+        // internal attributes; a regular file, rw-r--r--; where its local header is.
         let c = &mut self.central;
-        put32(c, 0x0201_4b50);
-        put16(c, (3 << 8) | 20); // made by Unix, version 2.0
-        put16(c, 20);
-        put16(c, flags);
-        put16(c, method);
-        put16(c, time);
-        put16(c, date);
-        put32(c, crc.sum());
-        put32(c, body.len() as u32);
-        put32(c, data.len() as u32);
-        put16(c, name.len() as u16);
-        put16(c, 0); // extra
-        put16(c, 0); // comment
-        put16(c, 0); // disk
-        put16(c, 0); // internal attributes
-        put32(c, 0o100644 << 16); // regular file, rw-r--r--
-        put32(c, offset);
+        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        c.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes());
+        c.extend_from_slice(&common);
+        c.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        c.extend_from_slice(&(0o100644u32 << 16).to_le_bytes());
+        c.extend_from_slice(&offset.to_le_bytes());
         c.extend_from_slice(name.as_bytes());
         self.entries += 1;
     }

@@ -160,17 +160,7 @@ pub fn distribute(
                 queue.extend(lines);
             }
         }
-        let mut h = 0.0;
-        let mut it = queue.into_iter();
-        for (o, l) in it.by_ref() {
-            if h + l.height > cap && !slot.is_empty() {
-                carry.push((o, l));
-                break;
-            }
-            h += l.height;
-            slot.push((o, l));
-        }
-        carry.extend(it);
+        carry = fill(slot, queue, cap);
     }
     // Notes still waiting after the last page of text go on pages of their own, as many as
     // they need (never piled past the foot of the last page, where they would be lost).
@@ -178,20 +168,32 @@ pub fn distribute(
         let page = out.len();
         let cap = geo.bottom - geo.top(page) - RULE_ROOM;
         let mut slot = Vec::new();
-        let mut h = 0.0;
-        let mut it = std::mem::take(&mut carry).into_iter();
-        for (o, l) in it.by_ref() {
-            if h + l.height > cap && !slot.is_empty() {
-                carry.push((o, l));
-                break;
-            }
-            h += l.height;
-            slot.push((o, l));
-        }
-        carry.extend(it);
+        carry = fill(&mut slot, std::mem::take(&mut carry), cap);
         out.push(slot);
     }
     out
+}
+
+/// Moves lines of `queue` into `slot` while they fit in `cap` (always at least one, so that
+/// a line taller than the room still moves on), and returns the rest.
+fn fill(
+    slot: &mut Vec<(Origin, Line)>,
+    queue: Vec<(Origin, Line)>,
+    cap: f32,
+) -> Vec<(Origin, Line)> {
+    let mut h = 0.0;
+    let mut rest = Vec::new();
+    let mut it = queue.into_iter();
+    for (o, l) in it.by_ref() {
+        if h + l.height > cap && !slot.is_empty() {
+            rest.push((o, l));
+            break;
+        }
+        h += l.height;
+        slot.push((o, l));
+    }
+    rest.extend(it);
+    rest
 }
 
 /// The room each page keeps for its notes.
