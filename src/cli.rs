@@ -514,6 +514,18 @@ fn watch(args: &BuildArgs, printer: &Printer) -> ExitCode {
                     || name.ends_with(".swp")
                     || name.ends_with(".tmp"))
             })
+            // Only what a build reads: statements, images, the house configuration (a log
+            // file written into the folder must not start a rebuild loop).
+            .filter(|p| {
+                let ext = p
+                    .extension()
+                    .map(|x| x.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                matches!(
+                    ext.as_str(),
+                    "md" | "markdown" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "toml"
+                )
+            })
             .collect();
         if changed.is_empty() {
             continue;
