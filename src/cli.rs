@@ -639,11 +639,17 @@ fn build_files(
                 .map(|_| f.clone())
         })
         .collect();
-    // Finished outputs are made durable and renamed into place on a thread of their own, so
-    // that rendering never waits for the disk (fsync takes as long as rendering a statement).
+    // In a batch, finished outputs are made durable and renamed into place on a thread of
+    // their own, so that rendering never waits for the disk (fsync takes as long as rendering
+    // a statement). One statement has nothing to overlap: its outputs are committed here.
     let (commits, to_commit) = std::sync::mpsc::channel::<Commit>();
     std::thread::scope(|scope| {
-        scope.spawn(move || commit_all(to_commit));
+        let to_commit = if files.len() > 1 {
+            scope.spawn(move || commit_all(to_commit));
+            None
+        } else {
+            Some(to_commit)
+        };
         let progress = progress_bar(files.len(), args.input.quiet);
         let outcomes: Vec<Outcome> = files
             .par_iter()
@@ -679,6 +685,9 @@ fn build_files(
             p.finish_and_clear();
         }
         drop(commits);
+        if let Some(to_commit) = to_commit {
+            commit_all(to_commit);
+        }
         let mut failed = Vec::new();
         let mut written = 0;
         let mut stdout = std::io::stdout().lock();
