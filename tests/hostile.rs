@@ -2,6 +2,8 @@
 //! the process exits 0 or 1 (never a panic's 101 or a signal), names the problem when it
 //! fails, writes nothing outside `--out-dir` and leaves no partial file.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -75,22 +77,6 @@ fn build_survives_with(name: &str, input: &[u8], flags: &[&str]) -> (Option<i32>
     );
     let _ = std::fs::remove_dir_all(&dir);
     (code, err)
-}
-
-/// `pdftotext`'s text of a PDF (with `flags`), or `None` with a notice when it is missing.
-fn pdf_text(pdf: &Path, flags: &[&str]) -> Option<String> {
-    match Command::new("pdftotext")
-        .args(flags)
-        .arg(pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(t) => Some(String::from_utf8_lossy(&t.stdout).into_owned()),
-        Err(_) => {
-            eprintln!("SKIPPED: pdftotext is not installed");
-            None
-        }
-    }
 }
 
 fn statement(body: &str) -> Vec<u8> {
@@ -300,7 +286,7 @@ fn a_paragraph_longer_than_two_pages_is_not_lost() {
     std::fs::write(dir.join("x.md"), statement(&body)).unwrap();
     let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
     assert_eq!(o.status.code(), Some(0));
-    let Some(text) = pdf_text(&dir.join("out/x.pdf"), &[]) else {
+    let Some(text) = common::pdftotext(&dir.join("out/x.pdf"), &[]) else {
         return;
     };
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -325,7 +311,7 @@ fn two_thousand_footnotes_are_all_in_the_pdf() {
     std::fs::write(dir.join("x.md"), statement(&body)).unwrap();
     let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
     assert_eq!(o.status.code(), Some(0));
-    let Some(text) = pdf_text(&dir.join("out/x.pdf"), &[]) else {
+    let Some(text) = common::pdftotext(&dir.join("out/x.pdf"), &[]) else {
         return;
     };
     let found: std::collections::BTreeSet<&str> = text
@@ -365,28 +351,16 @@ fn deeply_nested_text_stays_on_the_page() {
             std::fs::write(dir.join("x.md"), md).unwrap();
             let o = run(&dir, &["build", "-f", "pdf", "-o", "out", "x.md"]);
             assert_eq!(o.status.code(), Some(0), "{name} {lang}");
-            let Some(html) = pdf_text(&dir.join("out/x.pdf"), &["-bbox"]) else {
+            let Some(html) = common::pdftotext(&dir.join("out/x.pdf"), &["-bbox"]) else {
                 return;
             };
-            let attr = |tag: &str, name: &str| -> f32 {
-                let k = format!("{name}=\"");
-                let at = tag.find(&k).expect(name) + k.len();
-                tag[at..].split('"').next().unwrap().parse().unwrap()
-            };
-            let mut width = 0.0;
             let mut found = std::collections::HashSet::new();
-            for tag in html.split('<') {
-                if tag.starts_with("page ") {
-                    width = attr(tag, "width");
-                } else if tag.starts_with("word ") {
-                    let (x0, x1) = (attr(tag, "xMin"), attr(tag, "xMax"));
-                    let word = tag.rsplit('>').next().unwrap_or("");
-                    assert!(
-                        x0 >= 0.0 && x1 <= width,
-                        "{name} {lang}: {word:?} at {x0}..{x1} is off a page {width} wide"
-                    );
-                    found.insert(word.to_string());
-                }
+            for (word, x0, x1, width) in common::bbox_words(&html) {
+                assert!(
+                    x0 >= 0.0 && x1 <= width,
+                    "{name} {lang}: {word:?} at {x0}..{x1} is off a page {width} wide"
+                );
+                found.insert(word);
             }
             let missing: Vec<_> = words.iter().filter(|w| !found.contains(*w)).collect();
             assert!(

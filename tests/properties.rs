@@ -645,20 +645,11 @@ fn table_in_a_right_to_left_statement() {
     let Some(html) = common::pdftotext(&path, &["-bbox"]) else {
         return;
     };
-    let attr = |tag: &str, name: &str| -> f32 {
-        let k = format!("{name}=\"");
-        let at = tag.find(&k).expect(name) + k.len();
-        tag[at..].split('"').next().unwrap().parse().unwrap()
-    };
     let mut width = 0.0;
     let mut x = std::collections::HashMap::new();
-    for tag in html.split('<') {
-        if tag.starts_with("page ") {
-            width = attr(tag, "width");
-        } else if tag.starts_with("word ") {
-            let word = tag.rsplit('>').next().unwrap_or("").to_string();
-            x.insert(word, (attr(tag, "xMin"), attr(tag, "xMax")));
-        }
+    for (word, x0, x1, page_width) in common::bbox_words(&html) {
+        width = page_width;
+        x.insert(word, (x0, x1));
     }
     for w in &words {
         let (x0, x1) = x[w];

@@ -287,17 +287,19 @@ mod tests {
         Line {
             height: h,
             baseline: h * 0.8,
-            links: note
-                .map(|n| LinkArea {
-                    x0: 0.0,
-                    x1: 1.0,
-                    y0: 0.0,
-                    y1: 1.0,
-                    url: format!("{MARK}{n}"),
-                })
-                .into_iter()
-                .collect(),
+            links: note.map(reference).into_iter().collect(),
             ..Line::default()
+        }
+    }
+
+    /// The hidden link area of a reference to note `n`.
+    fn reference(n: u32) -> LinkArea {
+        LinkArea {
+            x0: 0.0,
+            x1: 1.0,
+            y0: 0.0,
+            y1: 1.0,
+            url: format!("{MARK}{n}"),
         }
     }
 
@@ -392,17 +394,8 @@ mod tests {
     fn notes_the_text_pages_cannot_hold_go_on_pages_of_their_own() {
         // Three lines of text referencing 40 notes of one 8-pt line each: far more than the
         // text's page can hold at its foot; every note line must still be on a page, inside it.
-        let lines: Vec<Line> = (0..3).map(|i| line(10.0, Some(i + 1))).collect();
-        let mut lines = lines;
-        for n in 4..=40 {
-            lines[2].links.push(LinkArea {
-                x0: 0.0,
-                x1: 1.0,
-                y0: 0.0,
-                y1: 1.0,
-                url: format!("{MARK}{n}"),
-            });
-        }
+        let mut lines: Vec<Line> = (0..3).map(|i| line(10.0, Some(i + 1))).collect();
+        lines[2].links.extend((4..=40).map(reference));
         let flows = vec![Flow {
             origin: Origin::Block(BlockId(0)),
             splittable: true,

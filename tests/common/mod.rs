@@ -32,3 +32,23 @@ pub fn pdftotext(path: &Path, args: &[&str]) -> Option<String> {
     assert!(out.status.success());
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// The words of `pdftotext -bbox` output: (word, xMin, xMax, width of its page).
+pub fn bbox_words(html: &str) -> Vec<(String, f32, f32, f32)> {
+    let attr = |tag: &str, name: &str| -> f32 {
+        let k = format!("{name}=\"");
+        let at = tag.find(&k).expect(name) + k.len();
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut width = 0.0;
+    let mut words = Vec::new();
+    for tag in html.split('<') {
+        if tag.starts_with("page ") {
+            width = attr(tag, "width");
+        } else if tag.starts_with("word ") {
+            let word = tag.rsplit('>').next().unwrap_or("").to_string();
+            words.push((word, attr(tag, "xMin"), attr(tag, "xMax"), width));
+        }
+    }
+    words
+}
