@@ -64,16 +64,7 @@ fn example_builds_deterministically() {
 
 #[test]
 fn qpdf_finds_no_errors() {
-    let path = example_pdf("qpdf");
-    let Some(out) = tool("qpdf", &["--check", path.to_str().unwrap()]) else {
-        return;
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
-    assert!(
-        text.contains("No syntax or stream encoding errors"),
-        "{text}"
-    );
+    common::qpdf_check(&example_pdf("qpdf"));
 }
 
 #[test]

@@ -52,3 +52,21 @@ pub fn bbox_words(html: &str) -> Vec<(String, f32, f32, f32)> {
     }
     words
 }
+
+/// `qpdf --check FILE`, which must succeed and find no syntax or stream errors; its report.
+pub fn qpdf_check(path: &Path) -> Option<String> {
+    let out = tool("qpdf", &["--check", path.to_str().unwrap()])?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "qpdf --check {}:\n{text}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("No syntax or stream encoding errors"),
+        "{}: {text}",
+        path.display()
+    );
+    Some(text)
+}
