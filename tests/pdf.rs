@@ -24,17 +24,22 @@ fn body_text() -> &'static str {
         .trim()
 }
 
-/// The seed statement read by the Markdown reader.
-fn statement_doc() -> Document {
+/// `text` read by the Markdown reader as the file `path`; its diagnostics printed.
+fn read_doc(path: &str, text: &str) -> Document {
     let (doc, diags) = communique::markdown::read(
-        std::path::Path::new("content/us-upr-review.md"),
-        STATEMENT,
+        std::path::Path::new(path),
+        text,
         &communique::markdown::ReadOptions::default(),
     );
     for d in &diags {
         eprintln!("{d}");
     }
-    doc.expect("the statement reads")
+    doc.unwrap_or_else(|| panic!("{path} reads"))
+}
+
+/// The seed statement read by the Markdown reader.
+fn statement_doc() -> Document {
+    read_doc("content/us-upr-review.md", STATEMENT)
 }
 
 /// The seed statement built by hand, with a media contact and a link added.
@@ -502,15 +507,7 @@ Final paragraph with a URL https://example.org/a/very/long/path/that/needs/break
 "#;
 
 fn kitchen_doc() -> Document {
-    let (doc, diags) = communique::markdown::read(
-        std::path::Path::new("kitchen.md"),
-        KITCHEN,
-        &communique::markdown::ReadOptions::default(),
-    );
-    for d in &diags {
-        eprintln!("{d}");
-    }
-    doc.expect("the kitchen sink reads")
+    read_doc("kitchen.md", KITCHEN)
 }
 
 #[test]
