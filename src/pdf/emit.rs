@@ -741,7 +741,7 @@ fn round3(x: f32) -> f32 {
 }
 
 /// A PDF text string: PDFDocEncoding-safe ASCII as a literal, anything else UTF-16BE.
-fn text_string(s: &str) -> Object {
+pub(super) fn text_string(s: &str) -> Object {
     if s.chars().all(|c| (' '..='~').contains(&c)) {
         Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
     } else {
@@ -753,7 +753,8 @@ fn text_string(s: &str) -> Object {
     }
 }
 
-fn pdf_date(secs: i64) -> Object {
+/// A Unix time as UTC date and time fields: (year, month, day, hour, minute, second).
+fn utc_fields(secs: i64) -> (i32, u8, u8, u8, u8, u8) {
     let d = DateTime::from_unix_seconds(secs);
     let t = d.time.unwrap_or(crate::model::Time {
         hour: 0,
@@ -761,12 +762,13 @@ fn pdf_date(secs: i64) -> Object {
         second: 0,
         offset_minutes: Some(0),
     });
+    (d.year, d.month, d.day, t.hour, t.minute, t.second)
+}
+
+fn pdf_date(secs: i64) -> Object {
+    let (y, mo, d, h, mi, s) = utc_fields(secs);
     Object::String(
-        format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-            d.year, d.month, d.day, t.hour, t.minute, t.second
-        )
-        .into_bytes(),
+        format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").into_bytes(),
         StringFormat::Literal,
     )
 }
@@ -820,17 +822,8 @@ fn post_process(
         info.set("ModDate", pdf_date(secs));
     }
     let xmp_date = when.map(|secs| {
-        let d = DateTime::from_unix_seconds(secs);
-        let t = d.time.unwrap_or(crate::model::Time {
-            hour: 0,
-            minute: 0,
-            second: 0,
-            offset_minutes: Some(0),
-        });
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            d.year, d.month, d.day, t.hour, t.minute, t.second
-        )
+        let (y, mo, d, h, mi, s) = utc_fields(secs);
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
     });
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));

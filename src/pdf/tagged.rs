@@ -11,6 +11,7 @@
 //! link annotations under the elements their keys name. New kinds of item get their part
 //! in [`mark_of`] and their elements in `Tree::blocks`.
 
+use super::emit::text_string;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use crate::Diagnostic;
@@ -705,19 +706,6 @@ fn check_headings(t: &Tree) -> Result<(), Diagnostic> {
         prev = level;
     }
     Ok(())
-}
-
-/// A PDF text string: printable ASCII as a literal, anything else UTF-16BE.
-fn text_string(s: &str) -> Object {
-    if s.chars().all(|c| (' '..='~').contains(&c)) {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut b = vec![0xFE, 0xFF];
-        for u in s.encode_utf16() {
-            b.extend_from_slice(&u.to_be_bytes());
-        }
-        Object::String(b, StringFormat::Hexadecimal)
-    }
 }
 
 /// The sRGB profile of the OutputIntent (Debian's icc-profiles-free; see `icc/LICENSE`).
