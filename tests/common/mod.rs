@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests that call outside validators.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// `COMMUNIQUE_REQUIRE_VALIDATORS=1` (set by `.ci/run`): a missing validator fails the test.
@@ -69,4 +69,28 @@ pub fn qpdf_check(path: &Path) -> Option<String> {
         path.display()
     );
     Some(text)
+}
+
+/// A scratch folder, removed when the test ends.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An empty scratch folder for test `name` of `suite`.
+pub fn scratch(suite: &str, name: &str) -> Scratch {
+    let d = std::env::temp_dir().join(format!("communique-{suite}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    Scratch(d)
 }
