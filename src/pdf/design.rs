@@ -212,11 +212,9 @@ impl Setter<'_> {
             }
         }
         for (word, at) in report.overfull {
-            // A long word comes shortened, with its length (`paragraph::word_for_message`):
-            // keep the length out of the quotes.
-            let (shown, length) = match word.split_once("… (") {
-                Some((head, rest)) => (format!("{head}…"), format!(" ({rest}")),
-                None => (word, String::new()),
+            let (shown, length) = match super::paragraph::word_for_message(&word) {
+                (shown, Some(n)) => (shown, format!(" ({n} characters)")),
+                (shown, None) => (shown, String::new()),
             };
             let d = Diagnostic::warning(format!(
                 "`{shown}`{length} is wider than the line; it is split without a hyphen"

@@ -91,8 +91,8 @@ pub struct SetOptions {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     pub missing: Vec<Missing>,
-    /// Words wider than the measure, split without a hyphen: (the word as a message shows
-    /// it, see [`word_for_message`]; its byte offset).
+    /// Words wider than the measure, split without a hyphen: (the word; its byte offset).
+    /// A message quotes it through [`word_for_message`].
     pub overfull: Vec<(String, usize)>,
 }
 
@@ -399,7 +399,7 @@ fn build_items(
             let to = glyphs
                 .get(end)
                 .map_or(text.text.len(), |g| g.cluster as usize);
-            let word = word_for_message(text.text.get(from..to).unwrap_or(""));
+            let word = text.text.get(from..to).unwrap_or("").to_string();
             report.overfull.push((word, from));
             let mut cs = s;
             let mut w = 0.0f32;
@@ -569,12 +569,12 @@ fn display_break_penalty(before: &str) -> Option<f32> {
 const QUOTED_CHARS: usize = 40;
 
 /// A word as a message quotes it: whole when short, else its first [`QUOTED_CHARS`]
-/// characters, an ellipsis and its length (a 50,000-character "word" must not flood the
-/// terminal).
-pub fn word_for_message(word: &str) -> String {
+/// characters and an ellipsis, with its length in characters (a 50,000-character "word" must
+/// not flood the terminal).
+pub fn word_for_message(word: &str) -> (String, Option<usize>) {
     match word.char_indices().nth(QUOTED_CHARS) {
-        None => word.to_string(),
-        Some((end, _)) => format!("{}… ({} characters)", &word[..end], word.chars().count()),
+        None => (word.to_string(), None),
+        Some((end, _)) => (format!("{}…", &word[..end]), Some(word.chars().count())),
     }
 }
 
@@ -845,8 +845,11 @@ mod tests {
         );
         assert_eq!(report.overfull.len(), 1, "{report:?}");
         assert_eq!(
-            report.overfull[0].0,
-            "averyveryveryverylongpathwithoutanybreak… (56 characters)"
+            word_for_message(&report.overfull[0].0),
+            (
+                "averyveryveryverylongpathwithoutanybreak…".to_string(),
+                Some(56)
+            )
         );
         for l in &lines {
             for r in &l.runs {
