@@ -14,8 +14,10 @@
 use super::emit::text_string;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
+use std::collections::HashMap;
+
 use crate::Diagnostic;
-use crate::model::{Block, BlockKind, Document};
+use crate::model::{Block, BlockId, BlockKind, Document, plain_text};
 
 use super::figure::figure_image;
 use super::layout::{Front, Item, Origin, Placed, Role};
@@ -230,14 +232,7 @@ fn front_role(f: Front) -> &'static str {
 /// `None` for blocks that are containers or paint nothing taggable.
 pub fn block_role(b: &Block) -> Option<&'static str> {
     match &b.kind {
-        BlockKind::Heading { level, .. } => Some(match level {
-            1 => "H1",
-            2 => "H2",
-            3 => "H3",
-            4 => "H4",
-            5 => "H5",
-            _ => "H6",
-        }),
+        BlockKind::Heading { level, .. } => Some(heading_role(*level)),
         BlockKind::Paragraph(_) => Some("P"),
         BlockKind::CodeBlock { .. } => Some("Code"),
         // A table without a header is set as lines of text (see `design`); with one, it is
@@ -299,6 +294,8 @@ impl Node {
 
 struct Tree {
     nodes: Vec<Node>,
+    /// The structure level of each heading (see [`heading_levels`]).
+    levels: HashMap<BlockId, u8>,
 }
 
 impl Tree {
@@ -379,6 +376,10 @@ impl Tree {
                     }
                     self.add(parent, "P", Some((origin, Part::Text)));
                 }
+                BlockKind::Heading { .. } => {
+                    let level = self.levels.get(&b.id).copied().unwrap_or(1);
+                    self.add(parent, heading_role(level), Some((origin, Part::Text)));
+                }
                 _ => {
                     if let Some(role) = block_role(b) {
                         self.add(parent, role, Some((origin, Part::Text)));
@@ -419,6 +420,7 @@ fn first_leaf(blocks: &[Block]) -> Option<&Block> {
 fn skeleton(doc: &Document) -> Tree {
     let mut t = Tree {
         nodes: vec![Node::new("Document", 0, None)],
+        levels: heading_levels(doc).levels,
     };
     for f in [
         Front::Letterhead,
@@ -538,7 +540,6 @@ pub fn structure(
             annot: l.id,
         });
     }
-    check_headings(&t)?;
 
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
@@ -682,30 +683,105 @@ pub fn structure(
     Ok(())
 }
 
-/// Fails on a heading level that skips (H1 → H3) in reading order.
-fn check_headings(t: &Tree) -> Result<(), Diagnostic> {
-    let mut prev = 0u8;
-    for (i, n) in t.nodes.iter().enumerate() {
-        let Some(level) = n.role.strip_prefix('H').and_then(|l| l.parse::<u8>().ok()) else {
-            continue;
-        };
-        if !t.has_content(i) {
-            continue;
-        }
-        if level > prev + 1 {
-            let at = if prev == 0 {
-                "at the start".to_string()
-            } else {
-                format!("after a level-{prev} heading")
-            };
-            return Err(Diagnostic::error(format!(
-                "a level-{level} heading comes {at}; PDF/UA does not allow heading levels to skip"
-            ))
-            .help("the headline is level 1: start the body's headings at ## and go down one level at a time"));
-        }
-        prev = level;
+fn heading_role(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "H1",
+        2 => "H2",
+        3 => "H3",
+        4 => "H4",
+        5 => "H5",
+        _ => "H6",
     }
-    Ok(())
+}
+
+/// The structure levels of a document's headings, and the warning when they differ from the
+/// author's.
+pub struct HeadingLevels {
+    pub levels: HashMap<BlockId, u8>,
+    /// One warning (at the first heading whose level changes), or none.
+    pub warning: Option<Diagnostic>,
+}
+
+/// Gives every heading a structure level that does not skip (PDF/UA forbids H1 → H3), the
+/// author's outline kept: a heading sits one level under the nearest heading before it whose
+/// written level is lower (the headline is level 1), so `###` for every section after the
+/// headline makes sibling H2s and a `####` under them an H3. Its look is unchanged.
+pub fn heading_levels(doc: &Document) -> HeadingLevels {
+    struct Walk<'a> {
+        doc: &'a Document,
+        /// (written level, structure level), the headline at the bottom.
+        stack: Vec<(u8, u8)>,
+        levels: HashMap<BlockId, u8>,
+        first: Option<(u32, u8, u8)>,
+        changed: usize,
+    }
+    impl Walk<'_> {
+        fn heading(&mut self, written: u8) -> u8 {
+            while self.stack.last().is_some_and(|&(w, _)| w >= written) {
+                self.stack.pop();
+            }
+            let level = self.stack.last().map_or(1, |&(_, s)| s + 1).min(6);
+            self.stack.push((written, level));
+            level
+        }
+        fn blocks(&mut self, blocks: &[Block]) {
+            for b in blocks {
+                match &b.kind {
+                    BlockKind::Heading { level, content, .. } => {
+                        // An empty heading paints nothing and has no element.
+                        if plain_text(content).trim().is_empty() {
+                            continue;
+                        }
+                        let s = self.heading(*level);
+                        self.levels.insert(b.id, s);
+                        if s != *level {
+                            self.changed += 1;
+                            self.first.get_or_insert((b.at, *level, s));
+                        }
+                    }
+                    BlockKind::BlockQuote(inner) => self.blocks(inner),
+                    BlockKind::List(l) => {
+                        for item in &l.items {
+                            self.blocks(&item.blocks);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut w = Walk {
+        doc,
+        stack: vec![(1, 1)],
+        levels: HashMap::new(),
+        first: None,
+        changed: 0,
+    };
+    w.blocks(&doc.blocks);
+    for note in &doc.footnotes {
+        w.blocks(&note.blocks);
+    }
+    // "About …" is an H2 under the headline.
+    w.stack = vec![(1, 1), (2, 2)];
+    w.blocks(&doc.meta.about);
+    let warning = w.first.map(|(at, written, level)| {
+        let more = match w.changed {
+            1 => String::new(),
+            n => format!(" (and {} more headings after it)", n - 1),
+        };
+        Diagnostic::warning(format!(
+            "a level-{written} heading comes without a level-{} heading above it; the PDF's \
+             structure tree makes it a level-{level} heading{more}, as PDF/UA asks (its look is \
+             unchanged)",
+            written - 1
+        ))
+        .at(&w.doc.source, at)
+        .help("the headline is level 1: start the body's headings at ## and go down one level at a time")
+    });
+    HeadingLevels {
+        levels: w.levels,
+        warning,
+    }
 }
 
 /// The sRGB profile of the OutputIntent (Debian's icc-profiles-free; see `icc/LICENSE`).
