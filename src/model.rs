@@ -560,6 +560,13 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
     }
 }
 
+/// Whether raw HTML is only a comment (`<!-- … -->`), which is meant to be invisible: every
+/// backend leaves it out without a word.
+pub fn is_html_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -233,7 +233,7 @@ impl<'a> Writer<'a> {
             }
             BlockKind::ThematicBreak => self.raw("<hr/>\n"),
             BlockKind::RawHtml(html) => {
-                if !is_comment(html) {
+                if !crate::model::is_html_comment(html) {
                     self.warn(
                         b.at,
                         "dropped a block of raw HTML".into(),
@@ -465,7 +465,7 @@ impl<'a> Writer<'a> {
     }
 
     fn raw_inline(&mut self, html: &str, rest: &[Inline], open: &mut Vec<&'static str>) {
-        if is_comment(html) {
+        if crate::model::is_html_comment(html) {
             return;
         }
         let at = self.at;
@@ -542,11 +542,6 @@ fn first_offset(inl: &[Inline]) -> Option<Offset> {
         Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => first_offset(c),
         _ => None,
     })
-}
-
-fn is_comment(html: &str) -> bool {
-    let t = html.trim();
-    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 /// True when a close tag for `name` balances an open one later in the same inline run.

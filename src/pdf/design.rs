@@ -936,6 +936,7 @@ fn block_flows(
                 outline: None,
             });
         }
+        BlockKind::RawHtml(html) if crate::model::is_html_comment(html) => {}
         BlockKind::RawHtml(_) => {
             s.diagnostics.push(
                 Diagnostic::warning("raw HTML is not shown in the PDF")
