@@ -304,7 +304,7 @@ pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Pl
                 h += l.height;
                 fit += 1;
             }
-            let fit = fit.min(n.saturating_sub(MIN_LINES));
+            let fit = whole_word_break(&f.lines, fit.min(n.saturating_sub(MIN_LINES)));
             if fit >= MIN_LINES {
                 y += space;
                 let mut lines = Vec::with_capacity(n);
@@ -344,6 +344,27 @@ pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Pl
     }
     placement
 }
+
+/// How many lines to set before a page break, given that `fit` would fit: fewer, when the
+/// last of them ends in an inserted hyphen, so that no word is split across pages (TeX's
+/// `\brokenpenalty`). A page one or two lines short is the lesser evil; a split word stays
+/// only when every shorter break would leave fewer than [`MIN_LINES`] lines (an orphan).
+fn whole_word_break(lines: &[Line], fit: usize) -> usize {
+    let mut take = fit;
+    for _ in 0..=MAX_SHORT_LINES {
+        if take < MIN_LINES || take >= lines.len() {
+            break;
+        }
+        if !lines[take - 1].hyphenated {
+            return take;
+        }
+        take -= 1;
+    }
+    fit
+}
+
+/// How many lines a page may come out short to keep a word whole across a page break.
+const MAX_SHORT_LINES: usize = 2;
 
 fn is_page_top(placement: &Placement, flow: usize, geo: &Geometry) -> bool {
     placement[flow]
@@ -413,7 +434,7 @@ fn place_rest(
             rest.len()
         } else {
             // Leave enough for the next page, unless the page holds too few lines for that.
-            let keep = fit.min(rest.len() - MIN_LINES);
+            let keep = whole_word_break(rest, fit.min(rest.len() - MIN_LINES));
             if keep >= MIN_LINES { keep } else { fit.max(1) }
         };
         for l in &rest[..take] {
@@ -546,6 +567,37 @@ mod tests {
 
     fn pages_of(p: &[(usize, f32)]) -> Vec<usize> {
         p.iter().map(|x| x.0).collect()
+    }
+
+    /// Issue 14: no word split across pages. Page one holds 6 lines of a 10-line paragraph;
+    /// the 6th ends in an inserted hyphen, so 5 stay (a page one line short); when the 5th and
+    /// 6th both do, 4 stay; when every shorter break is an orphan, the hyphen stays.
+    #[test]
+    fn a_hyphenated_line_does_not_end_a_page() {
+        let hyphenated = |f: &mut Flow, at: &[usize]| {
+            for &i in at {
+                f.lines[i].hyphenated = true;
+            }
+        };
+        let on_first = |p: &Placement| p[0].iter().filter(|x| x.0 == 0).count();
+        let mut f = flow(10, true, false);
+        hyphenated(&mut f, &[5]);
+        assert_eq!(on_first(&paginate(&[f.clone()], &geo(6.0))), 5);
+        hyphenated(&mut f, &[4]);
+        assert_eq!(on_first(&paginate(&[f.clone()], &geo(6.0))), 4);
+        let mut f = flow(10, true, false);
+        hyphenated(&mut f, &[0, 1, 2]);
+        assert_eq!(on_first(&paginate(&[f], &geo(3.0))), 3);
+        // Later pages of a long paragraph too.
+        let mut f = flow(14, true, false);
+        hyphenated(&mut f, &[9]);
+        let p = paginate(&[f], &geo(5.0));
+        assert!(
+            p[0].windows(2)
+                .all(|w| w[0].0 == w[1].0 || w[0].0 + 1 == w[1].0)
+        );
+        let last_on_page_one = p[0].iter().rposition(|x| x.0 == 1).unwrap();
+        assert_ne!(last_on_page_one, 9, "{:?}", p[0]);
     }
 
     #[test]
