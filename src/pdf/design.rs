@@ -12,7 +12,8 @@ use crate::theme::{self, Theme};
 use super::figure::Images;
 use super::fonts::{FaceId, FontBook};
 use super::layout::{
-    self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
+    self, Flow, Front, Geometry, ImageBox, ImagePlace, Line, LinkArea, Origin, OutlineEntry, Page,
+    Rule, place_line,
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, ShapeCache, Style};
@@ -521,6 +522,8 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
                 origin: Origin::Front(Front::Letterhead),
                 // The organization's name follows as text.
                 decorative: true,
+                at: 0,
+                place: ImagePlace::Alone,
             });
         }
         if let Some(last) = lines.last_mut() {
@@ -784,7 +787,7 @@ fn block_flows(
                 ..s.body
             };
             let mut t = Text::default();
-            push_inlines(s.doc, &mut t, content, ctx);
+            push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
             let mut opts = b.opts();
             opts.align = Align::Left;
             opts.leading = Theme::line(size, th.leading.headings);
@@ -801,12 +804,16 @@ fn block_flows(
         }
         BlockKind::Paragraph(content) => {
             if let Some(img) = super::figure::figure_image(content)
-                && figure_flow::figure(s, img, origin, b, flows)
+                && figure_flow::figure(s, img, origin, b, flows, ImagePlace::Alone)
             {
                 return;
             }
+            if has_figure(s, content, b) {
+                split_paragraph(s, content, origin, b, dateline, flows);
+                return;
+            }
             let mut t = dateline.take().unwrap_or_default();
-            push_inlines(s.doc, &mut t, content, b.ctx);
+            push_inlines(s, &mut t, content, b.ctx, &Fit::text(b.ctx.size, b.width));
             let lines = s.set(&t, &b.opts());
             flows.push(Flow {
                 origin,
@@ -896,7 +903,7 @@ fn block_flows(
                     if i > 0 {
                         t.push(" \u{2003}", b.ctx.style(), None, None);
                     }
-                    push_inlines(s.doc, &mut t, cell, b.ctx);
+                    push_inlines(s, &mut t, cell, b.ctx, &Fit::text(b.ctx.size, b.width));
                 }
                 let mut opts = b.opts();
                 opts.align = Align::Left;
@@ -1001,6 +1008,9 @@ fn list_flows(
                 run.role = layout::Role::Label;
                 run.x += dx;
                 first.runs.insert(0, run);
+                for (k, _) in &mut first.images {
+                    *k += 1;
+                }
             }
         }
     }
@@ -1032,18 +1042,252 @@ fn code_text(text: &str) -> String {
     out
 }
 
-/// Appends inlines to `t` in the given style.
-fn push_inlines(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx) {
-    push_inlines_link(doc, t, inlines, ctx, None)
+/// How images inside a run of text are sized: at their natural size, scaled down to fit
+/// `max_w` × `max_h`; `cell` is the table cell they stand in.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    max_w: f32,
+    max_h: f32,
+    cell: Option<(u32, u32)>,
+}
+
+impl Fit {
+    /// Images in running text of size `em`: at most as tall as the type (an icon keeps the
+    /// leading even), never wider than the measure.
+    fn text(em: f32, width: f32) -> Fit {
+        Fit {
+            max_w: width,
+            max_h: em * INLINE_HEIGHT,
+            cell: None,
+        }
+    }
+}
+
+/// The tallest an image set in a line of text may be, in ems of the text: the height of the
+/// type's ascender, so that the line keeps its leading.
+const INLINE_HEIGHT: f32 = 1.0;
+
+/// Whether an image inside a paragraph's text is set as a figure where it stands rather
+/// than on the line: when at its natural size it is more than twice the line's height, or
+/// would still be wider than half the measure once scaled to the line.
+fn is_figure(s: &Setter, img: &model::Image, b: &BlockCx) -> bool {
+    let Some(loaded) = s.images.get(&img.path) else {
+        return false;
+    };
+    let (w, h) = super::figure::fit(loaded, f32::MAX, f32::MAX);
+    let line = b.opts().leading;
+    let em = b.ctx.size * INLINE_HEIGHT;
+    let scaled_w = if h > em { w * em / h } else { w };
+    h > 2.0 * line || scaled_w > b.width * 0.5
+}
+
+/// Whether a paragraph that is more than an image holds one to set as a figure.
+fn has_figure(s: &Setter, content: &[Inline], b: &BlockCx) -> bool {
+    content.iter().any(|i| match i {
+        Inline::Image(img) => is_figure(s, img, b),
+        Inline::Emph(c)
+        | Inline::Strong(c)
+        | Inline::Strike(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Link { content: c, .. } => has_figure(s, c, b),
+        _ => false,
+    })
+}
+
+/// A part of a paragraph split at its figures: text, or a figure (with the link it is in).
+enum Seg<'a> {
+    Text(Vec<Inline>),
+    Figure(&'a model::Image, Option<&'a str>),
+}
+
+/// Splits inlines at the images to set as figures; the emphasis, links and other spans
+/// around a figure continue on both sides of it.
+fn split_figures<'a>(
+    s: &Setter,
+    inlines: &'a [Inline],
+    b: &BlockCx,
+    link: Option<&'a str>,
+) -> Vec<Seg<'a>> {
+    fn push_text(out: &mut Vec<Seg>, i: Inline) {
+        match out.last_mut() {
+            Some(Seg::Text(v)) => v.push(i),
+            _ => out.push(Seg::Text(vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for i in inlines {
+        let (inner, link) = match i {
+            Inline::Image(img) if is_figure(s, img, b) => {
+                out.push(Seg::Figure(img, link));
+                continue;
+            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c) => (c, link),
+            Inline::Link { url, content, .. } => (content, Some(url.as_str())),
+            other => {
+                push_text(&mut out, other.clone());
+                continue;
+            }
+        };
+        for seg in split_figures(s, inner, b, link) {
+            match seg {
+                Seg::Text(v) => push_text(&mut out, rewrap(i, v)),
+                f => out.push(f),
+            }
+        }
+    }
+    out
+}
+
+/// `i` (a span of inlines) with `content` in place of its own.
+fn rewrap(i: &Inline, content: Vec<Inline>) -> Inline {
+    match i {
+        Inline::Emph(_) => Inline::Emph(content),
+        Inline::Strong(_) => Inline::Strong(content),
+        Inline::Strike(_) => Inline::Strike(content),
+        Inline::Superscript(_) => Inline::Superscript(content),
+        Inline::Subscript(_) => Inline::Subscript(content),
+        Inline::Link { url, title, .. } => Inline::Link {
+            url: url.clone(),
+            title: title.clone(),
+            content,
+        },
+        other => other.clone(),
+    }
+}
+
+/// Whether inlines show nothing (spaces and line ends).
+fn blank(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|i| match i {
+        Inline::Text { text, .. } => text.trim().is_empty(),
+        Inline::SoftBreak | Inline::HardBreak => true,
+        Inline::Emph(c)
+        | Inline::Strong(c)
+        | Inline::Strike(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Link { content: c, .. } => blank(c),
+        _ => false,
+    })
+}
+
+/// A paragraph with figures in its text: the text before a figure, the figure (with its
+/// caption) where it stands, the text after it, as flows of the same block.
+fn split_paragraph(
+    s: &mut Setter,
+    content: &[Inline],
+    origin: Origin,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    let mut segs = split_figures(s, content, b, None);
+    // Punctuation that follows a figure (`![…](chart.png).`) ends the text before it.
+    let mut i = 2;
+    while i < segs.len() {
+        let punct = match &segs[i] {
+            Seg::Text(v) => {
+                let t = model::plain_text(v);
+                !t.trim().is_empty() && !t.chars().any(char::is_alphanumeric)
+            }
+            Seg::Figure(..) => false,
+        };
+        if punct
+            && matches!(segs[i - 1], Seg::Figure(..))
+            && matches!(segs[i - 2], Seg::Text(_))
+            && let Seg::Text(tail) = segs.remove(i)
+            && let Seg::Text(before) = &mut segs[i - 2]
+        {
+            before.extend(tail);
+        } else {
+            i += 1;
+        }
+    }
+    for seg in segs {
+        let mut inlines = match seg {
+            Seg::Figure(img, link) => {
+                if figure_flow::figure(s, img, origin, b, flows, ImagePlace::InText) {
+                    if let Some(url) = link.filter(|u| safe_link(u))
+                        && let Some(f) = flows.last_mut()
+                        && let Some(a) = s.attach.last()
+                        && let Some(first) = f.lines.first_mut()
+                    {
+                        // The figure is the link's area.
+                        first.links.push(LinkArea {
+                            x0: a.dx - b.indent,
+                            x1: a.dx - b.indent + a.width,
+                            y0: -first.baseline,
+                            y1: a.height - first.baseline,
+                            url: url.to_string(),
+                        });
+                    }
+                    continue;
+                }
+                vec![Inline::Image(img.clone())]
+            }
+            Seg::Text(v) => v,
+        };
+        if blank(&inlines) {
+            continue;
+        }
+        // Line ends next to a figure end nothing.
+        while matches!(inlines.first(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+            inlines.remove(0);
+        }
+        while matches!(inlines.last(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+            inlines.pop();
+        }
+        let mut t = dateline.take().unwrap_or_default();
+        push_inlines(s, &mut t, &inlines, b.ctx, &Fit::text(b.ctx.size, b.width));
+        let lines = s.set(&t, &b.opts());
+        flows.push(Flow {
+            origin,
+            indent: b.indent,
+            space_before: s.theme.spacing.paragraph,
+            lines,
+            keep_with_next: false,
+            splittable: true,
+            outline: None,
+        });
+    }
+}
+
+/// An image set on a line of text, sized by `fit`; `None` when it is not available.
+fn inline_image(s: &mut Setter, img: &model::Image, fit: &Fit) -> Option<ImageBox> {
+    let loaded = s.images.get(&img.path)?.clone();
+    let (w, h) = super::figure::fit(&loaded, fit.max_w, fit.max_h);
+    let image = figure_flow::prepared(s, &img.path, img.at, w, h)?;
+    Some(ImageBox {
+        x: 0.0,
+        y: -h,
+        width: w,
+        height: h,
+        image,
+        decorative: super::figure::decorative(&img.alt),
+        at: img.at,
+        place: ImagePlace::Inline,
+        cell: fit.cell,
+    })
+}
+
+/// Appends inlines to `t` in the given style, images as boxes sized by `fit`.
+fn push_inlines(s: &mut Setter, t: &mut Text, inlines: &[Inline], ctx: Ctx, fit: &Fit) {
+    push_inlines_link(s, t, inlines, ctx, None, fit)
 }
 
 fn push_inlines_link(
-    doc: &Document,
+    s: &mut Setter,
     t: &mut Text,
     inlines: &[Inline],
     ctx: Ctx,
     link: Option<u32>,
+    fit: &Fit,
 ) {
+    let doc = s.doc;
     for i in inlines {
         match i {
             Inline::Text { text, at } => {
@@ -1060,7 +1304,7 @@ fn push_inlines_link(
                 }
             }
             Inline::Emph(c) => push_inlines_link(
-                doc,
+                s,
                 t,
                 c,
                 Ctx {
@@ -1068,10 +1312,11 @@ fn push_inlines_link(
                     ..ctx
                 },
                 link,
+                fit,
             ),
-            Inline::Strong(c) => push_inlines_link(doc, t, c, Ctx { bold: true, ..ctx }, link),
+            Inline::Strong(c) => push_inlines_link(s, t, c, Ctx { bold: true, ..ctx }, link, fit),
             Inline::Strike(c) => push_inlines_link(
-                doc,
+                s,
                 t,
                 c,
                 Ctx {
@@ -1079,6 +1324,7 @@ fn push_inlines_link(
                     ..ctx
                 },
                 link,
+                fit,
             ),
             Inline::Superscript(c) | Inline::Subscript(c) => {
                 let up = matches!(i, Inline::Superscript(_));
@@ -1093,7 +1339,7 @@ fn push_inlines_link(
                     hyphenate: false,
                     ..ctx
                 };
-                push_inlines_link(doc, t, c, c2, link)
+                push_inlines_link(s, t, c, c2, link, fit)
             }
             Inline::Code(code) => {
                 let c = Ctx {
@@ -1114,10 +1360,12 @@ fn push_inlines_link(
                 } else {
                     link
                 };
-                push_inlines_link(doc, t, content, ctx, target);
+                push_inlines_link(s, t, content, ctx, target, fit);
             }
             Inline::Image(img) => {
-                if !img.alt.is_empty() {
+                if let Some(b) = inline_image(s, img, fit) {
+                    t.push_object(b, ctx.style(), link);
+                } else if !img.alt.is_empty() {
                     t.push(
                         &img.alt,
                         Ctx {

@@ -143,10 +143,14 @@ pub struct Line {
     pub links: Vec<LinkArea>,
     /// Whether the line ends in an inserted hyphen.
     pub hyphenated: bool,
+    /// Images drawn with the line (inline images, figures set as lines): each after the
+    /// first `k` runs (its place in reading order), its box relative to the line's left end
+    /// and baseline (`y` the top, negative above the baseline).
+    pub images: Vec<(usize, ImageBox)>,
 }
 
 /// Where a placed item comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Origin {
     /// A block of the body.
     Block(BlockId),
@@ -160,7 +164,7 @@ pub enum Origin {
 }
 
 /// Parts of the press release made from the front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Front {
     Letterhead,
     Release,
@@ -219,6 +223,25 @@ pub struct ImageBox {
     pub image: std::sync::Arc<super::figure::PdfImage>,
     /// Decorative (a logo beside its name, `![""](…)`): an artifact, not a Figure.
     pub decorative: bool,
+    /// The image's source offset (its key in its block; 0 for the logo).
+    pub at: u32,
+    /// Where the image is read.
+    pub place: ImagePlace,
+    /// The table cell (row, column) the image is in.
+    pub cell: Option<(u32, u32)>,
+}
+
+/// Where an image is read among its block's text (see `emit::text_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImagePlace {
+    /// A figure alone in its paragraph (or the logo): before its block's first text (its
+    /// caption).
+    #[default]
+    Alone,
+    /// A figure set where it stands inside its paragraph: before the first text below it.
+    InText,
+    /// Drawn with its line: where the line puts it among the runs.
+    Inline,
 }
 
 /// An outline entry: a heading and where it starts.
@@ -499,7 +522,19 @@ pub fn draw(
 
 /// Draws a set line with its left end at `x0` and its baseline at `base`.
 pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f32) {
-    for mut r in line.runs {
+    let mut images = line.images.into_iter().peekable();
+    let mut place_images = |page: &mut Page, k: usize| {
+        while let Some((_, mut b)) = images.next_if(|(at, _)| *at <= k) {
+            b.x += x0;
+            b.y += base;
+            page.items.push(Placed {
+                origin,
+                item: Item::Image(b),
+            });
+        }
+    };
+    for (k, mut r) in line.runs.into_iter().enumerate() {
+        place_images(page, k);
         r.x += x0;
         r.y += base;
         page.items.push(Placed {
@@ -507,6 +542,7 @@ pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f3
             item: Item::Text(r),
         });
     }
+    place_images(page, usize::MAX);
     for rule in &line.rules {
         let mut r = *rule;
         r.x0 += x0;

@@ -73,8 +73,15 @@ pub enum Part {
     Text,
     Label,
     Reference,
-    Cell { row: u32, col: u32 },
-    Figure,
+    Cell {
+        row: u32,
+        col: u32,
+    },
+    /// An image, by its source offset (unique in its block), and the table cell it is in.
+    Figure {
+        at: u32,
+        cell: Option<(u32, u32)>,
+    },
 }
 
 /// How an item is marked in the content stream.
@@ -127,7 +134,13 @@ pub fn mark_of(p: &Placed) -> Option<Mark> {
         (Item::Image(i), o) if i.decorative || matches!(o, Origin::Front(_)) => {
             Some(Mark::Artifact)
         }
-        (Item::Image(_), o) => Some(Mark::Content(o, Part::Figure)),
+        (Item::Image(i), o) => Some(Mark::Content(
+            o,
+            Part::Figure {
+                at: i.at,
+                cell: i.cell,
+            },
+        )),
     }
 }
 
@@ -197,7 +210,7 @@ pub fn content_tag(p: Part) -> &'static str {
     match p {
         Part::Label => "Lbl",
         Part::Reference => "Reference",
-        Part::Figure => "Figure",
+        Part::Figure { .. } => "Figure",
         Part::Text | Part::Cell { .. } => "Span",
     }
 }
@@ -275,6 +288,8 @@ struct Node {
     attr: Option<Dictionary>,
     /// For a figure: the image's path, for the diagnostic.
     path: Option<String>,
+    /// A Span holding the text that follows an image inside its element's text.
+    cont: bool,
 }
 
 impl Node {
@@ -288,6 +303,7 @@ impl Node {
             id: None,
             attr: None,
             path: None,
+            cont: false,
         }
     }
 }
@@ -296,6 +312,9 @@ struct Tree {
     nodes: Vec<Node>,
     /// The structure level of each heading (see [`heading_levels`]).
     levels: HashMap<BlockId, u8>,
+    /// Alt text and path of every image of every block, by origin and source offset (for
+    /// the Figure elements of images inside text, made when their content is met).
+    images: HashMap<(Origin, u32), (String, String)>,
 }
 
 impl Tree {
@@ -317,6 +336,14 @@ impl Tree {
             } else {
                 Origin::Block(b.id)
             };
+            let mut imgs = Vec::new();
+            super::figure::leaf_images(b, &mut imgs);
+            for img in imgs {
+                self.images.insert(
+                    (origin, img.at),
+                    (img.alt.trim().to_string(), img.path.trim().to_string()),
+                );
+            }
             match &b.kind {
                 BlockKind::BlockQuote(inner) => {
                     let q = self.add(parent, "BlockQuote", None);
@@ -370,7 +397,11 @@ impl Tree {
                 BlockKind::Paragraph(content) if figure_image(content).is_some() => {
                     // The image (a Figure, unless decorative), then its caption.
                     if let Some(img) = figure_image(content) {
-                        let f = self.add(parent, "Figure", Some((origin, Part::Figure)));
+                        let part = Part::Figure {
+                            at: img.at,
+                            cell: None,
+                        };
+                        let f = self.add(parent, "Figure", Some((origin, part)));
                         self.nodes[f].alt = Some(img.alt.trim().to_string());
                         self.nodes[f].path = Some(img.path.trim().to_string());
                     }
@@ -421,6 +452,7 @@ fn skeleton(doc: &Document) -> Tree {
     let mut t = Tree {
         nodes: vec![Node::new("Document", 0, None)],
         levels: heading_levels(doc).levels,
+        images: HashMap::new(),
     };
     for f in [
         Front::Letterhead,
@@ -476,6 +508,20 @@ pub fn structure(
                 Part::Label => t
                     .find(m.origin, part)
                     .or_else(|| t.find(m.origin, Part::Text)),
+                // An image in a block's text is a Figure inside the element of that text (a
+                // paragraph, a table cell), where it is read.
+                Part::Figure { at, cell } => t.find(m.origin, part).or_else(|| {
+                    let within = match cell {
+                        Some((row, col)) => Part::Cell { row, col },
+                        None => Part::Text,
+                    };
+                    let parent = t.find(m.origin, within)?;
+                    let (alt, path) = t.images.get(&(m.origin, at)).cloned()?;
+                    let f = t.add(parent, "Figure", Some((m.origin, part)));
+                    t.nodes[f].alt = Some(alt);
+                    t.nodes[f].path = Some(path);
+                    Some(f)
+                }),
                 _ => t.find(m.origin, part),
             };
             let Some(mut n) = found else {
@@ -488,6 +534,20 @@ pub fn structure(
             };
             if m.part == Part::Reference {
                 n = t.add(n, "Reference", None);
+            } else if !matches!(m.part, Part::Figure { .. }) {
+                // Text after an image of its element's text reads on in a Span after the
+                // image's Figure, so that the elements hold the content in painted order.
+                match t.nodes[n].kids.last() {
+                    Some(Kid::Node(c)) if t.nodes[*c].cont => n = *c,
+                    Some(Kid::Node(c))
+                        if t.nodes[*c].role == "Figure"
+                            && t.nodes[*c].key.is_some_and(|(o, _)| o == m.origin) =>
+                    {
+                        n = t.add(n, "Span", None);
+                        t.nodes[n].cont = true;
+                    }
+                    _ => {}
+                }
             }
             if let Some([x0, y0, x1, y1]) = m.bbox {
                 let mut a = Dictionary::new();
