@@ -130,6 +130,20 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
+impl Node {
+    /// The value of `key`, when this node is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
 impl Value {
     fn kind(&self) -> &'static str {
         match self {

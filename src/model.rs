@@ -143,9 +143,17 @@ pub struct Image {
 /// Typed front matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
-    /// The headline.
+    /// The headline as plain text (for metadata: PDF /Title, `dc:title`, the nav, the cover).
     pub title: String,
+    /// The headline as formatted text: front matter strings are inline Markdown, as in pandoc
+    /// (code, emphasis, entities, sub- and superscript; links as their text). Empty when the
+    /// document was not made by the reader: backends then show `title`
+    /// ([`Metadata::title_content`]).
+    pub title_inlines: Vec<Inline>,
+    /// The subhead as plain text.
     pub subtitle: Option<String>,
+    /// The subhead as formatted text (see `title_inlines`).
+    pub subtitle_inlines: Vec<Inline>,
     pub organization: Option<String>,
     /// Authors (pandoc's `author`), in order.
     pub authors: Vec<String>,
@@ -188,7 +196,9 @@ impl Default for Metadata {
     fn default() -> Self {
         Metadata {
             title: String::new(),
+            title_inlines: Vec::new(),
             subtitle: None,
+            subtitle_inlines: Vec::new(),
             organization: None,
             authors: Vec::new(),
             description: None,
@@ -204,6 +214,30 @@ impl Default for Metadata {
             cover: None,
             labels: LabelOverrides::default(),
         }
+    }
+}
+
+impl Metadata {
+    /// The headline to display: its formatted text, else its plain text.
+    pub fn title_content(&self) -> Vec<Inline> {
+        formatted_or_plain(&self.title_inlines, &self.title)
+    }
+
+    /// The subhead to display, when there is one.
+    pub fn subtitle_content(&self) -> Option<Vec<Inline>> {
+        let plain = self.subtitle.as_deref()?;
+        Some(formatted_or_plain(&self.subtitle_inlines, plain))
+    }
+}
+
+fn formatted_or_plain(inlines: &[Inline], plain: &str) -> Vec<Inline> {
+    if inlines.is_empty() {
+        vec![Inline::Text {
+            text: plain.to_string(),
+            at: 0,
+        }]
+    } else {
+        inlines.to_vec()
     }
 }
 

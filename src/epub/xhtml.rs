@@ -513,7 +513,7 @@ impl<'a> Writer<'a> {
 }
 
 /// The image of a paragraph that holds nothing else (spaces and line ends aside).
-fn lone_image(inl: &[Inline]) -> Option<&Image> {
+pub(crate) fn lone_image(inl: &[Inline]) -> Option<&Image> {
     let mut found = None;
     for i in inl {
         match i {

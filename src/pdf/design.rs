@@ -336,12 +336,21 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
+    let body_start = flows.len();
     for block in &doc.blocks {
         block_flows(&mut s, block, &b, &mut dateline, &mut flows);
     }
+    // No paragraph of the body's own (only quotes, lists, headings …): the dateline stands
+    // on its own line before them, as in the EPUB.
+    if let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.insert(body_start, f);
+    }
     if let Some(first) = flows
         .iter()
-        .position(|f| matches!(f.origin, Origin::Block(_)))
+        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
         && let Some(f) = flows.get_mut(first)
     {
         f.space_before = f.space_before.max(th.spacing.body);
@@ -596,7 +605,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         ..s.body
     };
     let mut t = Text::default();
-    t.push(&meta.title, head.style(), None, None);
+    push_inlines(doc, &mut t, &meta.title_content(), head);
     let lines = s.set(
         &t,
         &SetOptions {
@@ -610,7 +619,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     let mut f = front(Front::Headline, th.spacing.headline, lines);
     f.indent = measure * 0.04;
     flows.push(f);
-    if let Some(sub) = &meta.subtitle {
+    if let Some(sub) = meta.subtitle_content() {
         let ctx = Ctx {
             italic: true,
             size: th.sizes.subtitle,
@@ -619,7 +628,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             ..s.body
         };
         let mut t = Text::default();
-        t.push(sub, ctx.style(), None, None);
+        push_inlines(doc, &mut t, &sub, ctx);
         let lines = s.set(
             &t,
             &SetOptions {
@@ -827,8 +836,9 @@ fn block_flows(
                 ..*b
             };
             let start = flows.len();
+            // The dateline opens the release's own text, never a quotation.
             for blk in inner {
-                block_flows(s, blk, &cx, dateline, flows);
+                block_flows(s, blk, &cx, &mut None, flows);
             }
             if step == 0.0 {
                 return;
@@ -855,7 +865,7 @@ fn block_flows(
                 }
             }
         }
-        BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
+        BlockKind::List(list) => list_flows(s, list, b, &mut None, flows),
         BlockKind::CodeBlock { text, .. } => {
             let ctx = Ctx {
                 family: Family::Mono,

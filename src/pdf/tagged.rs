@@ -222,6 +222,7 @@ fn front_role(f: Front) -> &'static str {
         | Front::Date
         | Front::Contacts
         | Front::Subtitle
+        | Front::Dateline
         | Front::EndMark => "P",
     }
 }
@@ -427,6 +428,7 @@ fn skeleton(doc: &Document) -> Tree {
         Front::Contacts,
         Front::Headline,
         Front::Subtitle,
+        Front::Dateline,
     ] {
         t.add(0, front_role(f), Some((Origin::Front(f), Part::Text)));
     }
