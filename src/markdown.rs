@@ -111,7 +111,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     }
 
     let mut meta = Metadata::default();
-    let (tree, body_offset) = match front_matter(path, text, opts) {
+    let (tree, body_offset) = match front_matter_with(path, text, opts, &mut diags) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -370,11 +370,21 @@ pub fn front_matter(
     text: &str,
     opts: &ReadOptions,
 ) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
+    front_matter_with(path, text, opts, &mut Vec::new())
+}
+
+/// [`front_matter`], with its warnings (YAML read leniently, keys left out) in `diags`.
+fn front_matter_with(
+    path: &Path,
+    text: &str,
+    opts: &ReadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
     let (own, body_offset) = match frontmatter::split(text) {
         Err(d) => return Err(d.at(&SourceMap::new(path, text), 0)),
         Ok(None) => (None, 0),
         Ok(Some(block)) => (
-            Some(frontmatter::parse(path, text, &block)?),
+            Some(frontmatter::parse(path, text, &block, diags)?),
             block.body_offset,
         ),
     };
