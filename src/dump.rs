@@ -171,6 +171,13 @@ fn block(w: &mut String, d: usize, b: &Block) {
             line(w, d, "BlockQuote");
             blocks(w, d + 1, inner);
         }
+        BlockKind::Alert {
+            kind,
+            blocks: inner,
+        } => {
+            line(w, d, &format!("Alert {}", kind.name()));
+            blocks(w, d + 1, inner);
+        }
         BlockKind::List(l) => {
             let spacing = if l.tight { "tight" } else { "loose" };
             match l.start {

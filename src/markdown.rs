@@ -7,13 +7,15 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::Diagnostic;
 use crate::frontmatter;
 use crate::model::{
-    Align, Block, BlockId, BlockKind, Document, Footnote, Image, Inline, List, ListItem, Metadata,
-    Offset, SourceMap, Table,
+    AlertKind, Align, Block, BlockId, BlockKind, Document, Footnote, Image, Inline, List, ListItem,
+    Metadata, Offset, SourceMap, Table,
 };
 
 /// How deep lists and block quotes (and, separately, emphasis, links and other inline spans)
@@ -50,7 +52,9 @@ impl Default for ReadOptions {
 
 /// The one place that decides which Markdown extensions are on.
 fn parser_options(opts: &ReadOptions) -> Options {
+    // ENABLE_GFM reads GitHub alerts (`> [!NOTE]` …) as block quotes with a kind.
     let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_GFM
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -466,6 +470,7 @@ enum Container {
     Quote {
         id: BlockId,
         at: Offset,
+        alert: Option<AlertKind>,
     },
     List {
         id: BlockId,
@@ -785,13 +790,20 @@ impl<'a> Builder<'a> {
                     Vec::new(),
                 ))
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 let flat = self.too_deep(at);
                 self.container_flat.push(flat);
                 if !flat {
                     let id = self.ids.block();
+                    let alert = kind.map(|k| match k {
+                        BlockQuoteKind::Note => AlertKind::Note,
+                        BlockQuoteKind::Tip => AlertKind::Tip,
+                        BlockQuoteKind::Important => AlertKind::Important,
+                        BlockQuoteKind::Warning => AlertKind::Warning,
+                        BlockQuoteKind::Caution => AlertKind::Caution,
+                    });
                     self.frames.push(Frame {
-                        kind: Container::Quote { id, at },
+                        kind: Container::Quote { id, at, alert },
                         blocks: Vec::new(),
                     })
                 }
@@ -992,14 +1004,17 @@ impl<'a> Builder<'a> {
                 self.close_implicit();
                 if self.container_flat.pop() == Some(false)
                     && let Some(Frame {
-                        kind: Container::Quote { id, at },
+                        kind: Container::Quote { id, at, alert },
                         blocks,
                     }) = self.frames.pop()
                 {
                     self.push_block(Block {
                         id,
                         at,
-                        kind: BlockKind::BlockQuote(blocks),
+                        kind: match alert {
+                            Some(kind) => BlockKind::Alert { kind, blocks },
+                            None => BlockKind::BlockQuote(blocks),
+                        },
                     })
                 }
             }

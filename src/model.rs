@@ -46,6 +46,11 @@ pub enum BlockKind {
     },
     Paragraph(Vec<Inline>),
     BlockQuote(Vec<Block>),
+    /// A GitHub alert (`> [!NOTE]`, `[!TIP]` …): a quotation set as a labelled note.
+    Alert {
+        kind: AlertKind,
+        blocks: Vec<Block>,
+    },
     List(List),
     CodeBlock {
         lang: Option<String>,
@@ -56,6 +61,29 @@ pub enum BlockKind {
     /// Raw HTML from the source, kept verbatim. Backends decide what to do with it; none
     /// passes it through blindly.
     RawHtml(String),
+}
+
+/// The kind of a GitHub alert; its label is worded by `crate::locale::alert_label`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AlertKind {
+    /// The kind as written in the Markdown, lowercase (`note`, `tip` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::Note => "note",
+            AlertKind::Tip => "tip",
+            AlertKind::Important => "important",
+            AlertKind::Warning => "warning",
+            AlertKind::Caution => "caution",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -557,7 +585,7 @@ fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
     for b in blocks {
         f(b);
         match &b.kind {
-            BlockKind::BlockQuote(inner) => walk(inner, f),
+            BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => walk(inner, f),
             BlockKind::List(l) => {
                 for item in &l.items {
                     walk(&item.blocks, f)

@@ -843,27 +843,47 @@ fn block_flows(
             if step == 0.0 {
                 return;
             }
-            // A thin rule in the left gutter of the quotation (right, right to left), placed
-            // by this level's indent, whatever the indent of the lines nested in it.
-            let w = s.theme.rules.quote;
-            let (x0, x1) = if s.rtl == Some(true) {
-                let x = cx.indent + cx.width + 10.5;
-                (x, x + w)
-            } else {
-                let x = cx.indent - 10.5;
-                (x - w, x)
+            let (w, color) = (s.theme.rules.quote, s.theme.colors.quote.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
+        }
+        BlockKind::Alert { kind, blocks } => {
+            // A labelled note: its label ("Tip") in bold in the accent colour, then its
+            // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
+            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
+            let cx = BlockCx {
+                width: b.width - 2.0 * step,
+                indent: b.indent + step,
+                ..*b
             };
-            for f in &mut flows[start..] {
-                for l in &mut f.lines {
-                    l.rules.push(Rule {
-                        x0: x0 - f.indent,
-                        x1: x1 - f.indent,
-                        y: -l.baseline + l.height / 2.0,
-                        thickness: l.height,
-                        color: s.theme.colors.quote.rgb(),
-                    });
-                }
+            let th = s.theme;
+            let ctx = Ctx {
+                family: Family::Sans,
+                bold: true,
+                italic: false,
+                color: th.colors.accent.rgb(),
+                ..b.ctx
+            };
+            let label = crate::locale::alert_label(*kind, s.lang);
+            let lines = s.set_plain(label, ctx, cx.width, Align::Left, cx.opts().leading);
+            let start = flows.len();
+            flows.push(Flow {
+                origin,
+                indent: cx.indent,
+                space_before: th.spacing.paragraph,
+                lines,
+                keep_with_next: true,
+                splittable: false,
+                outline: None,
+            });
+            for blk in blocks {
+                block_flows(s, blk, &cx, &mut None, flows);
             }
+            // The label sits on the text it labels.
+            if let Some(f) = flows.get_mut(start + 1) {
+                f.space_before = f.space_before.min(2.0);
+            }
+            let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
         BlockKind::List(list) => list_flows(s, list, b, &mut None, flows),
         BlockKind::CodeBlock { text, .. } => {
@@ -952,6 +972,30 @@ fn block_flows(
                     .at(&s.doc.source, block.at)
                     .help("write it in Markdown instead"),
             );
+        }
+    }
+}
+
+/// A rule `w` wide in the left gutter of a quotation or alert (right, right to left), beside
+/// every line of its flows, placed by this level's indent, whatever the indent of the lines
+/// nested in it.
+fn gutter_bar(s: &Setter, cx: &BlockCx, flows: &mut [Flow], w: f32, color: [f32; 3]) {
+    let (x0, x1) = if s.rtl == Some(true) {
+        let x = cx.indent + cx.width + 10.5;
+        (x, x + w)
+    } else {
+        let x = cx.indent - 10.5;
+        (x - w, x)
+    };
+    for f in flows {
+        for l in &mut f.lines {
+            l.rules.push(Rule {
+                x0: x0 - f.indent,
+                x1: x1 - f.indent,
+                y: -l.baseline + l.height / 2.0,
+                thickness: l.height,
+                color,
+            });
         }
     }
 }
