@@ -745,11 +745,18 @@ fn masthead(w: &mut Writer, doc: &Document, level: u8, words: &Words) {
     w.text(&words.release_line(&m.release));
     w.raw("</p>\n");
     w.raw(&format!("<h{level} id=\"cq-title\">"));
-    w.text(&display_title(doc));
+    if m.title.trim().is_empty() {
+        w.text(&display_title(doc));
+    } else {
+        w.inlines(&m.title_content(), doc);
+    }
     w.raw(&format!("</h{level}>\n"));
-    if let Some(s) = m.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(s) = m
+        .subtitle_content()
+        .filter(|s| !crate::model::plain_text(s).trim().is_empty())
+    {
         w.raw("<p class=\"subtitle\">");
-        w.text(s);
+        w.inlines(&s, doc);
         w.raw("</p>\n");
     }
     if let Some(o) = m.organization.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -824,15 +831,16 @@ fn statement_body(w: &mut Writer, doc: &Document, words: &Words) {
         .filter(|c| !c.is_empty());
     let lead = locale::dateline(city, doc.meta.date.as_ref(), &words.lang)
         .map(|d| format!("<span class=\"dateline\">{}</span>", esc(&d)));
-    let starts_with_paragraph = doc
+    // The dateline opens the first paragraph of the body's own text (after any leading
+    // quotation, list, heading or figure), never a quotation or a list item.
+    let has_paragraph = doc
         .blocks
         .iter()
-        .find(|b| !matches!(b.kind, BlockKind::RawHtml(_)))
-        .is_some_and(|b| matches!(b.kind, BlockKind::Paragraph(_)));
+        .any(|b| matches!(&b.kind, BlockKind::Paragraph(inl) if xhtml::lone_image(inl).is_none()));
     if let Some(l) = &lead
-        && !starts_with_paragraph
+        && !has_paragraph
     {
-        // No opening paragraph to carry it: the dateline stands on its own line.
+        // No paragraph to carry it: the dateline stands on its own line.
         w.raw("<p>");
         w.raw(l);
         w.raw("</p>\n");

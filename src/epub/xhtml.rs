@@ -190,6 +190,20 @@ impl<'a> Writer<'a> {
                 }
                 self.raw("</blockquote>\n");
             }
+            BlockKind::Alert { kind, blocks } => {
+                // A labelled note; `role="note"` rather than an `aside`, which some
+                // e-readers hide or turn into a pop-up.
+                self.raw(&format!(
+                    "<div class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-label\">",
+                    kind.name()
+                ));
+                self.text(crate::locale::alert_label(*kind, &doc.meta.lang));
+                self.raw("</p>\n");
+                for b in blocks {
+                    self.block(b, doc, &mut None, false);
+                }
+                self.raw("</div>\n");
+            }
             BlockKind::List(list) => self.list(list, doc),
             BlockKind::CodeBlock { lang, text } => {
                 self.raw("<pre><code");
@@ -513,7 +527,7 @@ impl<'a> Writer<'a> {
 }
 
 /// The image of a paragraph that holds nothing else (spaces and line ends aside).
-fn lone_image(inl: &[Inline]) -> Option<&Image> {
+pub(crate) fn lone_image(inl: &[Inline]) -> Option<&Image> {
     let mut found = None;
     for i in inl {
         match i {

@@ -337,12 +337,21 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
+    let body_start = flows.len();
     for block in &doc.blocks {
         block_flows(&mut s, block, &b, &mut dateline, &mut flows);
     }
+    // No paragraph of the body's own (only quotes, lists, headings …): the dateline stands
+    // on its own line before them, as in the EPUB.
+    if let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.insert(body_start, f);
+    }
     if let Some(first) = flows
         .iter()
-        .position(|f| matches!(f.origin, Origin::Block(_)))
+        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
         && let Some(f) = flows.get_mut(first)
     {
         f.space_before = f.space_before.max(th.spacing.body);
@@ -599,7 +608,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         ..s.body
     };
     let mut t = Text::default();
-    t.push(&meta.title, head.style(), None, None);
+    push_inlines(doc, &mut t, &meta.title_content(), head);
     let lines = s.set(
         &t,
         &SetOptions {
@@ -613,7 +622,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     let mut f = front(Front::Headline, th.spacing.headline, lines);
     f.indent = measure * 0.04;
     flows.push(f);
-    if let Some(sub) = &meta.subtitle {
+    if let Some(sub) = meta.subtitle_content() {
         let ctx = Ctx {
             italic: true,
             size: th.sizes.subtitle,
@@ -622,7 +631,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             ..s.body
         };
         let mut t = Text::default();
-        t.push(sub, ctx.style(), None, None);
+        push_inlines(doc, &mut t, &sub, ctx);
         let lines = s.set(
             &t,
             &SetOptions {
@@ -834,35 +843,56 @@ fn block_flows(
                 ..*b
             };
             let start = flows.len();
+            // The dateline opens the release's own text, never a quotation.
             for blk in inner {
-                block_flows(s, blk, &cx, dateline, flows);
+                block_flows(s, blk, &cx, &mut None, flows);
             }
             if step == 0.0 {
                 return;
             }
-            // A thin rule in the left gutter of the quotation (right, right to left), placed
-            // by this level's indent, whatever the indent of the lines nested in it.
-            let w = s.theme.rules.quote;
-            let (x0, x1) = if s.rtl == Some(true) {
-                let x = cx.indent + cx.width + 10.5;
-                (x, x + w)
-            } else {
-                let x = cx.indent - 10.5;
-                (x - w, x)
-            };
-            for f in &mut flows[start..] {
-                for l in &mut f.lines {
-                    l.rules.push(Rule {
-                        x0: x0 - f.indent,
-                        x1: x1 - f.indent,
-                        y: -l.baseline + l.height / 2.0,
-                        thickness: l.height,
-                        color: s.theme.colors.quote.rgb(),
-                    });
-                }
-            }
+            let (w, color) = (s.theme.rules.quote, s.theme.colors.quote.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
-        BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
+        BlockKind::Alert { kind, blocks } => {
+            // A labelled note: its label ("Tip") in bold in the accent colour, then its
+            // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
+            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
+            let cx = BlockCx {
+                width: b.width - 2.0 * step,
+                indent: b.indent + step,
+                ..*b
+            };
+            let th = s.theme;
+            let ctx = Ctx {
+                family: Family::Sans,
+                bold: true,
+                italic: false,
+                color: th.colors.accent.rgb(),
+                ..b.ctx
+            };
+            let label = crate::locale::alert_label(*kind, s.lang);
+            let lines = s.set_plain(label, ctx, cx.width, Align::Left, cx.opts().leading);
+            let start = flows.len();
+            flows.push(Flow {
+                origin,
+                indent: cx.indent,
+                space_before: th.spacing.paragraph,
+                lines,
+                keep_with_next: true,
+                splittable: false,
+                outline: None,
+            });
+            for blk in blocks {
+                block_flows(s, blk, &cx, &mut None, flows);
+            }
+            // The label sits on the text it labels.
+            if let Some(f) = flows.get_mut(start + 1) {
+                f.space_before = f.space_before.min(2.0);
+            }
+            let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
+        }
+        BlockKind::List(list) => list_flows(s, list, b, &mut None, flows),
         BlockKind::CodeBlock { text, .. } => {
             let ctx = Ctx {
                 family: Family::Mono,
@@ -950,6 +980,30 @@ fn block_flows(
                     .at(&s.doc.source, block.at)
                     .help("write it in Markdown instead"),
             );
+        }
+    }
+}
+
+/// A rule `w` wide in the left gutter of a quotation or alert (right, right to left), beside
+/// every line of its flows, placed by this level's indent, whatever the indent of the lines
+/// nested in it.
+fn gutter_bar(s: &Setter, cx: &BlockCx, flows: &mut [Flow], w: f32, color: [f32; 3]) {
+    let (x0, x1) = if s.rtl == Some(true) {
+        let x = cx.indent + cx.width + 10.5;
+        (x, x + w)
+    } else {
+        let x = cx.indent - 10.5;
+        (x - w, x)
+    };
+    for f in flows {
+        for l in &mut f.lines {
+            l.rules.push(Rule {
+                x0: x0 - f.indent,
+                x1: x1 - f.indent,
+                y: -l.baseline + l.height / 2.0,
+                thickness: l.height,
+                color,
+            });
         }
     }
 }

@@ -96,7 +96,9 @@ fn collect_block(b: &Block, out: &mut Vec<(String, Offset)>) {
         BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
             collect_inlines(content, out)
         }
-        BlockKind::BlockQuote(bs) => bs.iter().for_each(|b| collect_block(b, out)),
+        BlockKind::BlockQuote(bs) | BlockKind::Alert { blocks: bs, .. } => {
+            bs.iter().for_each(|b| collect_block(b, out))
+        }
         BlockKind::List(l) => l
             .items
             .iter()

@@ -172,6 +172,8 @@ pub enum Front {
     Contacts,
     Headline,
     Subtitle,
+    /// The dateline on a line of its own, when no paragraph of the body can carry it.
+    Dateline,
     AboutHeading,
     EndMark,
 }

@@ -152,7 +152,9 @@ pub fn bare_labels(doc: &Document) -> Vec<Origin> {
     fn walk(blocks: &[Block], about: bool, out: &mut Vec<(Origin, bool)>) {
         for b in blocks {
             match &b.kind {
-                BlockKind::BlockQuote(inner) => walk(inner, about, out),
+                BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+                    walk(inner, about, out)
+                }
                 BlockKind::List(list) => {
                     for item in &list.items {
                         if let Some(first) = first_leaf(&item.blocks) {
@@ -186,6 +188,7 @@ pub fn bare_labels(doc: &Document) -> Vec<Origin> {
 /// Whether blocks hold content for the structure tree (not only artifacts).
 fn has_content(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match &b.kind {
+        BlockKind::Alert { .. } => true,
         BlockKind::BlockQuote(inner) => has_content(inner),
         BlockKind::List(l) => l.items.iter().any(|i| has_content(&i.blocks)),
         BlockKind::ThematicBreak | BlockKind::RawHtml(_) => false,
@@ -237,6 +240,7 @@ fn front_role(f: Front) -> &'static str {
         | Front::Date
         | Front::Contacts
         | Front::Subtitle
+        | Front::Dateline
         | Front::EndMark => "P",
     }
 }
@@ -252,6 +256,7 @@ pub fn block_role(b: &Block) -> Option<&'static str> {
         // a Table of cells (see `Tree::blocks`).
         BlockKind::Table(_) => Some("P"),
         BlockKind::BlockQuote(_)
+        | BlockKind::Alert { .. }
         | BlockKind::List(_)
         | BlockKind::ThematicBreak
         | BlockKind::RawHtml(_) => None,
@@ -349,6 +354,14 @@ impl Tree {
                     let q = self.add(parent, "BlockQuote", None);
                     self.blocks(q, inner, about);
                 }
+                // A GitHub alert: a Note (with the /ID PDF/UA asks of notes) labelled by its
+                // kind ("Tip"), which is drawn as the text of the alert's own origin.
+                BlockKind::Alert { blocks: inner, .. } => {
+                    let n = self.add(parent, "Note", None);
+                    self.nodes[n].id = Some(format!("alert-{}", b.id.0));
+                    self.add(n, "Lbl", Some((origin, Part::Text)));
+                    self.blocks(n, inner, about);
+                }
                 BlockKind::List(list) => {
                     let l = self.add(parent, "L", None);
                     for item in &list.items {
@@ -441,6 +454,8 @@ impl Tree {
 fn first_leaf(blocks: &[Block]) -> Option<&Block> {
     blocks.iter().find_map(|b| match &b.kind {
         BlockKind::BlockQuote(inner) => first_leaf(inner),
+        // Its label is drawn first, under its own origin.
+        BlockKind::Alert { .. } => Some(b),
         BlockKind::List(l) => l.items.iter().find_map(|i| first_leaf(&i.blocks)),
         BlockKind::RawHtml(_) => None,
         _ => Some(b),
@@ -461,6 +476,7 @@ fn skeleton(doc: &Document) -> Tree {
         Front::Contacts,
         Front::Headline,
         Front::Subtitle,
+        Front::Dateline,
     ] {
         t.add(0, front_role(f), Some((Origin::Front(f), Part::Text)));
     }
