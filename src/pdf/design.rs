@@ -608,7 +608,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         ..s.body
     };
     let mut t = Text::default();
-    push_inlines(doc, &mut t, &meta.title_content(), head);
+    push_inlines(s, &mut t, &meta.title_content(), head, &Fit::text(head.size, measure));
     let lines = s.set(
         &t,
         &SetOptions {
@@ -631,7 +631,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             ..s.body
         };
         let mut t = Text::default();
-        push_inlines(doc, &mut t, &sub, ctx);
+        push_inlines(s, &mut t, &sub, ctx, &Fit::text(ctx.size, measure));
         let lines = s.set(
             &t,
             &SetOptions {
