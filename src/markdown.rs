@@ -196,7 +196,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
                         "no `title` in the front matter and no level-1 heading; the headline is the file name, \"{}\"",
                         meta.title
                     ))
-                    .in_file(path)
+                    .at(&source, 0)
                     .help("add `title: \"...\"` to the front matter"),
                 );
             }

@@ -967,7 +967,7 @@ fn cover_for(
             Diagnostic::warning(
                 "the generated cover leaves out text in a script that the bundled fonts cannot show",
             )
-            .in_file(&doc.source.path)
+            .at(&doc.source, front_matter_key(doc.source.text(), "title"))
             .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
         );
         if shown.footer.is_empty()
@@ -1076,4 +1076,23 @@ fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str, words: &Words) -> 
     w.raw("</ol>\n</nav>\n");
     close_doc(&mut w);
     w.out
+}
+
+/// The byte offset of the line that sets `key` at the top level of the front matter
+/// (`key:` in YAML, `key =` in TOML), for a diagnostic about its value; 0 when there is none.
+fn front_matter_key(text: &str, key: &str) -> u32 {
+    let mut at = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let l = line.trim_end();
+        if i > 0 && (l == "---" || l == "+++") {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix(key)
+            && (rest.trim_start().starts_with(':') || rest.trim_start().starts_with('='))
+        {
+            return at as u32;
+        }
+        at += line.len();
+    }
+    0
 }
