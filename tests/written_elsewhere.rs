@@ -354,3 +354,31 @@ fn epubcheck(path: &Path) {
         path.display()
     );
 }
+
+/// A footnote's number still opens a note that starts with a quotation or an alert (the
+/// dateline's rule — top-level paragraphs only — is the body's, not the notes').
+#[test]
+fn footnotes_opening_with_a_quotation_or_an_alert_keep_their_number() {
+    let dir = scratch("written-elsewhere", "notes");
+    build(
+        &dir,
+        "notes",
+        "---\ntitle: Notes\ndateline: PARIS\ndate: 2026-11-27\n---\n\n> Opening quote.\n\nText.[^a] More.[^b]\n\n[^a]: > A quoted note.\n\n[^b]: > [!WARNING]\n    > An alert in a note.\n",
+    );
+    let pdf = out(&dir, "notes.pdf");
+    if let Some(text) = pdftotext(&pdf, &[]) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("Opening quote. PARIS (Nov. 27, 2026) — Text.1"),
+            "{flat}"
+        );
+        assert!(
+            flat.contains("1 A quoted note. 2 Warning An alert in a note."),
+            "{flat}"
+        );
+    }
+    if let Some(o) = tool("pdfua", &["check", pdf.to_str().unwrap()]) {
+        let s = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success() && s.contains("no findings"), "{s}");
+    }
+}
