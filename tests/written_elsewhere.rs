@@ -382,3 +382,76 @@ fn footnotes_opening_with_a_quotation_or_an_alert_keep_their_number() {
         assert!(o.status.success() && s.contains("no findings"), "{s}");
     }
 }
+
+// ----- Property: front matter as sites write it -----
+
+use proptest::prelude::*;
+
+/// A front-matter entry: its YAML lines, and whether it is a key Communique uses that is
+/// well formed (`Some(true)`), one it uses that is broken (`Some(false)`), or an unused one.
+fn entry() -> impl Strategy<Value = (String, Option<bool>)> {
+    let word = "[a-z]{1,8}";
+    let used = prop::sample::select(vec!["title", "subtitle", "organization", "description"]);
+    let unused = prop::sample::select(vec!["excerpt", "layout", "tags", "permalink", "summary"]);
+    prop_oneof![
+        // A used key with inline Markdown and entities.
+        (used.clone(), word, word).prop_map(|(k, a, b)| (
+            format!("{k}: \"`{a}` *{b}* &amp; **{a}**&nbsp;{b}&#8217;s\"\n"),
+            Some(true)
+        )),
+        // A used key continued at column 0 (read as PyYAML reads it).
+        (used.clone(), word, word)
+            .prop_map(|(k, a, b)| (format!("{k}: \"{a}\n{b} *{a}*\"\n"), Some(true))),
+        // A used key that no reading can save.
+        (used, word).prop_map(|(k, a)| (format!("{k}: [\"{a}\"\n"), Some(false))),
+        // Unused keys, well formed or not.
+        (unused.clone(), word, word).prop_map(|(k, a, b)| (format!("{k}: \"{a}\n{b}\"\n"), None)),
+        (unused.clone(), word).prop_map(|(k, a)| (format!("{k}: [{a}, b\n"), None)),
+        (unused, word).prop_map(|(k, a)| (format!("{k}: '{a}''s\n  more'\n"), None)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Reading never panics; every diagnostic points into the front matter; a document whose
+    /// used keys can be read builds, and its plain title shows no Markdown or entity.
+    #[test]
+    fn front_matter_as_sites_write_it(entries in prop::collection::vec(entry(), 1..6)) {
+        let mut yaml = String::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut used_ok = true;
+        for (text, used) in &entries {
+            // One entry per key: a later duplicate would replace an earlier one.
+            let key = text.split(':').next().unwrap().to_string();
+            if !seen.insert(key) {
+                continue;
+            }
+            yaml.push_str(text);
+            if *used == Some(false) {
+                used_ok = false;
+            }
+        }
+        let src = format!("---\n{yaml}---\n\nBody.\n");
+        let last_line = src.lines().count() as u32;
+        let (doc, diags) = communique::markdown::read(
+            Path::new("fm.md"),
+            &src,
+            &communique::markdown::ReadOptions::default(),
+        );
+        for d in &diags {
+            if let Some((line, col)) = d.line_col {
+                prop_assert!(line >= 1 && line <= last_line && col >= 1, "{d}\n{src}");
+            }
+        }
+        prop_assert_eq!(doc.is_some(), used_ok, "{:?}\n{}", diags, src);
+        if let Some(doc) = doc {
+            for bad in ["`", "*", "&amp;", "&nbsp;", "&#8217;"] {
+                prop_assert!(!doc.meta.title.contains(bad), "{}", doc.meta.title);
+                if let Some(s) = &doc.meta.subtitle {
+                    prop_assert!(!s.contains(bad), "{}", s);
+                }
+            }
+        }
+    }
+}
