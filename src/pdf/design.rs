@@ -339,7 +339,13 @@ pub fn lay_out_with(
     };
     let body_start = flows.len();
     for block in &doc.blocks {
-        block_flows(&mut s, block, &b, &mut dateline, &mut flows);
+        // The dateline opens the release's own text: a paragraph of the body, never one in a
+        // quotation or a list item.
+        let lead = match block.kind {
+            BlockKind::Paragraph(_) => &mut dateline,
+            _ => &mut None,
+        };
+        block_flows(&mut s, block, &b, lead, &mut flows);
     }
     // No paragraph of the body's own (only quotes, lists, headings …): the dateline stands
     // on its own line before them, as in the EPUB.
@@ -843,9 +849,8 @@ fn block_flows(
                 ..*b
             };
             let start = flows.len();
-            // The dateline opens the release's own text, never a quotation.
             for blk in inner {
-                block_flows(s, blk, &cx, &mut None, flows);
+                block_flows(s, blk, &cx, dateline, flows);
             }
             if step == 0.0 {
                 return;
@@ -867,11 +872,19 @@ fn block_flows(
                 family: Family::Sans,
                 bold: true,
                 italic: false,
+                hyphenate: false,
                 color: th.colors.accent.rgb(),
                 ..b.ctx
             };
-            let label = crate::locale::alert_label(*kind, s.lang);
-            let lines = s.set_plain(label, ctx, cx.width, Align::Left, cx.opts().leading);
+            // A lead-in (a footnote's number) goes before the label.
+            let mut t = dateline.take().unwrap_or_default();
+            t.push(
+                crate::locale::alert_label(*kind, s.lang),
+                ctx.style(),
+                None,
+                None,
+            );
+            let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
             let start = flows.len();
             flows.push(Flow {
                 origin,
@@ -892,7 +905,7 @@ fn block_flows(
             let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
             gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
-        BlockKind::List(list) => list_flows(s, list, b, &mut None, flows),
+        BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
         BlockKind::CodeBlock { text, .. } => {
             let ctx = Ctx {
                 family: Family::Mono,
