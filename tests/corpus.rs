@@ -696,7 +696,6 @@ fn html_text_decodes_entities_and_drops_styles() {
 // ----- one test per document -----
 
 #[test]
-#[ignore = "issue 14: refused under PDF/UA (a level-4 heading after a level-2 heading, no line:col); the cover warning has no line:col"]
 fn answer_alc_hangzhou() {
     check("answer-alc-hangzhou");
 }
@@ -714,7 +713,6 @@ fn codegouvfr_ospo() {
 }
 
 #[test]
-#[ignore = "issue 14: the title is printed with its backticks (text, /Title, dc:title); a warning printed twice"]
 fn i128_layout() {
     check("i128-layout");
 }
@@ -726,25 +724,21 @@ fn rfc_3606() {
 }
 
 #[test]
-#[ignore = "issue 14: GitHub alert markers printed as text; warnings printed twice"]
 fn rfc_3691() {
     check("rfc-3691");
 }
 
 #[test]
-#[ignore = "issue 14: `participar` hyphenated across a page break, the page furniture between its halves; warnings printed twice"]
 fn ropensci_champions_es() {
     check("ropensci-champions-es");
 }
 
 #[test]
-#[ignore = "issue 14: a quoted front-matter value continued at column 0 is malformed YAML; no output written"]
 fn ropensci_localization_guide() {
     check("ropensci-localization-guide");
 }
 
 #[test]
-#[ignore = "issue 14: refused under PDF/UA (a level-3 heading after the headline, no line:col)"]
 fn ropensci_unconf18_es() {
     check("ropensci-unconf18-es");
 }
@@ -762,13 +756,11 @@ fn rust_at_two_years() {
 }
 
 #[test]
-#[ignore = "issue 14: 11 of 17 charts in the PDF (images sharing a paragraph are not drawn)"]
 fn rust_survey_2017() {
     check("rust-survey-2017");
 }
 
 #[test]
-#[ignore = "issue 14: refused under PDF/UA (a level-3 heading after the headline, no line:col)"]
 fn volksentscheid_sammelstart() {
     check("volksentscheid-sammelstart");
 }

@@ -614,7 +614,13 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         ..s.body
     };
     let mut t = Text::default();
-    push_inlines(s, &mut t, &meta.title_content(), head, &Fit::text(head.size, measure));
+    push_inlines(
+        s,
+        &mut t,
+        &meta.title_content(),
+        head,
+        &Fit::text(head.size, measure),
+    );
     let lines = s.set(
         &t,
         &SetOptions {
