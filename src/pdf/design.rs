@@ -995,6 +995,7 @@ fn list_flows(
         // The marker hangs in the item's indent, on its first line; placed by this level's
         // indent, whatever the indent of a block nested first in the item.
         let mut lines = s.set_plain(&marker, b.ctx, hang, Align::Right, b.opts().leading);
+        let figure = s.figures.contains(&start);
         if let (Some(f), Some(m)) = (flows.get_mut(start), lines.pop())
             && let Some(first) = f.lines.first_mut()
         {
@@ -1003,9 +1004,17 @@ fn list_flows(
             } else {
                 cx.indent - (hang + 4.0)
             } - f.indent;
+            // On a line that is an image (an item that opens with a figure), the marker
+            // stands at the image's top rather than at its foot.
+            let dy = if first.runs.is_empty() && (figure || !first.images.is_empty()) {
+                m.baseline - first.baseline
+            } else {
+                0.0
+            };
             for mut run in m.runs {
                 run.role = layout::Role::Label;
                 run.x += dx;
+                run.y += dy;
                 first.runs.insert(0, run);
                 for (k, _) in &mut first.images {
                     *k += 1;
