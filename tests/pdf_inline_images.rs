@@ -296,6 +296,17 @@ fn a_chart_followed_by_an_italic_note_is_a_figure_where_it_stands() {
     let note = flat.find("(hover for more info) Most read").expect(&flat);
     assert!(before < caption && caption < note, "{flat}");
     epub_checked(&doc, &dir, 1);
+    // The HTML page sets it the same way: paragraph, figure with its caption, paragraph.
+    let page = communique::epub::html(&doc, &EpubOptions::default()).expect("an HTML page");
+    let page = String::from_utf8_lossy(&page.bytes);
+    let p1 = page.find("The answers are below.</p>").expect(&page);
+    let fig = page
+        .find("<figcaption>Figure 1: How people read</figcaption>")
+        .expect(&page);
+    let p2 = page
+        .find("<p><em>(hover for more info)</em> Most read")
+        .expect(&page);
+    assert!(p1 < fig && fig < p2, "{page}");
 }
 
 #[test]

@@ -1210,6 +1210,10 @@ fn split_paragraph(
             && let Seg::Text(tail) = segs.remove(i)
             && let Seg::Text(before) = &mut segs[i - 2]
         {
+            if let Some(Inline::Text { text, .. }) = before.last_mut() {
+                let trimmed = text.trim_end().len();
+                text.truncate(trimmed);
+            }
             before.extend(tail);
         } else {
             i += 1;
