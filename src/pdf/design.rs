@@ -983,10 +983,14 @@ fn list_flows(
             block_flows(s, blk, &cx, dateline, flows);
         }
         if list.tight {
-            for f in flows.iter_mut().skip(start + 1) {
-                f.space_before = 2.0;
+            // (A figure keeps its space.)
+            for (k, f) in flows.iter_mut().enumerate().skip(start + 1) {
+                if !s.figures.contains(&k) {
+                    f.space_before = 2.0;
+                }
             }
             if i > 0
+                && !s.figures.contains(&start)
                 && let Some(f) = flows.get_mut(start)
             {
                 f.space_before = 2.0;
