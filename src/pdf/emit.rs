@@ -434,7 +434,7 @@ fn show_mixed(
         }
         let mut cps = Vec::new();
         let mut items = Vec::new();
-        for i in k..e {
+        for (i, &(_, code)) in targets.iter().enumerate().take(e).skip(k) {
             let offset = if i + 1 < e {
                 let adv = (run.glyphs[i + 1].x - run.glyphs[i].x) * 1000.0 / run.size;
                 ((width(i) - adv) * 10.0).round() / 10.0
@@ -443,13 +443,13 @@ fn show_mixed(
             };
             match key {
                 FontKey::Face(_) => cps.push(Codepoint {
-                    gid: targets[i].1,
+                    gid: code,
                     offset,
                     cid: None,
                 }),
                 FontKey::Type3(_) => {
                     // printpdf writes characters 0x21–0x7E and 0xA1–0xFF as those bytes.
-                    items.push(TextItem::Text(char::from(targets[i].1 as u8).to_string()));
+                    items.push(TextItem::Text(char::from(code as u8).to_string()));
                     if offset != 0.0 {
                         items.push(TextItem::Offset(offset));
                     }

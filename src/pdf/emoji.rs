@@ -26,7 +26,7 @@ fn is_tag(c: char) -> bool {
 /// U+3300 or from U+1F000 on; the ranges in between are rejected without a table look-up.
 fn is_emoji(c: char) -> bool {
     let u = c as u32;
-    if u < 0xA9 || (0xAE < u && u < 0x203C) || (0x3300 <= u && u < 0x1F000) {
+    if u < 0xA9 || (0xAF..0x203C).contains(&u) || (0x3300..0x1F000).contains(&u) {
         return false;
     }
     c.is_emoji_char()

@@ -354,7 +354,7 @@ pub fn install_hint(c: char) -> &'static str {
             "install fonts-noto-core (Noto Serif Georgian) or pass --font-dir with a Georgian font"
         }
         0x1F000..=0x1FAFF | 0x2600..=0x27BF => {
-            "install fonts-noto-color-emoji or fonts-symbola, or pass --font-dir with an emoji font"
+            "install fonts-noto-color-emoji (emoji) or fonts-noto-core (Noto Sans Symbols 2, other pictographs), or pass --font-dir with a font that has them"
         }
         _ => "install fonts-noto-core or pass --font-dir with a font that covers them",
     }

@@ -215,9 +215,15 @@ pub fn make(book: &FontBook, plan: &Plan) -> Vec<Made> {
                 bbox: [0.0; 4],
             }];
             for (code, gid, text) in &f.glyphs {
+                // A colour face's glyph without a bitmap is drawn by its outline, if it has
+                // one, else as the replacement glyph.
                 let drawn = match f.source {
                     Source::Raster(face) => raster_glyph(book, face, *gid, *code),
                     Source::Replacement => None,
+                };
+                let own = match (f.source, &drawn) {
+                    (Source::Raster(face), None) => outline(book.face(face), *gid),
+                    _ => None,
                 };
                 let g = drawn.unwrap_or_else(|| {
                     let width = match f.source {
@@ -233,7 +239,7 @@ pub fn make(book: &FontBook, plan: &Plan) -> Vec<Made> {
                             bbox: [0.0; 4],
                         };
                     }
-                    let (path, bb) = &replacement;
+                    let (path, bb) = own.as_ref().unwrap_or(&replacement);
                     Glyph {
                         code: *code,
                         width,
@@ -349,24 +355,12 @@ fn raster_glyph(book: &FontBook, face: FaceId, gid: u16, code: u8) -> Option<Gly
 /// bounding box; a box when the face lacks it.
 fn replacement_outline(book: &FontBook) -> (String, [f32; 4]) {
     let face = book.face(Bundled::Sans.id());
-    let scale = 1000.0 / face.units_per_em;
-    let mut b = PathBuilder {
-        out: String::new(),
-        scale,
-        last: (0.0, 0.0),
-    };
-    let gid = face.shaper.glyph_index('\u{FFFD}');
-    let bbox = gid.and_then(|g| face.shaper.outline_glyph(g, &mut b));
-    match bbox {
-        Some(r) if !b.out.is_empty() => (
-            b.out,
-            [
-                r.x_min as f32 * scale,
-                r.y_min as f32 * scale,
-                r.x_max as f32 * scale,
-                r.y_max as f32 * scale,
-            ],
-        ),
+    let outline = face
+        .shaper
+        .glyph_index('\u{FFFD}')
+        .and_then(|g| outline(face, g.0));
+    match outline {
+        Some(o) => o,
         // A box with a thick border: the inner rectangle runs the other way, so that the
         // nonzero fill leaves it empty.
         _ => (
@@ -375,6 +369,28 @@ fn replacement_outline(book: &FontBook) -> (String, [f32; 4]) {
             [100.0, 0.0, 900.0, 700.0],
         ),
     }
+}
+
+/// A glyph's outline as a PDF path in thousandths of an em, with its bounding box; `None`
+/// when the face has no outline for it.
+fn outline(face: &super::fonts::Face, gid: u16) -> Option<(String, [f32; 4])> {
+    let scale = 1000.0 / face.units_per_em;
+    let mut b = PathBuilder {
+        out: String::new(),
+        scale,
+        last: (0.0, 0.0),
+    };
+    let r = face.shaper.outline_glyph(GlyphId(gid), &mut b)?;
+    if b.out.is_empty() {
+        return None;
+    }
+    let bbox = [
+        r.x_min as f32 * scale,
+        r.y_min as f32 * scale,
+        r.x_max as f32 * scale,
+        r.y_max as f32 * scale,
+    ];
+    Some((b.out, bbox))
 }
 
 /// Writes an outline as PDF path operators (quadratic curves raised to cubic ones).
