@@ -268,6 +268,25 @@ fn emoji_statement_passes_the_validators() {
     }
 }
 
+/// A symbol typed as text (`❤`) and as an emoji (`❤\u{FE0F}`) is one glyph of the emoji
+/// font; each keeps its own code points, and the space after an emoji is a text space.
+#[test]
+fn text_and_emoji_presentation_keep_their_code_points() {
+    let dir = scratch("emoji", "presentation");
+    let line = "Text \u{2764} and \u{263A} and \u{A9} plain, \u{2764}\u{FE0F} emoji, \u{263A}\u{FE0F} too.";
+    for (mode, args) in [
+        ("system", &["-f", "pdf"][..]),
+        ("bundled", &["-f", "pdf", "--no-system-fonts"][..]),
+    ] {
+        let (o, out) = build(&dir, mode, &statement(line), args);
+        assert!(o.status.success(), "{mode}: {}", stderr(&o));
+        assert!(warnings(&o).is_empty(), "{mode}: {:?}", warnings(&o));
+        if let Some(text) = common::pdftotext(&out.join(format!("{mode}.pdf")), &[]) {
+            assert!(text.contains(line), "{mode}: {line:?} not in\n{text:?}");
+        }
+    }
+}
+
 /// Same input, same bytes, with colour emoji too.
 #[test]
 fn emoji_statement_is_reproducible() {

@@ -161,8 +161,12 @@ pub fn write(
                     };
                     let subset = subsets.get(run.face.0 as usize).and_then(Option::as_ref);
                     // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
-                    let special =
-                        book.face(run.face).raster || run.glyphs.iter().any(|g| g.gid == 0);
+                    let special = book.face(run.face).raster
+                        || run.glyphs.iter().any(|g| {
+                            g.gid == 0
+                                || (run.face == book.emoji_fallback()
+                                    && plan.lookup(book, run.face, g.gid, &g.text).is_some())
+                        });
                     if subset.is_none() && !special {
                         continue;
                     }

@@ -215,8 +215,14 @@ pub fn shape(
                 continue;
             }
             i += c.len_utf8();
-            let face = if is_invisible(c) || c.is_whitespace() {
+            let face = if is_invisible(c) {
                 current.unwrap_or(span.style.face)
+            } else if c.is_whitespace() {
+                // A space after an emoji set in an emoji face (a colour one has wide,
+                // blank spaces) goes back to the span's face.
+                current
+                    .filter(|f| !book.face(*f).raster && *f != book.emoji_fallback())
+                    .unwrap_or(span.style.face)
             } else if book.face(span.style.face).covers(c) {
                 span.style.face
             } else if let Some(f) = current.filter(|f| book.face(*f).covers(c)) {

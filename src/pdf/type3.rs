@@ -33,6 +33,9 @@ pub enum Source {
     Raster(FaceId),
     /// The replacement glyph.
     Replacement,
+    /// Outlines of the bundled emoji face, for a glyph that stands for a second text (`❤`
+    /// and `❤\u{FE0F}` are one glyph; its Type 0 font's ToUnicode gives back only the first).
+    Outline(FaceId),
 }
 
 /// One Type 3 font: its glyphs' codes, in order.
@@ -49,7 +52,9 @@ pub struct Font {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub fonts: Vec<Font>,
-    raster: HashMap<(FaceId, u16), (usize, u8)>,
+    /// Colour and outline glyphs, keyed by the text too: one glyph may stand for `❤` and for `❤\u{FE0F}`, and each
+    /// code's ToUnicode entry gives back one text.
+    raster: HashMap<(FaceId, u16, String), (usize, u8)>,
     replacement: HashMap<String, (usize, u8)>,
 }
 
@@ -70,6 +75,9 @@ impl Plan {
     /// faces and those no face has (glyph 0), in order of first use.
     pub fn new(book: &FontBook, pages: &[super::layout::Page]) -> Plan {
         let mut plan = Plan::default();
+        let fallback = book.emoji_fallback();
+        // The first text of each glyph of the bundled emoji face (as `emit::subsets` keeps it).
+        let mut first: HashMap<u16, String> = HashMap::new();
         for page in pages {
             for p in &page.items {
                 let Item::Text(run) = &p.item else { continue };
@@ -79,6 +87,16 @@ impl Plan {
                         plan.add(Source::Replacement, 0, g.text.as_str());
                     } else if raster {
                         plan.add(Source::Raster(run.face), g.gid, g.text.as_str());
+                    } else if run.face == fallback && !g.text.is_empty() {
+                        match first.get(&g.gid) {
+                            None => {
+                                first.insert(g.gid, g.text.as_str().to_string());
+                            }
+                            Some(t) if t != g.text.as_str() => {
+                                plan.add(Source::Outline(run.face), g.gid, g.text.as_str())
+                            }
+                            Some(_) => {}
+                        }
                     }
                 }
             }
@@ -88,17 +106,13 @@ impl Plan {
 
     fn add(&mut self, source: Source, gid: u16, text: &str) {
         match source {
-            Source::Raster(face) => {
-                if let Some(&(f, c)) = self.raster.get(&(face, gid)) {
-                    // A glyph's text is the first non-empty one met.
-                    let slot = self.fonts[f].glyphs.iter_mut().find(|g| g.0 == c);
-                    if let Some(g) = slot.filter(|g| g.2.is_empty()) {
-                        g.2 = text.to_string();
-                    }
+            Source::Raster(face) | Source::Outline(face) => {
+                let key = (face, gid, text.to_string());
+                if self.raster.contains_key(&key) {
                     return;
                 }
                 let at = self.slot(source);
-                self.raster.insert((face, gid), at);
+                self.raster.insert(key, at);
                 self.fonts[at.0].glyphs.push((at.1, gid, text.to_string()));
             }
             Source::Replacement => {
@@ -143,8 +157,8 @@ impl Plan {
     ) -> Option<(usize, u8)> {
         if gid == 0 {
             self.replacement.get(text).copied()
-        } else if book.face(face).raster {
-            self.raster.get(&(face, gid)).copied()
+        } else if book.face(face).raster || face == book.emoji_fallback() {
+            self.raster.get(&(face, gid, text.to_string())).copied()
         } else {
             None
         }
@@ -160,7 +174,7 @@ impl Plan {
         }
         match f.source {
             Source::Replacement => REPLACEMENT_WIDTH,
-            Source::Raster(face) => f
+            Source::Raster(face) | Source::Outline(face) => f
                 .glyphs
                 .iter()
                 .find(|g| g.0 == code)
@@ -219,15 +233,19 @@ pub fn make(book: &FontBook, plan: &Plan) -> Vec<Made> {
                 // one, else as the replacement glyph.
                 let drawn = match f.source {
                     Source::Raster(face) => raster_glyph(book, face, *gid, *code),
-                    Source::Replacement => None,
+                    Source::Replacement | Source::Outline(_) => None,
                 };
                 let own = match (f.source, &drawn) {
-                    (Source::Raster(face), None) => outline(book.face(face), *gid),
+                    (Source::Raster(face) | Source::Outline(face), None) => {
+                        outline(book.face(face), *gid)
+                    }
                     _ => None,
                 };
                 let g = drawn.unwrap_or_else(|| {
                     let width = match f.source {
-                        Source::Raster(face) => book.face(face).advance_width(*gid) as i64,
+                        Source::Raster(face) | Source::Outline(face) => {
+                            book.face(face).advance_width(*gid) as i64
+                        }
                         Source::Replacement => REPLACEMENT_WIDTH as i64,
                     };
                     if text.chars().all(char::is_whitespace) {
@@ -266,7 +284,7 @@ pub fn make(book: &FontBook, plan: &Plan) -> Vec<Made> {
             let mut texts: Vec<(u8, &str)> = vec![(SPACE, " ")];
             texts.extend(f.glyphs.iter().map(|(c, _, t)| (*c, t.as_str())));
             let name = match f.source {
-                Source::Raster(face) => book
+                Source::Raster(face) | Source::Outline(face) => book
                     .face(face)
                     .name
                     .chars()
