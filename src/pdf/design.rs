@@ -444,20 +444,21 @@ pub fn lay_out_with(
             .missing
             .iter()
             .take(SHOWN)
-            .map(|(c, _)| format!("{c} (U+{:04X})", *c as u32))
+            .map(|(c, _)| super::fallback::describe(*c))
             .collect();
         if s.missing.len() > SHOWN {
             chars.push(format!("and {} more", s.missing.len() - SHOWN));
         }
         let first = s.missing.iter().find_map(|(_, at)| *at);
         let d = Diagnostic::warning(format!(
-            "no available font covers {}; {} drawn as empty boxes",
+            "no available font covers {}; {} drawn as the replacement mark \u{FFFD} and the text keeps {}",
             chars.join(", "),
             if chars.len() == 1 {
                 "it is"
             } else {
                 "they are"
-            }
+            },
+            if chars.len() == 1 { "it" } else { "them" }
         ))
         .help({
             // Name what would cover them: the package or font for each script.

@@ -85,7 +85,7 @@ pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Subset {
         Program::Cff
     };
     let mut widths = Vec::with_capacity(old.len() + 1);
-    widths.push(face.pdf_width(0) as i64);
+    widths.push(face.advance_width(0) as i64);
     widths.extend(old.iter().map(|&g| face.pdf_width(g) as i64));
 
     let base_font = format!("{tag}+{}", postscript_name(face));
