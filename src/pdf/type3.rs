@@ -472,27 +472,12 @@ impl OutlineBuilder for PathBuilder {
 
 /// A ToUnicode CMap for one-byte codes.
 fn to_unicode(texts: &[(u8, &str)]) -> String {
-    let entries: Vec<&(u8, &str)> = texts.iter().filter(|(_, t)| !t.is_empty()).collect();
-    let mut out = String::with_capacity(300 + entries.len() * 24);
-    out.push_str(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<00> <FF>\nendcodespacerange\n",
-    );
-    for chunk in entries.chunks(100) {
-        let _ = writeln!(out, "{} beginbfchar", chunk.len());
-        for (code, text) in chunk {
-            let _ = write!(out, "<{code:02X}> <");
-            for unit in text.encode_utf16() {
-                let _ = write!(out, "{unit:04X}");
-            }
-            out.push_str(">\n");
-        }
-        out.push_str("endbfchar\n");
-    }
-    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    out
+    let entries: Vec<(u32, &str)> = texts
+        .iter()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|&(c, t)| (u32::from(c), t))
+        .collect();
+    super::embed::to_unicode_cmap(1, &entries)
 }
 
 /// Whether `face` data can be drawn by [`make`] (for tests and the font search).
