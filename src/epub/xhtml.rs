@@ -861,9 +861,19 @@ pub(crate) fn safe_url(url: &str) -> Option<String> {
     out.push_str(&scheme);
     out.push(':');
     let b = rest.as_bytes();
+    // Brackets belong only to an IPv6 host (`http://[::1]/`); in a path or query they make
+    // the URL invalid (EPUBCheck RSC-020) and are encoded.
+    let authority_end = if rest.starts_with("//") {
+        rest[2..]
+            .find(['/', '?', '#'])
+            .map_or(rest.len(), |i| i + 2)
+    } else {
+        0
+    };
     for (i, &c) in b.iter().enumerate() {
         let keep = c.is_ascii_alphanumeric()
-            || b"-._~:/?#[]@!$&'()*+,;=".contains(&c)
+            || b"-._~:/?#@!$&'()*+,;=".contains(&c)
+            || (b"[]".contains(&c) && i < authority_end)
             || (c == b'%'
                 && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
@@ -895,6 +905,14 @@ mod tests {
 
     #[test]
     fn url_filter() {
+        assert_eq!(
+            safe_url("https://github.com/x/issues/new?title=Logo%3A+[insert+name]").as_deref(),
+            Some("https://github.com/x/issues/new?title=Logo%3A+%5Binsert+name%5D")
+        );
+        assert_eq!(
+            safe_url("http://[::1]:8080/a[b]").as_deref(),
+            Some("http://[::1]:8080/a%5Bb%5D")
+        );
         assert_eq!(
             safe_url("https://example.org/a b").as_deref(),
             Some("https://example.org/a%20b")
