@@ -784,7 +784,13 @@ fn build_one(
         match result {
             Ok(r) => {
                 o.failed |= fails(&r.diagnostics);
-                o.diags.extend(r.diagnostics);
+                // One message per problem: what two outputs both report (an image's warning,
+                // read by each backend) is printed once.
+                for d in r.diagnostics {
+                    if !o.diags.contains(&d) {
+                        o.diags.push(d);
+                    }
+                }
                 if o.failed {
                     break;
                 }
@@ -854,11 +860,14 @@ fn build_one(
                 }
             }
             Err(d) => {
-                o.diags.push(if d.path.as_os_str().is_empty() {
+                let d = if d.path.as_os_str().is_empty() {
                     d.in_file(file)
                 } else {
                     d
-                });
+                };
+                if !o.diags.contains(&d) {
+                    o.diags.push(d);
+                }
                 o.failed = true;
             }
         }

@@ -71,6 +71,12 @@ const BUNDLED: [(&str, &[u8]); 9] = [
     ),
 ];
 
+/// The bundled font files (name, bytes), for other readers of text (SVG text in
+/// [`crate::assets`] is set with them).
+pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    BUNDLED.iter().copied()
+}
+
 /// One parsed face.
 pub struct Face {
     pub name: String,

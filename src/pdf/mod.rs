@@ -103,6 +103,7 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
         }
     };
     let images = figure::Images::load(doc, &opts.assets)?;
+    diagnostics.extend(images.warnings.iter().cloned());
     let laid = design::lay_out_with(doc, &book, opts, &images, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
     Ok(Rendered {

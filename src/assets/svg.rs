@@ -1,0 +1,494 @@
+//! SVG drawings: read with `usvg`, sanitized, and kept as a clean tree for the backends.
+//!
+//! # Sanitizing
+//! An SVG is an XML program as much as a picture. What reaches an output is never the file
+//! itself but usvg's re-serialization of what it understood ([`SvgImage::clean`]):
+//! - scripts, event handlers (`onload` …), `<foreignObject>`, animation and every element
+//!   usvg does not draw are gone (usvg keeps only shapes, paths, gradients, patterns, clip
+//!   paths, masks, filters and images);
+//! - no file and no URL is ever read: an `<image href>` that is not a `data:` URI is left out
+//!   with a warning (usvg's own resolver would read any file on the disk), and a `data:`
+//!   raster image is checked against the image limits from its header before anyone decodes
+//!   it;
+//! - text is set with the bundled fonts only (no system font is loaded, so the result is the
+//!   same on every machine) and written as outlines, so the drawing needs no font to show;
+//!   characters no bundled font has get one warning;
+//! - XML entities that would expand beyond [`MAX_ENTITY_EXPANSION`] bytes (the "billion laughs")
+//!   are refused before parsing; usvg refuses more than a million elements (also through
+//!   `<use>`), and the drawing's size is held to the image limits like a raster image's pixels.
+//!
+//! The backends use [`SvgImage::tree`] (the clean text parsed again: it has no text nodes and
+//! no external references): `svg2pdf` in the PDF, `resvg` wherever pixels are needed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use usvg::fontdb;
+
+use super::{ImageFormat, ImageLimits};
+
+/// Most bytes that the XML entity references of one SVG may expand to.
+pub const MAX_ENTITY_EXPANSION: u64 = 8 * 1024 * 1024;
+
+/// A sanitized SVG drawing.
+#[derive(Clone)]
+pub struct SvgImage {
+    /// The drawing as usvg wrote it back (UTF-8 SVG 1.1, text as outlines, images inline).
+    pub clean: String,
+    /// Its size in CSS pixels (96 to the inch).
+    pub width: f32,
+    pub height: f32,
+    tree: Arc<usvg::Tree>,
+}
+
+impl std::fmt::Debug for SvgImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SvgImage")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("clean_bytes", &self.clean.len())
+            .finish()
+    }
+}
+
+impl SvgImage {
+    /// The clean tree (no text nodes, no external references).
+    pub fn tree(&self) -> &usvg::Tree {
+        &self.tree
+    }
+
+    /// Draws the picture `w` × `h` pixels (aspect stretched to fit; callers keep it), on a
+    /// transparent background. `None` when the size is empty.
+    pub fn rasterize(&self, w: u32, h: u32) -> Option<image::RgbaImage> {
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1))?;
+        let sx = w.max(1) as f32 / self.width;
+        let sy = h.max(1) as f32 / self.height;
+        resvg::render(
+            &self.tree,
+            resvg::tiny_skia::Transform::from_scale(sx, sy),
+            &mut pixmap.as_mut(),
+        );
+        let mut out = image::RgbaImage::new(pixmap.width(), pixmap.height());
+        for (o, p) in out.pixels_mut().zip(pixmap.pixels()) {
+            let c = p.demultiply();
+            *o = image::Rgba([c.red(), c.green(), c.blue(), c.alpha()]);
+        }
+        Some(out)
+    }
+
+    /// The pixel size at natural size (one CSS pixel a pixel), at least 1 × 1.
+    pub fn pixel_size(&self) -> (u32, u32) {
+        (
+            (self.width.ceil() as u32).max(1),
+            (self.height.ceil() as u32).max(1),
+        )
+    }
+}
+
+/// Why an SVG cannot be used: the message (after "image `x` (file) ") and a hint.
+pub struct Refused {
+    pub message: String,
+    pub help: &'static str,
+}
+
+fn refuse(message: String, help: &'static str) -> Refused {
+    Refused { message, help }
+}
+
+/// The bundled fonts as a font database (once per process). Generic families map to them:
+/// serif → Noto Serif, sans-serif, cursive and fantasy → Noto Sans, monospace → Noto Sans Mono.
+fn fonts() -> Arc<fontdb::Database> {
+    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        for (_, data) in crate::pdf::fonts::bundled_files() {
+            db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+        }
+        db.set_serif_family("Noto Serif");
+        db.set_sans_serif_family("Noto Sans");
+        db.set_cursive_family("Noto Sans");
+        db.set_fantasy_family("Noto Sans");
+        db.set_monospace_family("Noto Sans Mono");
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Whether some bundled font has a glyph for `c`.
+fn covered(c: char) -> bool {
+    static FACES: OnceLock<Vec<rustybuzz::ttf_parser::Face<'static>>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            crate::pdf::fonts::bundled_files()
+                .filter_map(|(_, d)| rustybuzz::ttf_parser::Face::parse(d, 0).ok())
+                .collect()
+        })
+        .iter()
+        .any(|f| f.glyph_index(c).is_some())
+}
+
+/// Reads `bytes` as an SVG under `lim`; returns the drawing and warnings (sentences about the
+/// file, without its name).
+pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), Refused> {
+    let resave = "open the drawing and export it again as plain SVG";
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(refuse(
+            "is not UTF-8 text, as an SVG file must be".into(),
+            resave,
+        ));
+    };
+    if let Some(n) = entity_expansion(text)
+        && n > MAX_ENTITY_EXPANSION
+    {
+        return Err(refuse(
+            format!(
+                "declares XML entities that expand to more than {} MB; it is not read",
+                MAX_ENTITY_EXPANSION / (1024 * 1024)
+            ),
+            resave,
+        ));
+    }
+    let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let note = |s: String| {
+        if let Ok(mut n) = notes.lock()
+            && !n.contains(&s)
+        {
+            n.push(s);
+        }
+    };
+    let tree = {
+        let opts = options(lim, Some(&note), fonts());
+        usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?
+    };
+    let size = tree.size();
+    let (w, h) = (size.width(), size.height());
+    if w.ceil() > lim.max_side as f32
+        || h.ceil() > lim.max_side as f32
+        || (w.ceil() as u64) * (h.ceil() as u64) * 4 > lim.max_decoded_bytes
+    {
+        return Err(refuse(
+            format!(
+                "declares a drawing of {}×{} pixels, over the limit of {} pixels a side and {} MB decoded",
+                w.ceil(),
+                h.ceil(),
+                lim.max_side,
+                lim.max_decoded_bytes / (1024 * 1024)
+            ),
+            "set the SVG's width and height (or viewBox) to its real size, or raise `--max-image-side` or `--max-image-decoded-mb`",
+        ));
+    }
+    let mut missing: Vec<char> = Vec::new();
+    let mut has_text = false;
+    text_chars(tree.root(), &mut |c| {
+        has_text = true;
+        if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) && !covered(c) {
+            missing.push(c);
+        }
+    });
+    if !missing.is_empty() {
+        let list: String = missing
+            .iter()
+            .take(8)
+            .map(|c| format!("“{c}” (U+{:04X})", *c as u32))
+            .collect::<Vec<_>>()
+            .join(", ");
+        note(format!(
+            "has text in characters that no bundled font has ({list}{}); they are not drawn",
+            if missing.len() > 8 { ", …" } else { "" }
+        ));
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<script") || has_event_handler(&lower) {
+        note("holds scripts or event handlers; they are left out (the drawing is shown as a still picture)".into());
+    }
+    if lower.contains("<foreignobject") {
+        note("holds a <foreignObject> (HTML inside the drawing), which is left out".into());
+    }
+    let _ = has_text;
+    let clean = tree.to_string(&usvg::WriteOptions {
+        indent: usvg::Indent::None,
+        ..usvg::WriteOptions::default()
+    });
+    // The clean text parsed again: what every backend draws is exactly what the EPUB holds.
+    let tree = {
+        let opts = options(lim, None, Arc::new(fontdb::Database::new()));
+        usvg::Tree::from_str(&clean, &opts).map_err(|e| {
+            refuse(
+                format!("could not be sanitized ({})", reason(&e).message),
+                resave,
+            )
+        })?
+    };
+    let size = tree.size();
+    let warnings = notes.into_inner().unwrap_or_default();
+    Ok((
+        SvgImage {
+            clean,
+            width: size.width(),
+            height: size.height(),
+            tree: Arc::new(tree),
+        },
+        warnings,
+    ))
+}
+
+/// usvg options that read nothing from outside: no resources folder, `data:` images only (each
+/// checked against the limits from its header), the given fonts.
+fn options<'a>(
+    lim: ImageLimits,
+    note: Option<&'a (dyn Fn(String) + Sync)>,
+    fontdb: Arc<fontdb::Database>,
+) -> usvg::Options<'a> {
+    let data = move |mime: &str,
+                     data: Arc<Vec<u8>>,
+                     opts: &usvg::Options|
+          -> Option<usvg::ImageKind> {
+        let format = super::sniff(&data);
+        let kind = match format {
+            Ok(f) => {
+                let header = match f {
+                    ImageFormat::Png => super::png_header(&data),
+                    ImageFormat::Jpeg => super::jpeg_header(&data),
+                    ImageFormat::Gif => super::gif_header(&data),
+                    ImageFormat::WebP => super::webp_header(&data),
+                    ImageFormat::Svg => {
+                        // A drawing inside the drawing: the same rules (these options).
+                        let text = std::str::from_utf8(&data).ok()?;
+                        if entity_expansion(text).is_some_and(|n| n > MAX_ENTITY_EXPANSION) {
+                            return None;
+                        }
+                        return usvg::Tree::from_str(text, opts)
+                            .ok()
+                            .map(usvg::ImageKind::SVG);
+                    }
+                };
+                let ok = header.is_some_and(|h| {
+                    h.width > 0
+                        && h.height > 0
+                        && h.width <= lim.max_side
+                        && h.height <= lim.max_side
+                        && h.width as u64 * h.height as u64 * 4 <= lim.max_decoded_bytes
+                });
+                if !ok {
+                    if let Some(n) = note {
+                        n(format!(
+                            "holds an embedded {} image that is damaged or over the image limits; it is left out",
+                            f.name()
+                        ));
+                    }
+                    return None;
+                }
+                match f {
+                    ImageFormat::Png => usvg::ImageKind::PNG(data),
+                    ImageFormat::Jpeg => usvg::ImageKind::JPEG(data),
+                    ImageFormat::Gif => usvg::ImageKind::GIF(data),
+                    ImageFormat::WebP => usvg::ImageKind::WEBP(data),
+                    ImageFormat::Svg => return None,
+                }
+            }
+            Err(_) => {
+                if let Some(n) = note {
+                    n(format!(
+                        "holds an embedded image of type `{mime}` that cannot be read; it is left out"
+                    ));
+                }
+                return None;
+            }
+        };
+        Some(kind)
+    };
+    let string = move |href: &str, _: &usvg::Options| -> Option<usvg::ImageKind> {
+        if let Some(n) = note {
+            let shown: String = href.chars().take(80).collect();
+            n(format!(
+                "refers to the image `{shown}` outside the drawing; it is not loaded (embed it in the SVG as a data: URI)"
+            ));
+        }
+        None
+    };
+    usvg::Options {
+        resources_dir: None,
+        font_family: "Noto Serif".into(),
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(data),
+            resolve_string: Box::new(string),
+        },
+        fontdb,
+        ..usvg::Options::default()
+    }
+}
+
+/// The characters of every text of `g` and the drawings embedded in it.
+fn text_chars(g: &usvg::Group, f: &mut impl FnMut(char)) {
+    for n in g.children() {
+        match n {
+            usvg::Node::Group(g) => text_chars(g, f),
+            usvg::Node::Text(t) => t
+                .chunks()
+                .iter()
+                .flat_map(|c| c.text().chars())
+                .for_each(&mut *f),
+            usvg::Node::Image(i) => {
+                if let usvg::ImageKind::SVG(t) = i.kind() {
+                    text_chars(t.root(), f);
+                }
+            }
+            usvg::Node::Path(_) => {}
+        }
+    }
+}
+
+/// An `on…=` attribute (event handler) in lower-cased SVG text.
+fn has_event_handler(lower: &str) -> bool {
+    let b = lower.as_bytes();
+    lower.match_indices(" on").any(|(i, _)| {
+        let rest = &b[i + 3..];
+        let name = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        name > 0 && rest[name..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'=')
+    })
+}
+
+fn reason(e: &usvg::Error) -> Refused {
+    let resave = "open the drawing and export it again as plain SVG";
+    match e {
+        usvg::Error::NotAnUtf8Str => refuse("is not UTF-8 text, as an SVG file must be".into(), resave),
+        usvg::Error::MalformedGZip => refuse("is a damaged compressed SVG".into(), resave),
+        usvg::Error::ElementsLimitReached => refuse(
+            "has more than a million elements (counting those repeated through <use>); it is not read".into(),
+            resave,
+        ),
+        usvg::Error::InvalidSize => refuse(
+            "has no valid size (width and height, or a viewBox, greater than zero)".into(),
+            "give the <svg> element a viewBox or a width and height",
+        ),
+        usvg::Error::ParsingFailed(x) => {
+            let p = x.pos();
+            refuse(
+                format!(
+                    "is not a valid SVG: {} (line {}, column {} of the SVG)",
+                    xml_reason(x),
+                    p.row,
+                    p.col
+                ),
+                resave,
+            )
+        }
+    }
+}
+
+/// roxmltree's message without its own position.
+fn xml_reason(x: &usvg::roxmltree::Error) -> String {
+    let s = x.to_string();
+    match s.rfind(" at ") {
+        Some(i) if s[i + 4..].chars().all(|c| c.is_ascii_digit() || c == ':') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+/// How many bytes the entity references outside the DTD expand to, if the SVG declares internal
+/// entities (an estimate from above: every `&name;` of a declared entity counts its full
+/// expansion).
+fn entity_expansion(text: &str) -> Option<u64> {
+    let start = text.find("<!DOCTYPE")?;
+    let open = start + text[start..].find('[')?;
+    let close = open + text[open..].find("]>")?;
+    let dtd = &text[open + 1..close];
+    let mut values: HashMap<&str, &str> = HashMap::new();
+    let mut rest = dtd;
+    while let Some(i) = rest.find("<!ENTITY") {
+        rest = &rest[i + 8..];
+        let decl = rest.trim_start();
+        if decl.starts_with('%') {
+            continue;
+        }
+        let name_len = decl.find(|c: char| c.is_whitespace()).unwrap_or(decl.len());
+        let name = &decl[..name_len];
+        let after = decl[name_len..].trim_start();
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some(end) = after[1..].find(q) else {
+            continue;
+        };
+        values.insert(name, &after[1..1 + end]);
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let mut memo: HashMap<&str, u64> = HashMap::new();
+    fn size<'a>(
+        name: &'a str,
+        values: &HashMap<&'a str, &'a str>,
+        memo: &mut HashMap<&'a str, u64>,
+        depth: u32,
+    ) -> u64 {
+        if let Some(&n) = memo.get(name) {
+            return n;
+        }
+        let Some(v) = values.get(name) else {
+            return name.len() as u64 + 2;
+        };
+        if depth > 16 {
+            return u64::MAX / 4;
+        }
+        let mut total = v.len() as u64;
+        for r in refs(v) {
+            total = total.saturating_add(size(r, values, memo, depth + 1));
+        }
+        memo.insert(name, total);
+        total
+    }
+    let mut total: u64 = 0;
+    for r in refs(&text[close..]) {
+        if values.contains_key(r) {
+            total = total.saturating_add(size(r, &values, &mut memo, 0));
+        }
+    }
+    Some(total)
+}
+
+/// The names of the `&name;` references in `s` (not character references).
+fn refs(s: &str) -> impl Iterator<Item = &str> {
+    s.match_indices('&').filter_map(move |(i, _)| {
+        let rest = &s[i + 1..];
+        let end = rest.find(';')?;
+        let name = &rest[..end];
+        (!name.is_empty() && !name.starts_with('#') && !name.contains(char::is_whitespace))
+            .then_some(name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_bombs_are_measured() {
+        let mut s =
+            String::from("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a \"aaaaaaaaaa\">");
+        let mut prev = "a".to_string();
+        for i in 0..9 {
+            let name = format!("e{i}");
+            s.push_str(&format!(
+                "<!ENTITY {name} \"{}\">",
+                format!("&{prev};").repeat(10)
+            ));
+            prev = name;
+        }
+        s.push_str(&format!(
+            "]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&{prev};</text></svg>"
+        ));
+        assert!(entity_expansion(&s).unwrap() > MAX_ENTITY_EXPANSION);
+        let plain =
+            "<!DOCTYPE svg [<!ENTITY ns \"http://www.w3.org/2000/svg\">]><svg xmlns=\"&ns;\"/>";
+        assert_eq!(entity_expansion(plain), Some(26));
+        assert_eq!(entity_expansion("<svg/>"), None);
+    }
+
+    #[test]
+    fn event_handlers_are_seen() {
+        assert!(has_event_handler("<svg onload=\"x()\">"));
+        assert!(has_event_handler("<rect onclick = 'x'/>"));
+        assert!(!has_event_handler("<text> once upon</text>"));
+    }
+}
