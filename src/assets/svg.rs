@@ -13,6 +13,8 @@
 //! - text is set with the bundled fonts only (no system font is loaded, so the result is the
 //!   same on every machine) and written as outlines, so the drawing needs no font to show;
 //!   characters no bundled font has get one warning;
+//! - filter effects are drawn in the EPUB and the HTML page but not in the PDF (svg2pdf
+//!   would rasterize a filter's whole region, however large), with a warning;
 //! - XML entities that would expand beyond [`MAX_ENTITY_EXPANSION`] bytes (the "billion laughs")
 //!   are refused before parsing; usvg refuses more than a million elements (also through
 //!   `<use>`), and the drawing's size is held to the image limits like a raster image's pixels.
@@ -29,6 +31,10 @@ use super::{ImageFormat, ImageLimits};
 
 /// Most bytes that the XML entity references of one SVG may expand to.
 pub const MAX_ENTITY_EXPANSION: u64 = 8 * 1024 * 1024;
+
+/// Most elements an SVG may have once its `<use>` references are expanded (usvg's own limit,
+/// checked first here in a fraction of the time usvg takes to reach it).
+pub const MAX_ELEMENTS: u64 = 1_000_000;
 
 /// A sanitized SVG drawing.
 #[derive(Clone)]
@@ -148,6 +154,12 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
             resave,
         ));
     }
+    if expanded_elements(text).is_some_and(|n| n > MAX_ELEMENTS) {
+        return Err(refuse(
+            "has more than a million elements (counting those repeated through <use>); it is not read".into(),
+            resave,
+        ));
+    }
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let note = |s: String| {
         if let Ok(mut n) = notes.lock()
@@ -156,7 +168,7 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
             n.push(s);
         }
     };
-    let tree = {
+    let mut tree = {
         let opts = options(lim, Some(&note), fonts());
         usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?
     };
@@ -168,7 +180,7 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
     {
         return Err(refuse(
             format!(
-                "declares a drawing of {}×{} pixels, over the limit of {} pixels a side and {} MB decoded",
+                "declares an SVG drawing of {}×{} pixels, over the limit of {} pixels a side and {} MB decoded",
                 w.ceil(),
                 h.ceil(),
                 lim.max_side,
@@ -178,14 +190,38 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
         ));
     }
     let mut missing: Vec<char> = Vec::new();
-    let mut has_text = false;
     text_chars(tree.root(), &mut |c| {
-        has_text = true;
         if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) && !covered(c) {
             missing.push(c);
         }
     });
     if !missing.is_empty() {
+        // Characters the bundled fonts lack (CJK …): the system fonts the PDF body would use
+        // for them, looked for as the body's are (once per process).
+        let wanted: String = missing.iter().collect();
+        let book = crate::pdf::fallback::with_system_fonts(
+            crate::pdf::fonts::FontBook::bundled(),
+            &wanted,
+            "und",
+        );
+        let extra: Vec<_> = book
+            .faces
+            .iter()
+            .filter(|f| {
+                !crate::pdf::fonts::bundled_files().any(|(_, d)| d.as_ptr() == f.data.as_ptr())
+            })
+            .collect();
+        if !extra.is_empty() {
+            let mut db = (*fonts()).clone();
+            for f in &extra {
+                db.load_font_source(fontdb::Source::Binary(Arc::new(f.data)));
+            }
+            let opts = options(lim, Some(&note), Arc::new(db));
+            tree = usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?;
+            missing.retain(|c| !extra.iter().any(|f| f.covers(*c)));
+        }
+    }
+    if let Some(first) = missing.first() {
         let list: String = missing
             .iter()
             .take(8)
@@ -193,9 +229,13 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
             .collect::<Vec<_>>()
             .join(", ");
         note(format!(
-            "has text in characters that no bundled font has ({list}{}); they are not drawn",
-            if missing.len() > 8 { ", …" } else { "" }
+            "has text in characters that no available font has ({list}{}); they are drawn as empty boxes ({})",
+            if missing.len() > 8 { ", …" } else { "" },
+            crate::pdf::fallback::install_hint(*first)
         ));
+    }
+    if has_filters(tree.root()) {
+        note("uses filter effects (blur, drop shadow …), which the PDF leaves out (the EPUB and the HTML page keep them)".into());
     }
     let lower = text.to_ascii_lowercase();
     if lower.contains("<script") || has_event_handler(&lower) {
@@ -204,7 +244,6 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
     if lower.contains("<foreignobject") {
         note("holds a <foreignObject> (HTML inside the drawing), which is left out".into());
     }
-    let _ = has_text;
     let clean = tree.to_string(&usvg::WriteOptions {
         indent: usvg::Indent::None,
         ..usvg::WriteOptions::default()
@@ -338,6 +377,20 @@ fn text_chars(g: &usvg::Group, f: &mut impl FnMut(char)) {
     }
 }
 
+/// Whether a group of `g` (or a drawing embedded in it) has filter effects. svg2pdf is built
+/// without its `filters` feature: it would rasterize a filter's whole region, however large.
+fn has_filters(g: &usvg::Group) -> bool {
+    !g.filters().is_empty()
+        || g.children().iter().any(|n| match n {
+            usvg::Node::Group(g) => has_filters(g),
+            usvg::Node::Image(i) => match i.kind() {
+                usvg::ImageKind::SVG(t) => has_filters(t.root()),
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
 /// An `on…=` attribute (event handler) in lower-cased SVG text.
 fn has_event_handler(lower: &str) -> bool {
     let b = lower.as_bytes();
@@ -358,8 +411,12 @@ fn reason(e: &usvg::Error) -> Refused {
             resave,
         ),
         usvg::Error::InvalidSize => refuse(
-            "has no valid size (width and height, or a viewBox, greater than zero)".into(),
+            "is an SVG drawing without a valid size (width and height, or a viewBox, greater than zero)".into(),
             "give the <svg> element a viewBox or a width and height",
+        ),
+        usvg::Error::ParsingFailed(usvg::roxmltree::Error::NodesLimitReached) => refuse(
+            "has more than a million elements (counting those repeated through <use>); it is not read".into(),
+            resave,
         ),
         usvg::Error::ParsingFailed(x) => {
             let p = x.pos();
@@ -447,6 +504,60 @@ fn entity_expansion(text: &str) -> Option<u64> {
     Some(total)
 }
 
+/// How many elements the SVG has with every `<use>` expanded (an estimate from above), or
+/// `None` when it is not well-formed XML (usvg then says why).
+fn expanded_elements(text: &str) -> Option<u64> {
+    use usvg::roxmltree;
+    let doc = roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            nodes_limit: 4_000_000,
+        },
+    )
+    .ok()?;
+    let ids: HashMap<&str, roxmltree::NodeId> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("id").map(|id| (id, n.id())))
+        .collect();
+    fn count<'a>(
+        n: roxmltree::Node<'a, 'a>,
+        doc: &'a roxmltree::Document<'a>,
+        ids: &HashMap<&str, roxmltree::NodeId>,
+        memo: &mut HashMap<roxmltree::NodeId, u64>,
+        depth: u32,
+    ) -> u64 {
+        if let Some(&c) = memo.get(&n.id()) {
+            return c;
+        }
+        if depth > 256 {
+            return MAX_ELEMENTS + 1;
+        }
+        // Guards a reference loop (usvg refuses those itself).
+        memo.insert(n.id(), 1);
+        let mut total: u64 = 1;
+        for c in n.children().filter(|c| c.is_element()) {
+            total = total.saturating_add(count(c, doc, ids, memo, depth + 1));
+        }
+        if n.tag_name().name() == "use" {
+            let href = n
+                .attribute(("http://www.w3.org/1999/xlink", "href"))
+                .or_else(|| n.attribute("href"));
+            if let Some(target) = href
+                .and_then(|h| h.strip_prefix('#'))
+                .and_then(|id| ids.get(id))
+                .and_then(|&id| doc.get_node(id))
+            {
+                total = total.saturating_add(count(target, doc, ids, memo, depth + 1));
+            }
+        }
+        memo.insert(n.id(), total);
+        total
+    }
+    let mut memo = HashMap::new();
+    Some(count(doc.root_element(), &doc, &ids, &mut memo, 0))
+}
+
 /// The names of the `&name;` references in `s` (not character references).
 fn refs(s: &str) -> impl Iterator<Item = &str> {
     s.match_indices('&').filter_map(move |(i, _)| {
@@ -483,6 +594,28 @@ mod tests {
             "<!DOCTYPE svg [<!ENTITY ns \"http://www.w3.org/2000/svg\">]><svg xmlns=\"&ns;\"/>";
         assert_eq!(entity_expansion(plain), Some(26));
         assert_eq!(entity_expansion("<svg/>"), None);
+    }
+
+    #[test]
+    fn use_fan_out_is_counted() {
+        let mut s = String::from(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><defs><rect id=\"r0\"/>",
+        );
+        for i in 1..30 {
+            s.push_str(&format!("<g id=\"r{i}\">"));
+            for _ in 0..4 {
+                s.push_str(&format!("<use xlink:href=\"#r{}\"/>", i - 1));
+            }
+            s.push_str("</g>");
+        }
+        s.push_str("</defs><use href=\"#r29\"/></svg>");
+        assert!(expanded_elements(&s).unwrap() > MAX_ELEMENTS);
+        assert_eq!(
+            expanded_elements(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect id=\"a\"/><use href=\"#a\"/></svg>"
+            ),
+            Some(4)
+        );
     }
 
     #[test]
