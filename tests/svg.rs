@@ -271,6 +271,20 @@ fn an_svg_chart_logo_and_cover_reach_every_output() {
     }
     epubcheck(&epub);
 
+    // Same input, same bytes.
+    let again = run(
+        &dir,
+        &["build", "-f", "pdf,epub", "-o", "again", "release.md"],
+    );
+    assert!(again.status.success());
+    for ext in ["pdf", "epub"] {
+        assert!(
+            std::fs::read(dir.join(format!("out/release.{ext}"))).unwrap()
+                == std::fs::read(dir.join(format!("again/release.{ext}"))).unwrap(),
+            "the {ext} is reproducible"
+        );
+    }
+
     // HTML: the drawings beside the page.
     let html = std::fs::read_to_string(dir.join("out/release.html")).unwrap();
     let linked: Vec<&str> = html

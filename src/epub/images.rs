@@ -243,6 +243,13 @@ pub(crate) fn raster_cover(img: &LoadedImage) -> Result<Vec<u8>, String> {
     let px = svg
         .rasterize(w, h)
         .ok_or("the drawing has no size to draw")?;
+    // On white: a transparent cover shows black on some readers' shelves.
+    let px = image::RgbImage::from_fn(px.width(), px.height(), |x, y| {
+        let p = px.get_pixel(x, y).0;
+        let a = p[3] as u32;
+        let on_white = |c: u8| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+        image::Rgb([on_white(p[0]), on_white(p[1]), on_white(p[2])])
+    });
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut out,
@@ -253,7 +260,7 @@ pub(crate) fn raster_cover(img: &LoadedImage) -> Result<Vec<u8>, String> {
         px.as_raw(),
         px.width(),
         px.height(),
-        image::ExtendedColorType::Rgba8,
+        image::ExtendedColorType::Rgb8,
     )
     .map_err(|e| e.to_string())?;
     Ok(out)
