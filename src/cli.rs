@@ -780,19 +780,25 @@ fn build_one(
             .map(|&f| (f, publish::render(&doc, f, job)))
             .collect()
     };
+    // Each output stands alone: one that fails is not written, the others still are.
+    let mut not_written: Vec<(Format, String)> = Vec::new();
     for (format, result) in rendered {
         match result {
             Ok(r) => {
-                o.failed |= fails(&r.diagnostics);
-                // One message per problem: what two outputs both report (an image's warning,
-                // read by each backend) is printed once.
-                for d in r.diagnostics {
-                    if !o.diags.contains(&d) {
-                        o.diags.push(d);
-                    }
+                let failed = fails(&r.diagnostics);
+                if failed {
+                    let why = r
+                        .diagnostics
+                        .iter()
+                        .find(|d| d.is_error())
+                        .or(r.diagnostics.first())
+                        .map_or_else(String::new, |d| d.message.clone());
+                    not_written.push((format, why));
                 }
-                if o.failed {
-                    break;
+                o.diags.extend(r.diagnostics);
+                if failed {
+                    o.failed = true;
+                    continue;
                 }
                 if format == Format::Model {
                     o.model.extend_from_slice(&r.bytes);
@@ -845,9 +851,10 @@ fn build_one(
                     for (tmp, _) in &files {
                         let _ = std::fs::remove_file(tmp);
                     }
+                    not_written.push((format, e.message.clone()));
                     o.diags.push(e);
                     o.failed = true;
-                    break;
+                    continue;
                 }
                 let (tx, rx) = std::sync::mpsc::channel();
                 let n = files.len();
@@ -860,19 +867,58 @@ fn build_one(
                 }
             }
             Err(d) => {
-                let d = if d.path.as_os_str().is_empty() {
+                not_written.push((format, d.message.clone()));
+                o.diags.push(if d.path.as_os_str().is_empty() {
                     d.in_file(file)
                 } else {
                     d
-                };
-                if !o.diags.contains(&d) {
-                    o.diags.push(d);
-                }
+                });
                 o.failed = true;
             }
         }
     }
+    // One message per problem, whatever the number of outputs that met it (the EPUB and the
+    // HTML page share their serializer, and so their warnings).
+    let mut seen = std::collections::HashSet::new();
+    o.diags.retain(|d| seen.insert(d.clone()));
+    if !not_written.is_empty() {
+        o.notes.push(not_written_note(file, &not_written, formats));
+    }
     o
+}
+
+/// The summary of a statement some of whose outputs failed: which, why, and what was written.
+fn not_written_note(
+    file: &Path,
+    failed: &[(Format, String)],
+    formats: &BTreeSet<Format>,
+) -> String {
+    let name = |f: Format| match f {
+        Format::Pdf => "PDF",
+        Format::Epub => "EPUB",
+        Format::Html => "HTML page",
+        Format::Model => "model",
+    };
+    let mut text = format!("{}:", file.display());
+    for (f, why) in failed {
+        text.push_str(&format!(" the {} was not written ({why});", name(*f)));
+    }
+    let written: Vec<&str> = formats
+        .iter()
+        .filter(|f| **f != Format::Model && !failed.iter().any(|(g, _)| g == *f))
+        .map(|f| name(*f))
+        .collect();
+    if written.is_empty() {
+        text.pop();
+        text.push('.');
+    } else {
+        text.push_str(&format!(
+            " the {} {} written.",
+            written.join(" and the "),
+            if written.len() > 1 { "were" } else { "was" }
+        ));
+    }
+    text
 }
 
 fn summary(

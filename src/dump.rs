@@ -56,12 +56,16 @@ pub fn quote(s: &str) -> String {
 
 fn meta(w: &mut String, d: usize, m: &Metadata) {
     line(w, d, &format!("title: {}", quote(&m.title)));
+    formatted(w, d + 1, &m.title_inlines, &m.title);
     let opt = |w: &mut String, key: &str, v: &Option<String>| {
         if let Some(v) = v {
             line(w, d, &format!("{key}: {}", quote(v)));
         }
     };
     opt(w, "subtitle", &m.subtitle);
+    if let Some(sub) = &m.subtitle {
+        formatted(w, d + 1, &m.subtitle_inlines, sub);
+    }
     opt(w, "organization", &m.organization);
     for a in &m.authors {
         line(w, d, &format!("author: {}", quote(a)));
@@ -125,6 +129,13 @@ fn meta(w: &mut String, d: usize, m: &Metadata) {
     }
 }
 
+/// A front-matter string's formatted text, when it is more than its plain text.
+fn formatted(w: &mut String, d: usize, is: &[Inline], plain: &str) {
+    if !matches!(is, [] | [Inline::Text { .. }]) || crate::model::plain_text(is) != plain {
+        inlines(w, d, is);
+    }
+}
+
 fn contact(w: &mut String, d: usize, c: &Contact) {
     line(w, d, "contact");
     for (k, v) in [
@@ -158,6 +169,13 @@ fn block(w: &mut String, d: usize, b: &Block) {
         }
         BlockKind::BlockQuote(inner) => {
             line(w, d, "BlockQuote");
+            blocks(w, d + 1, inner);
+        }
+        BlockKind::Alert {
+            kind,
+            blocks: inner,
+        } => {
+            line(w, d, &format!("Alert {}", kind.name()));
             blocks(w, d + 1, inner);
         }
         BlockKind::List(l) => {

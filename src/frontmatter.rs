@@ -130,6 +130,20 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
+impl Node {
+    /// The value of `key`, when this node is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
 impl Value {
     fn kind(&self) -> &'static str {
         match self {
@@ -144,30 +158,242 @@ impl Value {
     }
 }
 
-/// Parses the block into positioned nodes.
-pub fn parse(path: &Path, src: &str, block: &Block<'_>) -> Result<Node, Diagnostic> {
+/// Parses the block into positioned nodes. Warnings (YAML that other readers accept, keys
+/// left out) go to `diags`.
+pub fn parse(
+    path: &Path,
+    src: &str,
+    block: &Block<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Node, Diagnostic> {
     match block.syntax {
-        Syntax::Yaml => parse_yaml(path, block),
+        Syntax::Yaml => parse_yaml(path, block, diags),
         Syntax::Toml => parse_toml(path, src, block),
     }
 }
 
-fn parse_yaml(path: &Path, block: &Block<'_>) -> Result<Node, Diagnostic> {
-    let docs = MarkedYaml::load_from_str(block.text).map_err(|e| {
+/// Keys the publisher reads: a YAML error in one of them is an error, in any other key
+/// (Jekyll's `excerpt`, Hugo's `tags` …) a warning.
+fn is_used_key(key: &str) -> bool {
+    KNOWN_KEYS.contains(&key) || matches!(key, "organisation" | "contact")
+}
+
+/// Parses YAML `text` whose first line is line `first_line` of the file.
+fn load_yaml(path: &Path, text: &str, first_line: u32) -> Result<Node, Diagnostic> {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         Diagnostic::error(format!("malformed YAML front matter: {}", e.info()))
-            .at_line_col(path, block.first_line + m.line() as u32 - 1, m.col() as u32 + 1)
+            .at_line_col(path, first_line + m.line() as u32 - 1, m.col() as u32 + 1)
             .help("check the indentation and quoting on this line; values with `: ` or `#` need quotes")
     })?;
     match docs.into_iter().next() {
-        Some(doc) => Ok(from_yaml(&doc, block.first_line, &Arc::from(path))),
+        Some(doc) => Ok(from_yaml(&doc, first_line, &Arc::from(path))),
         None => Ok(Node {
             value: Value::Map(Vec::new()),
-            line: block.first_line,
+            line: first_line,
             col: 1,
             file: Arc::from(path),
         }),
     }
+}
+
+/// YAML front matter as Jekyll and Hugo sites have it. When saphyr refuses the block, it is
+/// read key by key (top-level keys start at column 0): a quoted value continued on a line
+/// that starts at column 0 is read as PyYAML, Ruby's Psych and Go's yaml read it (the lines
+/// joined by a space), with a warning; a key Communique does not use whose value is still
+/// not YAML is left out, with a warning; an error in a key it uses stays an error.
+fn parse_yaml(
+    path: &Path,
+    block: &Block<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Node, Diagnostic> {
+    let first_error = match load_yaml(path, block.text, block.first_line) {
+        Ok(node) => return Ok(node),
+        Err(e) => e,
+    };
+    let Some(chunks) = top_level_chunks(block.text) else {
+        return Err(first_error);
+    };
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    for (line_index, chunk) in &chunks {
+        let first_line = block.first_line + *line_index as u32;
+        let node = match load_yaml(path, chunk, first_line) {
+            Ok(node) => node,
+            Err(e) => {
+                let key = chunk_key(chunk);
+                if let Some((fixed, lines)) = indent_quoted_continuations(chunk)
+                    && let Ok(node) = load_yaml(path, &fixed, first_line)
+                {
+                    let at = first_line + lines[0] as u32;
+                    let shown = node
+                        .get(&key)
+                        .and_then(|v| match &v.value {
+                            Value::Str(s) => Some(format!(": \"{}\"", shorten(s))),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    let more = match lines.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more lines)", n - 1),
+                    };
+                    warnings.push(
+                        Diagnostic::warning(format!(
+                            "the quoted value of `{key}` continues on line {at}{more}, which starts at column 1; YAML wants it indented, and it was read as PyYAML, Jekyll and Hugo read it{shown}"
+                        ))
+                        .at_line_col(path, at, 1)
+                        .help("indent the continuation lines by two spaces, or write the value on one line"),
+                    );
+                    node
+                } else if is_used_key(&key) {
+                    return Err(e);
+                } else {
+                    let reason = e
+                        .message
+                        .trim_start_matches("malformed YAML front matter: ");
+                    let mut w = Diagnostic::warning(format!(
+                        "front-matter key `{key}` is not valid YAML ({reason}); Communique does not use it, so it is left out"
+                    ))
+                    .help("fix its quoting or indentation, or delete it if this site does not need it");
+                    // At the error, unless the parser only noticed it past the key's lines.
+                    let last = first_line + chunk.lines().count().max(1) as u32 - 1;
+                    w.path = e.path.clone();
+                    w.line_col = match e.line_col {
+                        Some((l, c)) if l <= last => Some((l, c)),
+                        _ => Some((first_line, 1)),
+                    };
+                    warnings.push(w);
+                    continue;
+                }
+            }
+        };
+        match node.value {
+            Value::Map(m) => entries.extend(m),
+            Value::Null => {}
+            _ => return Err(first_error),
+        }
+    }
+    if warnings.is_empty() {
+        // Every key reads on its own, yet the whole does not: not a problem this reading
+        // understands.
+        return Err(first_error);
+    }
+    diags.extend(warnings);
+    Ok(Node {
+        value: Value::Map(entries),
+        line: block.first_line,
+        col: 1,
+        file: Arc::from(path),
+    })
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 60 {
+        let mut t: String = s.chars().take(59).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// The key a top-level chunk starts with (`key: …`), unquoted.
+fn chunk_key(chunk: &str) -> String {
+    let line = chunk.lines().next().unwrap_or("");
+    let key = match line.strip_prefix(['"', '\'']) {
+        Some(rest) => rest.split(['"', '\'']).next().unwrap_or(""),
+        None => line.split(':').next().unwrap_or(""),
+    };
+    key.trim().to_string()
+}
+
+/// Where a line starts: inside a quoted scalar opened on an earlier line (`Some('"')` or
+/// `Some('\'')`), or not. Returns the state at the end of the line.
+fn scan_quotes(line: &str, mut open: Option<char>) -> Option<char> {
+    let mut chars = line.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match open {
+            Some('"') => match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => open = None,
+                _ => {}
+            },
+            Some(_) => {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        open = None;
+                    }
+                }
+            }
+            None => {
+                // A quote opens a scalar only where a value or key can start.
+                let starts =
+                    prev.is_none_or(|p| matches!(p, ' ' | '\t' | ':' | '-' | '[' | '{' | ','));
+                if (c == '"' || c == '\'') && starts {
+                    open = Some(c);
+                } else if c == '#' && prev.is_none_or(|p| p == ' ' || p == '\t') {
+                    return None;
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    open
+}
+
+/// Splits YAML text into top-level `key:` chunks (each with its 0-based first line), or
+/// `None` when it does not look like a mapping of such keys.
+fn top_level_chunks(text: &str) -> Option<Vec<(usize, String)>> {
+    let mut chunks: Vec<(usize, String)> = Vec::new();
+    let mut open = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let starts_key = open.is_none()
+            && line.starts_with(|c: char| {
+                !c.is_whitespace() && !matches!(c, '#' | '-' | '[' | '{' | '}' | ']')
+            })
+            && (line.contains(": ") || line.trim_end().ends_with(':'));
+        open = scan_quotes(line.trim_end_matches(['\n', '\r']), open);
+        if starts_key {
+            chunks.push((i, line.to_string()));
+        } else if let Some((_, chunk)) = chunks.last_mut() {
+            chunk.push_str(line);
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            return None;
+        }
+    }
+    (!chunks.is_empty()).then_some(chunks)
+}
+
+/// The chunk with each line that continues a quoted scalar from column 0 indented one
+/// step past the line that opened the quote, and the 0-based indexes of those lines.
+/// `None` when there is no such line.
+fn indent_quoted_continuations(chunk: &str) -> Option<(String, Vec<usize>)> {
+    let mut out = String::with_capacity(chunk.len() + 16);
+    let mut fixed = Vec::new();
+    let mut open = None;
+    let mut indent = 0;
+    for (i, line) in chunk.split_inclusive('\n').enumerate() {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if open.is_some() && content.starts_with(|c: char| !c.is_whitespace()) {
+            out.extend(std::iter::repeat_n(' ', indent + 1));
+            fixed.push(i);
+        } else if open.is_none() {
+            // The column of the line's key, past any `- ` of sequence entries.
+            let mut rest = content.trim_start();
+            while let Some(r) = rest.strip_prefix("- ") {
+                rest = r.trim_start();
+            }
+            indent = content.len() - rest.len();
+        }
+        out.push_str(line);
+        open = scan_quotes(content, open);
+    }
+    (!fixed.is_empty()).then_some((out, fixed))
 }
 
 fn from_yaml(y: &MarkedYaml<'_>, first_line: u32, file: &Arc<Path>) -> Node {
@@ -646,6 +872,29 @@ mod tests {
         for bad in ["", "english language", "e", "en--US", "123"] {
             assert!(!is_bcp47(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn quoted_values_continued_at_column_0() {
+        let chunks = top_level_chunks(
+            "layout: post\nexcerpt: \"first\nsecond: line\"\n# comment\ntags: [a, b\n",
+        )
+        .unwrap();
+        let keys: Vec<String> = chunks.iter().map(|(_, c)| chunk_key(c)).collect();
+        assert_eq!(keys, ["layout", "excerpt", "tags"]);
+        assert_eq!(chunks[1].0, 1);
+        assert_eq!(chunks[1].1, "excerpt: \"first\nsecond: line\"\n# comment\n");
+        let (fixed, lines) = indent_quoted_continuations(&chunks[1].1).unwrap();
+        assert_eq!(fixed, "excerpt: \"first\n second: line\"\n# comment\n");
+        assert_eq!(lines, [1]);
+        // Escaped quotes, apostrophes in plain text and comments do not open a scalar.
+        assert_eq!(scan_quotes(r#"a: "say \"hi\"" # "no"#, None), None);
+        assert_eq!(scan_quotes("a: don't", None), None);
+        assert_eq!(scan_quotes("a: 'it''s", None), Some('\''));
+        assert_eq!(scan_quotes("b # 'x", None), None);
+        let (fixed, _) = indent_quoted_continuations("c:\n  - name: \"Ana\nPérez\"\n").unwrap();
+        assert_eq!(fixed, "c:\n  - name: \"Ana\n     Pérez\"\n");
+        assert!(top_level_chunks("- a\n- b\n").is_none());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets::YMD;
 use icu_locale_core::Locale;
 
-use crate::model::{DateTime, LabelOverrides};
+use crate::model::{AlertKind, DateTime, LabelOverrides};
 
 /// The languages whose furniture is translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +165,44 @@ impl Labels {
         self.page
             .replace("{n}", &n.to_string())
             .replace("{total}", &total.to_string())
+    }
+}
+
+/// The label of a GitHub alert (`> [!TIP]`) in the statement's language: the six UN
+/// languages and German, else English.
+pub fn alert_label(kind: AlertKind, lang: &str) -> &'static str {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let [note, tip, important, warning, caution] = match primary.as_str() {
+        "fr" => [
+            "Remarque",
+            "Astuce",
+            "Important",
+            "Avertissement",
+            "Attention",
+        ],
+        "es" => ["Nota", "Consejo", "Importante", "Advertencia", "Precaución"],
+        "ru" => [
+            "Примечание",
+            "Совет",
+            "Важно",
+            "Предупреждение",
+            "Осторожно",
+        ],
+        "zh" => ["备注", "提示", "重要", "警告", "注意"],
+        "ar" => ["ملاحظة", "نصيحة", "مهم", "تحذير", "تنبيه"],
+        "de" => ["Hinweis", "Tipp", "Wichtig", "Warnung", "Achtung"],
+        _ => ["Note", "Tip", "Important", "Warning", "Caution"],
+    };
+    match kind {
+        AlertKind::Note => note,
+        AlertKind::Tip => tip,
+        AlertKind::Important => important,
+        AlertKind::Warning => warning,
+        AlertKind::Caution => caution,
     }
 }
 

@@ -7,13 +7,15 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::Diagnostic;
 use crate::frontmatter;
 use crate::model::{
-    Align, Block, BlockId, BlockKind, Document, Footnote, Image, Inline, List, ListItem, Metadata,
-    Offset, SourceMap, Table,
+    AlertKind, Align, Block, BlockId, BlockKind, Document, Footnote, Image, Inline, List, ListItem,
+    Metadata, Offset, SourceMap, Table,
 };
 
 /// How deep lists and block quotes (and, separately, emphasis, links and other inline spans)
@@ -50,7 +52,9 @@ impl Default for ReadOptions {
 
 /// The one place that decides which Markdown extensions are on.
 fn parser_options(opts: &ReadOptions) -> Options {
+    // ENABLE_GFM reads GitHub alerts (`> [!NOTE]` …) as block quotes with a kind.
     let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_GFM
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -111,7 +115,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     }
 
     let mut meta = Metadata::default();
-    let (tree, body_offset) = match front_matter(path, text, opts) {
+    let (tree, body_offset) = match front_matter_with(path, text, opts, &mut diags) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -121,6 +125,27 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     let about_src = tree
         .as_ref()
         .and_then(|root| frontmatter::to_metadata(root, &mut meta, &mut diags));
+    // Displayed strings are inline Markdown (as pandoc reads them); metadata keeps their
+    // plain text.
+    let value_at = |key: &str| -> Offset {
+        tree.as_ref()
+            .and_then(|root| root.get(key))
+            .filter(|n| *n.file == *path)
+            .map_or(0, |n| offset_of(text, n.line, n.col))
+    };
+    if !meta.title.trim().is_empty() {
+        meta.title_inlines = inline_markdown(&meta.title, value_at("title"), opts);
+        meta.title = crate::model::plain_text(&meta.title_inlines);
+    }
+    if let Some(sub) = meta.subtitle.take() {
+        let inlines = inline_markdown(&sub, value_at("subtitle"), opts);
+        meta.subtitle = Some(crate::model::plain_text(&inlines));
+        meta.subtitle_inlines = inlines;
+    }
+    if let Some(desc) = meta.description.take() {
+        let inlines = inline_markdown(&desc, value_at("description"), opts);
+        meta.description = Some(crate::model::plain_text(&inlines));
+    }
     let has_title = !meta.title.trim().is_empty();
 
     let mut ids = IdAlloc::default();
@@ -147,6 +172,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
                     unreachable!()
                 };
                 meta.title = crate::model::plain_text(content).trim().to_string();
+                meta.title_inlines = content.clone();
                 let at = blocks[i].at;
                 if i == 0 {
                     blocks.remove(0);
@@ -170,11 +196,15 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
                         "no `title` in the front matter and no level-1 heading; the headline is the file name, \"{}\"",
                         meta.title
                     ))
-                    .in_file(path)
+                    .at(&source, 0)
                     .help("add `title: \"...\"` to the front matter"),
                 );
             }
         }
+    }
+
+    if has_title {
+        drop_repeated_headline(&mut blocks, &meta.title);
     }
 
     if let Some(about) = about_src {
@@ -209,6 +239,134 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     (ok.then_some(doc), diags)
 }
 
+/// Reads a front-matter string as one line of inline Markdown, the way pandoc reads a
+/// `title`: code spans, emphasis, entities, sub- and superscript. Links keep only their text,
+/// images their alt text and raw HTML its source, so that the headline holds nothing a
+/// backend would have to load or follow. Line ends are spaces; a string that Markdown would
+/// read as a block (a list marker, `#`, `>` …) is read as text from its first character.
+fn inline_markdown(s: &str, at: Offset, opts: &ReadOptions) -> Vec<Inline> {
+    let line = s.trim().replace("\r\n", " ").replace(['\r', '\n'], " ");
+    let read = |src: &str| -> Option<Vec<Inline>> {
+        let source = SourceMap::new("", "");
+        let mut diags = Vec::new();
+        let mut ids = IdAlloc::default();
+        let mut b = Builder::new(&source, opts, &mut diags, &mut ids, None);
+        b.fixed_offset = Some(at);
+        for (ev, _) in Parser::new_ext(src, parser_options(opts)).into_offset_iter() {
+            b.event(ev, at);
+        }
+        let (mut blocks, _) = b.finish();
+        match blocks.pop() {
+            Some(Block {
+                kind: BlockKind::Paragraph(inlines),
+                ..
+            }) if blocks.is_empty() => Some(inlines),
+            _ => None,
+        }
+    };
+    let inlines = read(&line)
+        .or_else(|| read(&escape_block_start(&line)))
+        .unwrap_or_else(|| {
+            vec![Inline::Text {
+                text: line.clone(),
+                at,
+            }]
+        });
+    let mut out = Vec::new();
+    headline_inlines(inlines, &mut out);
+    out
+}
+
+/// `line` with a backslash before the character that makes Markdown read it as a block
+/// (`- x`, `1. x`, `# x`, `> x`, `<div>`, `[a]: b` …), so that it reads as a paragraph.
+fn escape_block_start(line: &str) -> String {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let at = if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) {
+        digits
+    } else {
+        0
+    };
+    let mut out = String::with_capacity(line.len() + 1);
+    out.push_str(&line[..at]);
+    if line[at..].starts_with(|c: char| c.is_ascii_punctuation()) {
+        out.push('\\');
+    }
+    out.push_str(&line[at..]);
+    out
+}
+
+/// Keeps of `inlines` what a headline shows: links become their text, images their alt
+/// text, footnote references and raw HTML their source.
+fn headline_inlines(inlines: Vec<Inline>, out: &mut Vec<Inline>) {
+    let push_text = |out: &mut Vec<Inline>, t: String, at: Offset| {
+        if let Some(Inline::Text { text, .. }) = out.last_mut() {
+            text.push_str(&t);
+        } else {
+            out.push(Inline::Text { text: t, at });
+        }
+    };
+    for i in inlines {
+        match i {
+            Inline::Link { content, .. } => headline_inlines(content, out),
+            Inline::Image(img) => push_text(out, img.alt, img.at),
+            Inline::FootnoteRef { label, .. } => push_text(out, format!("[^{label}]"), 0),
+            Inline::RawHtml(h) => push_text(out, h, 0),
+            Inline::Text { text, at } => push_text(out, text, at),
+            Inline::Emph(c) => out.push(Inline::Emph(headline_vec(c))),
+            Inline::Strong(c) => out.push(Inline::Strong(headline_vec(c))),
+            Inline::Strike(c) => out.push(Inline::Strike(headline_vec(c))),
+            Inline::Superscript(c) => out.push(Inline::Superscript(headline_vec(c))),
+            Inline::Subscript(c) => out.push(Inline::Subscript(headline_vec(c))),
+            other @ (Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak) => out.push(other),
+        }
+    }
+}
+
+fn headline_vec(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    headline_inlines(inlines, &mut out);
+    out
+}
+
+/// Drops a level-1 heading that opens the body and repeats the headline (the usual shape of
+/// a blog post: `title` in the front matter, then `# The same title`). Nothing is lost, so
+/// nothing is said. Compared on letters and digits only, ignoring case.
+fn drop_repeated_headline(blocks: &mut Vec<Block>, title: &str) {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = key(title);
+    if wanted.is_empty() {
+        return;
+    }
+    let first = blocks
+        .iter()
+        .position(|b| !matches!(&b.kind, BlockKind::RawHtml(h) if is_html_comment(h)));
+    if let Some(i) = first
+        && let BlockKind::Heading {
+            level: 1, content, ..
+        } = &blocks[i].kind
+        && key(&crate::model::plain_text(content)) == wanted
+    {
+        blocks.remove(i);
+    }
+}
+
+/// Whether raw HTML is only comments and white space.
+fn is_html_comment(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(r) = rest.strip_prefix("<!--") {
+        match r.find("-->") {
+            Some(end) => rest = r[end + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// The effective front matter of a statement — its own over the house defaults — as positioned
 /// values, and the byte offset where its Markdown body starts.
 pub fn front_matter(
@@ -216,11 +374,21 @@ pub fn front_matter(
     text: &str,
     opts: &ReadOptions,
 ) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
+    front_matter_with(path, text, opts, &mut Vec::new())
+}
+
+/// [`front_matter`], with its warnings (YAML read leniently, keys left out) in `diags`.
+fn front_matter_with(
+    path: &Path,
+    text: &str,
+    opts: &ReadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
     let (own, body_offset) = match frontmatter::split(text) {
         Err(d) => return Err(d.at(&SourceMap::new(path, text), 0)),
         Ok(None) => (None, 0),
         Ok(Some(block)) => (
-            Some(frontmatter::parse(path, text, &block)?),
+            Some(frontmatter::parse(path, text, &block, diags)?),
             block.body_offset,
         ),
     };
@@ -302,6 +470,7 @@ enum Container {
     Quote {
         id: BlockId,
         at: Offset,
+        alert: Option<AlertKind>,
     },
     List {
         id: BlockId,
@@ -621,13 +790,20 @@ impl<'a> Builder<'a> {
                     Vec::new(),
                 ))
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 let flat = self.too_deep(at);
                 self.container_flat.push(flat);
                 if !flat {
                     let id = self.ids.block();
+                    let alert = kind.map(|k| match k {
+                        BlockQuoteKind::Note => AlertKind::Note,
+                        BlockQuoteKind::Tip => AlertKind::Tip,
+                        BlockQuoteKind::Important => AlertKind::Important,
+                        BlockQuoteKind::Warning => AlertKind::Warning,
+                        BlockQuoteKind::Caution => AlertKind::Caution,
+                    });
                     self.frames.push(Frame {
-                        kind: Container::Quote { id, at },
+                        kind: Container::Quote { id, at, alert },
                         blocks: Vec::new(),
                     })
                 }
@@ -828,14 +1004,17 @@ impl<'a> Builder<'a> {
                 self.close_implicit();
                 if self.container_flat.pop() == Some(false)
                     && let Some(Frame {
-                        kind: Container::Quote { id, at },
+                        kind: Container::Quote { id, at, alert },
                         blocks,
                     }) = self.frames.pop()
                 {
                     self.push_block(Block {
                         id,
                         at,
-                        kind: BlockKind::BlockQuote(blocks),
+                        kind: match alert {
+                            Some(kind) => BlockKind::Alert { kind, blocks },
+                            None => BlockKind::BlockQuote(blocks),
+                        },
                     })
                 }
             }

@@ -46,6 +46,11 @@ pub enum BlockKind {
     },
     Paragraph(Vec<Inline>),
     BlockQuote(Vec<Block>),
+    /// A GitHub alert (`> [!NOTE]`, `[!TIP]` …): a quotation set as a labelled note.
+    Alert {
+        kind: AlertKind,
+        blocks: Vec<Block>,
+    },
     List(List),
     CodeBlock {
         lang: Option<String>,
@@ -56,6 +61,29 @@ pub enum BlockKind {
     /// Raw HTML from the source, kept verbatim. Backends decide what to do with it; none
     /// passes it through blindly.
     RawHtml(String),
+}
+
+/// The kind of a GitHub alert; its label is worded by `crate::locale::alert_label`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AlertKind {
+    /// The kind as written in the Markdown, lowercase (`note`, `tip` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::Note => "note",
+            AlertKind::Tip => "tip",
+            AlertKind::Important => "important",
+            AlertKind::Warning => "warning",
+            AlertKind::Caution => "caution",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,9 +171,17 @@ pub struct Image {
 /// Typed front matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
-    /// The headline.
+    /// The headline as plain text (for metadata: PDF /Title, `dc:title`, the nav, the cover).
     pub title: String,
+    /// The headline as formatted text: front matter strings are inline Markdown, as in pandoc
+    /// (code, emphasis, entities, sub- and superscript; links as their text). Empty when the
+    /// document was not made by the reader: backends then show `title`
+    /// ([`Metadata::title_content`]).
+    pub title_inlines: Vec<Inline>,
+    /// The subhead as plain text.
     pub subtitle: Option<String>,
+    /// The subhead as formatted text (see `title_inlines`).
+    pub subtitle_inlines: Vec<Inline>,
     pub organization: Option<String>,
     /// Authors (pandoc's `author`), in order.
     pub authors: Vec<String>,
@@ -188,7 +224,9 @@ impl Default for Metadata {
     fn default() -> Self {
         Metadata {
             title: String::new(),
+            title_inlines: Vec::new(),
             subtitle: None,
+            subtitle_inlines: Vec::new(),
             organization: None,
             authors: Vec::new(),
             description: None,
@@ -204,6 +242,30 @@ impl Default for Metadata {
             cover: None,
             labels: LabelOverrides::default(),
         }
+    }
+}
+
+impl Metadata {
+    /// The headline to display: its formatted text, else its plain text.
+    pub fn title_content(&self) -> Vec<Inline> {
+        formatted_or_plain(&self.title_inlines, &self.title)
+    }
+
+    /// The subhead to display, when there is one.
+    pub fn subtitle_content(&self) -> Option<Vec<Inline>> {
+        let plain = self.subtitle.as_deref()?;
+        Some(formatted_or_plain(&self.subtitle_inlines, plain))
+    }
+}
+
+fn formatted_or_plain(inlines: &[Inline], plain: &str) -> Vec<Inline> {
+    if inlines.is_empty() {
+        vec![Inline::Text {
+            text: plain.to_string(),
+            at: 0,
+        }]
+    } else {
+        inlines.to_vec()
     }
 }
 
@@ -523,7 +585,7 @@ fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
     for b in blocks {
         f(b);
         match &b.kind {
-            BlockKind::BlockQuote(inner) => walk(inner, f),
+            BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => walk(inner, f),
             BlockKind::List(l) => {
                 for item in &l.items {
                     walk(&item.blocks, f)
@@ -558,6 +620,13 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
             Inline::FootnoteRef { .. } | Inline::RawHtml(_) => {}
         }
     }
+}
+
+/// Whether raw HTML is only a comment (`<!-- … -->`), which is meant to be invisible: every
+/// backend leaves it out without a word.
+pub fn is_html_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 #[cfg(test)]

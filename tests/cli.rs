@@ -123,7 +123,8 @@ fn a_failing_document_does_not_stop_the_others() {
 }
 
 /// Every Markdown file the project ships reads without error (`tests/reader/bad/` holds the
-/// files that are wrong on purpose).
+/// files that are wrong on purpose; `tests/corpus/` holds other people's documents, which
+/// `tests/corpus.rs` measures).
 #[test]
 fn every_shipped_markdown_file_checks() {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -133,7 +134,9 @@ fn every_shipped_markdown_file_checks() {
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
-                if p.file_name().is_some_and(|n| n == "bad" || n == "target") {
+                if p.file_name()
+                    .is_some_and(|n| n == "bad" || n == "target" || n == "corpus")
+                {
                     continue;
                 }
                 walk(&p, out)
@@ -256,4 +259,60 @@ fn house_configuration_typo_is_an_error_with_position() {
         ),
         "{err}"
     );
+}
+
+/// Issue 14: each output stands alone. An image without alt text fails the tagged PDF
+/// (PDF/UA requires it), but the EPUB and the HTML page are still written; exit 1, and the
+/// summary names the output that failed and why.
+#[test]
+fn a_failing_pdf_does_not_stop_the_epub_and_html() {
+    let d = scratch("standalone");
+    std::fs::copy(
+        root().join("examples/briefing-with-figures/logo.png"),
+        d.join("logo.png"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("s.md"),
+        "---\ntitle: One output fails\n---\n\nText.\n\n![](logo.png)\n\nMore text.\n",
+    )
+    .unwrap();
+    let o = communique(&["build", "-f", "pdf,epub,html", "-o", "out", "s.md"], &d);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!d.join("out/s.pdf").exists(), "{err}");
+    assert!(d.join("out/s.epub").is_file(), "{err}");
+    assert!(d.join("out/s.html").is_file(), "{err}");
+    assert!(
+        err.contains("the PDF was not written (the image logo.png has no alternative text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the EPUB and the HTML page were written"),
+        "{err}"
+    );
+    // The missing alt text is said once, though the EPUB and the HTML page both met it.
+    let alt_warnings = err
+        .lines()
+        .filter(|l| l.starts_with("warning:") && l.contains("alternative text"))
+        .count();
+    assert!(alt_warnings <= 1, "{err}");
+}
+
+/// Issue 14: one message per problem. A dropped link is met by the EPUB and the HTML page (and
+/// the PDF); it is reported once. An HTML comment is invisible and draws no warning.
+#[test]
+fn each_warning_is_printed_once_and_comments_draw_none() {
+    let d = scratch("once");
+    std::fs::write(
+        d.join("s.md"),
+        "---\ntitle: Once\n---\n\n<!-- a note for the editors -->\n\nA [bad link](javascript:alert(1)) and text.\n",
+    )
+    .unwrap();
+    let o = communique(&["build", "-f", "pdf,epub,html", "-o", "out", "s.md"], &d);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("s.md:7:4: dropped the link"), "{err}");
 }

@@ -708,3 +708,93 @@ fn extra_font_directories_are_read() {
     );
     lopdf::Document::load_mem(&out.bytes).unwrap();
 }
+
+/// Issue 14: no word is split across pages. Long documents in English and German (the
+/// seed's paragraphs with their words in shuffled orders, so page ends fall everywhere; German
+/// compounds hyphenate often): on every page, the last line of text (page furniture aside)
+/// does not end in a hyphen that the line breaker inserted.
+#[test]
+fn no_word_is_hyphenated_across_a_page_break() {
+    const GERMAN: &str = "Die Bundesregierung muss die Menschenrechtsverpflichtungen \
+        gegenüber den Vereinten Nationen vollständig erfüllen, forderte die Organisation am \
+        Donnerstag. Die Wirtschaftsforschungsinstitute und Nichtregierungsorganisationen \
+        beobachten die Überprüfungsverfahren aufmerksam; Verantwortlichkeit, Rechenschaftspflicht \
+        und Glaubwürdigkeit stehen auf dem Spiel, während die Staatengemeinschaft die \
+        Menschenrechtslage anderer Länder regelmäßig untersucht.";
+    let mut hyphens_seen = 0;
+    for (lang, base) in [("en-US", body_text()), ("de", GERMAN)] {
+        let words: Vec<&str> = base.split_whitespace().collect();
+        let mut body = String::new();
+        // A deterministic shuffle (an LCG), 60 paragraphs.
+        let mut x: u64 = 7;
+        for _ in 0..60 {
+            let mut w = words.clone();
+            for i in (1..w.len()).rev() {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                w.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            body.push_str(&w[..w.len().min(90)].join(" "));
+            body.push_str("\n\n");
+        }
+        let text = format!("---\ntitle: Page breaks\nlang: {lang}\n---\n\n{body}");
+        let doc = read_doc("long.md", &text);
+        let path = write_tmp(&format!("page-breaks-{lang}.pdf"), &build(&doc));
+        let Some(out) = pdftotext(&path, &["-bbox"]) else {
+            return;
+        };
+        // Inserted hyphens are drawn apart from their word, so poppler gives each as a word
+        // of its own, "-", at the line's end (an author's hyphen stays inside its word).
+        let pages: Vec<&str> = out.split("<page ").skip(1).collect();
+        assert!(pages.len() >= 8, "{lang}: {} pages", pages.len());
+        for (n, page) in pages.iter().enumerate() {
+            // Lines of the page: words by their top, in order.
+            let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
+            for w in page.split("<word ").skip(1) {
+                let num = |k: &str| -> f32 {
+                    let at = w.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+                    w[at..].split('"').next().unwrap().parse().unwrap()
+                };
+                let text = w
+                    .split('>')
+                    .nth(1)
+                    .unwrap_or("")
+                    .split('<')
+                    .next()
+                    .unwrap_or("");
+                let y = num("yMin");
+                match lines.iter_mut().find(|(ly, _)| (ly - y).abs() < 1.0) {
+                    Some((_, ws)) => ws.push((num("xMin"), text.to_string())),
+                    None => lines.push((y, vec![(num("xMin"), text.to_string())])),
+                }
+            }
+            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let body: Vec<Vec<String>> = lines
+                .into_iter()
+                .map(|(_, mut ws)| {
+                    ws.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    ws.into_iter().map(|w| w.1).collect::<Vec<_>>()
+                })
+                .filter(|ws| {
+                    let l = ws.join(" ");
+                    l != "- more -" && !l.starts_with("Page ") && !l.starts_with("Seite ")
+                })
+                .collect();
+            let last = body.last().expect("a line of text");
+            hyphens_seen += body
+                .iter()
+                .filter(|l| l.last().is_some_and(|w| w == "-"))
+                .count();
+            if n + 1 < pages.len() {
+                assert_ne!(
+                    last.last().map(String::as_str),
+                    Some("-"),
+                    "{lang}: page {} ends in an inserted hyphen: {last:?}",
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(hyphens_seen > 20, "{hyphens_seen} hyphenated lines");
+}

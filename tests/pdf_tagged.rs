@@ -528,16 +528,48 @@ fn notdef_glyph_fails_the_export() {
     assert!(!out.diagnostics.is_empty());
 }
 
+/// Press releases often use `###` for every section after the intro: under PDF/UA the
+/// structure tree gets levels that do not skip, the author's outline kept (siblings stay
+/// siblings), with one warning at the first re-levelled heading. Never a refusal.
 #[test]
-fn skipped_heading_level_fails_the_export() {
-    let doc = read(
-        "x.md",
-        "---\ntitle: T\n---\n\n## Fine\n\nText.\n\n#### Skips a level\n\nText.\n",
-    );
-    let e = pdf(&doc, &opts()).expect_err("H2 → H4 must fail");
-    assert!(e.message.contains("level-4 heading"), "{}", e.message);
+fn skipped_heading_levels_are_re_levelled_with_one_warning() {
+    let text = "---\ntitle: T\n---\n\nIntro.\n\n### Contact\n\nText.\n\n### Partners\n\n\
+                Text.\n\n##### Detail\n\nText.\n\n## Fine\n\nText.\n";
+    let doc = read("x.md", text);
+    let out = pdf(&doc, &opts()).expect("a skipped level is not a refusal");
+    let warnings: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
+    let about_levels: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("level-3 heading"))
+        .collect();
+    assert_eq!(about_levels.len(), 1, "{warnings:#?}");
+    assert!(about_levels[0].contains("x.md:7:1"), "{}", about_levels[0]);
+    assert!(about_levels[0].contains("2 more"), "{}", about_levels[0]);
+    let d = lopdf::Document::load_mem(&out.bytes).expect("lopdf reads it");
+    let headings: Vec<String> = struct_roles(&d)
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.starts_with('H'))
+        .collect();
+    // Headline H1; ### ### → H2 H2; ##### under the second → H3; ## → H2.
+    assert_eq!(headings, ["H1", "H2", "H2", "H3", "H2"]);
+    // A document whose levels do not skip gets no such warning and keeps its levels.
     let ok = read("x.md", "---\ntitle: T\n---\n\n## A\n\n### B\n\n## C\n");
-    assert!(pdf(&ok, &opts()).is_ok());
+    let out = pdf(&ok, &opts()).expect("a PDF");
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.message.contains("heading")),
+        "{:?}",
+        out.diagnostics
+    );
+    let d = lopdf::Document::load_mem(&out.bytes).expect("lopdf reads it");
+    let headings: Vec<String> = struct_roles(&d)
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.starts_with('H'))
+        .collect();
+    assert_eq!(headings, ["H1", "H2", "H3", "H2"]);
 }
 
 #[test]

@@ -192,9 +192,6 @@ fn statement() -> impl Strategy<Value = Statement> {
 /// Writes the statement as Markdown; collects the body's words (what the PDF must show).
 struct Writer {
     words: Vec<String>,
-    /// The last heading level, to keep levels from skipping (PDF/UA refuses that; the headline
-    /// is level 1).
-    level: u8,
     /// Outside Arabic statements, text blocks start with a left-to-right word (see `lead`).
     rtl: bool,
 }
@@ -246,10 +243,9 @@ impl Writer {
     fn block(&mut self, b: &Block) -> String {
         match b {
             Block::Heading(l, w) => {
-                let l = (*l).clamp(2, self.level + 1);
-                self.level = l;
+                // Any level, skips included (the PDF's tree re-levels them, with a warning).
                 let w = self.lead(w);
-                format!("{} {}", "#".repeat(l as usize), self.seen(&w))
+                format!("{} {}", "#".repeat(*l as usize), self.seen(&w))
             }
             Block::Para(inl) => {
                 let mut inl = inl.clone();
@@ -520,7 +516,7 @@ proptest! {
 
     #[test]
     fn random_statements_render_everywhere(s in statement()) {
-        let mut w = Writer { words: Vec::new(), level: 1, rtl: s.lang == "ar" };
+        let mut w = Writer { words: Vec::new(), rtl: s.lang == "ar" };
         let markdown = w.statement(&s);
         let (doc, diags) = read(Path::new("prop.md"), &markdown, &ReadOptions::default());
         let doc = doc.unwrap_or_else(|| panic!("not read: {diags:?}\n{markdown}"));

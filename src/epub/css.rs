@@ -62,6 +62,8 @@ h3, h4, h5, h6 {{ font-size: {h3}; }}
 .about {{ font-size: {about}; }}
 .footnotes {{ font-size: {footnote}; }}
 blockquote {{ border-left: {quote} solid {quote_color}; }}
+.alert {{ border-left: {alert} solid {accent}; }}
+.alert-label {{ font-family: {headings}; font-weight: bold; color: {accent}; margin-bottom: 0.3em; }}
 hr {{ border: 0; border-top: {hr} solid {rules}; margin: 1.5em 25%; }}
 .footnotes hr {{ margin: 0 60% 1em 0; }}
 pre, code {{ font-family: {mono}; }}
@@ -84,6 +86,7 @@ pre, code {{ font-family: {mono}; }}
         footnote = em(sz.footnote, b),
         org_rule = weight(r.letterhead, b),
         quote = weight(r.quote, b),
+        alert = weight(2.0 * r.quote, b),
         hr = weight(r.thematic_break, b),
     ));
     css
@@ -124,6 +127,7 @@ h1, h2, h3, h4, h5, h6 { font-weight: bold; line-height: 1.2; margin: 1.2em 0 0.
   -webkit-hyphens: manual; -epub-hyphens: manual; hyphens: manual; }
 a { color: inherit; text-decoration: underline; }
 blockquote { margin: 1em 1.5em; padding-left: 0.8em; }
+.alert { margin: 1em 1.5em; padding-left: 0.8em; page-break-inside: avoid; break-inside: avoid; }
 pre { white-space: pre-wrap; font-size: 0.85em; margin: 1em 0;
   page-break-inside: avoid; break-inside: avoid; }
 ul, ol { margin: 0 0 0.75em 0; padding-left: 1.5em; }

@@ -133,7 +133,9 @@ fn collect_block(b: &Block, push: &mut impl FnMut(&str, Offset)) {
         BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
             collect_inlines(content, push)
         }
-        BlockKind::BlockQuote(inner) => inner.iter().for_each(|b| collect_block(b, push)),
+        BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+            inner.iter().for_each(|b| collect_block(b, push))
+        }
         BlockKind::List(l) => l
             .items
             .iter()

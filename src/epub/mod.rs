@@ -748,11 +748,18 @@ fn masthead(w: &mut Writer, doc: &Document, level: u8, words: &Words) {
     w.text(&words.release_line(&m.release));
     w.raw("</p>\n");
     w.raw(&format!("<h{level} id=\"cq-title\">"));
-    w.text(&display_title(doc));
+    if m.title.trim().is_empty() {
+        w.text(&display_title(doc));
+    } else {
+        w.inlines(&m.title_content(), doc);
+    }
     w.raw(&format!("</h{level}>\n"));
-    if let Some(s) = m.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(s) = m
+        .subtitle_content()
+        .filter(|s| !crate::model::plain_text(s).trim().is_empty())
+    {
         w.raw("<p class=\"subtitle\">");
-        w.text(s);
+        w.inlines(&s, doc);
         w.raw("</p>\n");
     }
     if let Some(o) = m.organization.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -827,15 +834,16 @@ fn statement_body(w: &mut Writer, doc: &Document, words: &Words) {
         .filter(|c| !c.is_empty());
     let lead = locale::dateline(city, doc.meta.date.as_ref(), &words.lang)
         .map(|d| format!("<span class=\"dateline\">{}</span>", esc(&d)));
-    let starts_with_paragraph = doc
+    // The dateline opens the first paragraph of the body's own text (after any leading
+    // quotation, list, heading or figure), never a quotation or a list item.
+    let has_paragraph = doc
         .blocks
         .iter()
-        .find(|b| !matches!(b.kind, BlockKind::RawHtml(_)))
-        .is_some_and(|b| matches!(b.kind, BlockKind::Paragraph(_)));
+        .any(|b| matches!(&b.kind, BlockKind::Paragraph(inl) if xhtml::lone_image(inl).is_none()));
     if let Some(l) = &lead
-        && !starts_with_paragraph
+        && !has_paragraph
     {
-        // No opening paragraph to carry it: the dateline stands on its own line.
+        // No paragraph to carry it: the dateline stands on its own line.
         w.raw("<p>");
         w.raw(l);
         w.raw("</p>\n");
@@ -995,7 +1003,7 @@ fn cover_for(
             Diagnostic::warning(
                 "the generated cover leaves out text in a script that the bundled fonts cannot show",
             )
-            .in_file(&doc.source.path)
+            .at(&doc.source, front_matter_key(doc.source.text(), "title"))
             .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
         );
         if shown.footer.is_empty()
@@ -1104,4 +1112,23 @@ fn nav_doc(pages: &[Page], lang: &str, rtl: bool, body: &str, words: &Words) -> 
     w.raw("</ol>\n</nav>\n");
     close_doc(&mut w);
     w.out
+}
+
+/// The byte offset of the line that sets `key` at the top level of the front matter
+/// (`key:` in YAML, `key =` in TOML), for a diagnostic about its value; 0 when there is none.
+fn front_matter_key(text: &str, key: &str) -> u32 {
+    let mut at = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let l = line.trim_end();
+        if i > 0 && (l == "---" || l == "+++") {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix(key)
+            && (rest.trim_start().starts_with(':') || rest.trim_start().starts_with('='))
+        {
+            return at as u32;
+        }
+        at += line.len();
+    }
+    0
 }

@@ -190,6 +190,20 @@ impl<'a> Writer<'a> {
                 }
                 self.raw("</blockquote>\n");
             }
+            BlockKind::Alert { kind, blocks } => {
+                // A labelled note; `role="note"` rather than an `aside`, which some
+                // e-readers hide or turn into a pop-up.
+                self.raw(&format!(
+                    "<div class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-label\">",
+                    kind.name()
+                ));
+                self.text(crate::locale::alert_label(*kind, &doc.meta.lang));
+                self.raw("</p>\n");
+                for b in blocks {
+                    self.block(b, doc, &mut None, false);
+                }
+                self.raw("</div>\n");
+            }
             BlockKind::List(list) => self.list(list, doc),
             BlockKind::CodeBlock { lang, text } => {
                 self.raw("<pre><code");
@@ -233,7 +247,7 @@ impl<'a> Writer<'a> {
             }
             BlockKind::ThematicBreak => self.raw("<hr/>\n"),
             BlockKind::RawHtml(html) => {
-                if !is_comment(html) {
+                if !crate::model::is_html_comment(html) {
                     self.warn(
                         b.at,
                         "dropped a block of raw HTML".into(),
@@ -465,7 +479,7 @@ impl<'a> Writer<'a> {
     }
 
     fn raw_inline(&mut self, html: &str, rest: &[Inline], open: &mut Vec<&'static str>) {
-        if is_comment(html) {
+        if crate::model::is_html_comment(html) {
             return;
         }
         let at = self.at;
@@ -513,7 +527,7 @@ impl<'a> Writer<'a> {
 }
 
 /// The image of a paragraph that holds nothing else (spaces and line ends aside).
-fn lone_image(inl: &[Inline]) -> Option<&Image> {
+pub(crate) fn lone_image(inl: &[Inline]) -> Option<&Image> {
     let mut found = None;
     for i in inl {
         match i {
@@ -542,11 +556,6 @@ fn first_offset(inl: &[Inline]) -> Option<Offset> {
         Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => first_offset(c),
         _ => None,
     })
-}
-
-fn is_comment(html: &str) -> bool {
-    let t = html.trim();
-    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 /// True when a close tag for `name` balances an open one later in the same inline run.

@@ -12,7 +12,8 @@ use crate::theme::{self, Theme};
 use super::figure::Images;
 use super::fonts::{FaceId, FontBook};
 use super::layout::{
-    self, Flow, Front, Geometry, Line, Origin, OutlineEntry, Page, Rule, place_line,
+    self, Flow, Front, Geometry, ImageBox, ImagePlace, Line, LinkArea, Origin, OutlineEntry, Page,
+    Rule, place_line,
 };
 use super::paragraph::{self, Align, Report, SetOptions, Text};
 use super::shape::{BLACK, Rgb, ShapeCache, Style};
@@ -336,12 +337,27 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
+    let body_start = flows.len();
     for block in &doc.blocks {
-        block_flows(&mut s, block, &b, &mut dateline, &mut flows);
+        // The dateline opens the release's own text: a paragraph of the body, never one in a
+        // quotation or a list item.
+        let lead = match block.kind {
+            BlockKind::Paragraph(_) => &mut dateline,
+            _ => &mut None,
+        };
+        block_flows(&mut s, block, &b, lead, &mut flows);
+    }
+    // No paragraph of the body's own (only quotes, lists, headings …): the dateline stands
+    // on its own line before them, as in the EPUB.
+    if let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.insert(body_start, f);
     }
     if let Some(first) = flows
         .iter()
-        .position(|f| matches!(f.origin, Origin::Block(_)))
+        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
         && let Some(f) = flows.get_mut(first)
     {
         f.space_before = f.space_before.max(th.spacing.body);
@@ -521,6 +537,8 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
                 origin: Origin::Front(Front::Letterhead),
                 // The organization's name follows as text.
                 decorative: true,
+                at: 0,
+                place: ImagePlace::Alone,
             });
         }
         if let Some(last) = lines.last_mut() {
@@ -596,7 +614,13 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         ..s.body
     };
     let mut t = Text::default();
-    t.push(&meta.title, head.style(), None, None);
+    push_inlines(
+        s,
+        &mut t,
+        &meta.title_content(),
+        head,
+        &Fit::text(head.size, measure),
+    );
     let lines = s.set(
         &t,
         &SetOptions {
@@ -610,7 +634,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
     let mut f = front(Front::Headline, th.spacing.headline, lines);
     f.indent = measure * 0.04;
     flows.push(f);
-    if let Some(sub) = &meta.subtitle {
+    if let Some(sub) = meta.subtitle_content() {
         let ctx = Ctx {
             italic: true,
             size: th.sizes.subtitle,
@@ -619,7 +643,7 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
             ..s.body
         };
         let mut t = Text::default();
-        t.push(sub, ctx.style(), None, None);
+        push_inlines(s, &mut t, &sub, ctx, &Fit::text(ctx.size, measure));
         let lines = s.set(
             &t,
             &SetOptions {
@@ -784,7 +808,7 @@ fn block_flows(
                 ..s.body
             };
             let mut t = Text::default();
-            push_inlines(s.doc, &mut t, content, ctx);
+            push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
             let mut opts = b.opts();
             opts.align = Align::Left;
             opts.leading = Theme::line(size, th.leading.headings);
@@ -801,12 +825,16 @@ fn block_flows(
         }
         BlockKind::Paragraph(content) => {
             if let Some(img) = super::figure::figure_image(content)
-                && figure_flow::figure(s, img, origin, b, flows)
+                && figure_flow::figure(s, img, origin, b, flows, ImagePlace::Alone)
             {
                 return;
             }
+            if has_figure(s, content, b) {
+                split_paragraph(s, content, origin, b, dateline, flows);
+                return;
+            }
             let mut t = dateline.take().unwrap_or_default();
-            push_inlines(s.doc, &mut t, content, b.ctx);
+            push_inlines(s, &mut t, content, b.ctx, &Fit::text(b.ctx.size, b.width));
             let lines = s.set(&t, &b.opts());
             flows.push(Flow {
                 origin,
@@ -833,27 +861,55 @@ fn block_flows(
             if step == 0.0 {
                 return;
             }
-            // A thin rule in the left gutter of the quotation (right, right to left), placed
-            // by this level's indent, whatever the indent of the lines nested in it.
-            let w = s.theme.rules.quote;
-            let (x0, x1) = if s.rtl == Some(true) {
-                let x = cx.indent + cx.width + 10.5;
-                (x, x + w)
-            } else {
-                let x = cx.indent - 10.5;
-                (x - w, x)
+            let (w, color) = (s.theme.rules.quote, s.theme.colors.quote.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
+        }
+        BlockKind::Alert { kind, blocks } => {
+            // A labelled note: its label ("Tip") in bold in the accent colour, then its
+            // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
+            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
+            let cx = BlockCx {
+                width: b.width - 2.0 * step,
+                indent: b.indent + step,
+                ..*b
             };
-            for f in &mut flows[start..] {
-                for l in &mut f.lines {
-                    l.rules.push(Rule {
-                        x0: x0 - f.indent,
-                        x1: x1 - f.indent,
-                        y: -l.baseline + l.height / 2.0,
-                        thickness: l.height,
-                        color: s.theme.colors.quote.rgb(),
-                    });
-                }
+            let th = s.theme;
+            let ctx = Ctx {
+                family: Family::Sans,
+                bold: true,
+                italic: false,
+                hyphenate: false,
+                color: th.colors.accent.rgb(),
+                ..b.ctx
+            };
+            // A lead-in (a footnote's number) goes before the label.
+            let mut t = dateline.take().unwrap_or_default();
+            t.push(
+                crate::locale::alert_label(*kind, s.lang),
+                ctx.style(),
+                None,
+                None,
+            );
+            let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
+            let start = flows.len();
+            flows.push(Flow {
+                origin,
+                indent: cx.indent,
+                space_before: th.spacing.paragraph,
+                lines,
+                keep_with_next: true,
+                splittable: false,
+                outline: None,
+            });
+            for blk in blocks {
+                block_flows(s, blk, &cx, &mut None, flows);
             }
+            // The label sits on the text it labels.
+            if let Some(f) = flows.get_mut(start + 1) {
+                f.space_before = f.space_before.min(2.0);
+            }
+            let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
+            gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
         BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
         BlockKind::CodeBlock { text, .. } => {
@@ -896,7 +952,7 @@ fn block_flows(
                     if i > 0 {
                         t.push(" \u{2003}", b.ctx.style(), None, None);
                     }
-                    push_inlines(s.doc, &mut t, cell, b.ctx);
+                    push_inlines(s, &mut t, cell, b.ctx, &Fit::text(b.ctx.size, b.width));
                 }
                 let mut opts = b.opts();
                 opts.align = Align::Left;
@@ -936,12 +992,37 @@ fn block_flows(
                 outline: None,
             });
         }
+        BlockKind::RawHtml(html) if crate::model::is_html_comment(html) => {}
         BlockKind::RawHtml(_) => {
             s.diagnostics.push(
                 Diagnostic::warning("raw HTML is not shown in the PDF")
                     .at(&s.doc.source, block.at)
                     .help("write it in Markdown instead"),
             );
+        }
+    }
+}
+
+/// A rule `w` wide in the left gutter of a quotation or alert (right, right to left), beside
+/// every line of its flows, placed by this level's indent, whatever the indent of the lines
+/// nested in it.
+fn gutter_bar(s: &Setter, cx: &BlockCx, flows: &mut [Flow], w: f32, color: [f32; 3]) {
+    let (x0, x1) = if s.rtl == Some(true) {
+        let x = cx.indent + cx.width + 10.5;
+        (x, x + w)
+    } else {
+        let x = cx.indent - 10.5;
+        (x - w, x)
+    };
+    for f in flows {
+        for l in &mut f.lines {
+            l.rules.push(Rule {
+                x0: x0 - f.indent,
+                x1: x1 - f.indent,
+                y: -l.baseline + l.height / 2.0,
+                thickness: l.height,
+                color,
+            });
         }
     }
 }
@@ -1000,6 +1081,9 @@ fn list_flows(
                 run.role = layout::Role::Label;
                 run.x += dx;
                 first.runs.insert(0, run);
+                for (k, _) in &mut first.images {
+                    *k += 1;
+                }
             }
         }
     }
@@ -1031,18 +1115,252 @@ fn code_text(text: &str) -> String {
     out
 }
 
-/// Appends inlines to `t` in the given style.
-fn push_inlines(doc: &Document, t: &mut Text, inlines: &[Inline], ctx: Ctx) {
-    push_inlines_link(doc, t, inlines, ctx, None)
+/// How images inside a run of text are sized: at their natural size, scaled down to fit
+/// `max_w` × `max_h`; `cell` is the table cell they stand in.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    max_w: f32,
+    max_h: f32,
+    cell: Option<(u32, u32)>,
+}
+
+impl Fit {
+    /// Images in running text of size `em`: at most as tall as the type (an icon keeps the
+    /// leading even), never wider than the measure.
+    fn text(em: f32, width: f32) -> Fit {
+        Fit {
+            max_w: width,
+            max_h: em * INLINE_HEIGHT,
+            cell: None,
+        }
+    }
+}
+
+/// The tallest an image set in a line of text may be, in ems of the text: the height of the
+/// type's ascender, so that the line keeps its leading.
+const INLINE_HEIGHT: f32 = 1.0;
+
+/// Whether an image inside a paragraph's text is set as a figure where it stands rather
+/// than on the line: when at its natural size it is more than twice the line's height, or
+/// would still be wider than half the measure once scaled to the line.
+fn is_figure(s: &Setter, img: &model::Image, b: &BlockCx) -> bool {
+    let Some(loaded) = s.images.get(&img.path) else {
+        return false;
+    };
+    let (w, h) = super::figure::fit(loaded, f32::MAX, f32::MAX);
+    let line = b.opts().leading;
+    let em = b.ctx.size * INLINE_HEIGHT;
+    let scaled_w = if h > em { w * em / h } else { w };
+    h > 2.0 * line || scaled_w > b.width * 0.5
+}
+
+/// Whether a paragraph that is more than an image holds one to set as a figure.
+fn has_figure(s: &Setter, content: &[Inline], b: &BlockCx) -> bool {
+    content.iter().any(|i| match i {
+        Inline::Image(img) => is_figure(s, img, b),
+        Inline::Emph(c)
+        | Inline::Strong(c)
+        | Inline::Strike(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Link { content: c, .. } => has_figure(s, c, b),
+        _ => false,
+    })
+}
+
+/// A part of a paragraph split at its figures: text, or a figure (with the link it is in).
+enum Seg<'a> {
+    Text(Vec<Inline>),
+    Figure(&'a model::Image, Option<&'a str>),
+}
+
+/// Splits inlines at the images to set as figures; the emphasis, links and other spans
+/// around a figure continue on both sides of it.
+fn split_figures<'a>(
+    s: &Setter,
+    inlines: &'a [Inline],
+    b: &BlockCx,
+    link: Option<&'a str>,
+) -> Vec<Seg<'a>> {
+    fn push_text(out: &mut Vec<Seg>, i: Inline) {
+        match out.last_mut() {
+            Some(Seg::Text(v)) => v.push(i),
+            _ => out.push(Seg::Text(vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for i in inlines {
+        let (inner, link) = match i {
+            Inline::Image(img) if is_figure(s, img, b) => {
+                out.push(Seg::Figure(img, link));
+                continue;
+            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c) => (c, link),
+            Inline::Link { url, content, .. } => (content, Some(url.as_str())),
+            other => {
+                push_text(&mut out, other.clone());
+                continue;
+            }
+        };
+        for seg in split_figures(s, inner, b, link) {
+            match seg {
+                Seg::Text(v) => push_text(&mut out, rewrap(i, v)),
+                f => out.push(f),
+            }
+        }
+    }
+    out
+}
+
+/// `i` (a span of inlines) with `content` in place of its own.
+fn rewrap(i: &Inline, content: Vec<Inline>) -> Inline {
+    match i {
+        Inline::Emph(_) => Inline::Emph(content),
+        Inline::Strong(_) => Inline::Strong(content),
+        Inline::Strike(_) => Inline::Strike(content),
+        Inline::Superscript(_) => Inline::Superscript(content),
+        Inline::Subscript(_) => Inline::Subscript(content),
+        Inline::Link { url, title, .. } => Inline::Link {
+            url: url.clone(),
+            title: title.clone(),
+            content,
+        },
+        other => other.clone(),
+    }
+}
+
+/// Whether inlines show nothing (spaces and line ends).
+fn blank(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|i| match i {
+        Inline::Text { text, .. } => text.trim().is_empty(),
+        Inline::SoftBreak | Inline::HardBreak => true,
+        Inline::Emph(c)
+        | Inline::Strong(c)
+        | Inline::Strike(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Link { content: c, .. } => blank(c),
+        _ => false,
+    })
+}
+
+/// A paragraph with figures in its text: the text before a figure, the figure (with its
+/// caption) where it stands, the text after it, as flows of the same block.
+fn split_paragraph(
+    s: &mut Setter,
+    content: &[Inline],
+    origin: Origin,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    let mut segs = split_figures(s, content, b, None);
+    // Punctuation that follows a figure (`![…](chart.png).`) ends the text before it.
+    let mut i = 2;
+    while i < segs.len() {
+        let punct = match &segs[i] {
+            Seg::Text(v) => {
+                let t = model::plain_text(v);
+                !t.trim().is_empty() && !t.chars().any(char::is_alphanumeric)
+            }
+            Seg::Figure(..) => false,
+        };
+        if punct
+            && matches!(segs[i - 1], Seg::Figure(..))
+            && matches!(segs[i - 2], Seg::Text(_))
+            && let Seg::Text(tail) = segs.remove(i)
+            && let Seg::Text(before) = &mut segs[i - 2]
+        {
+            before.extend(tail);
+        } else {
+            i += 1;
+        }
+    }
+    for seg in segs {
+        let mut inlines = match seg {
+            Seg::Figure(img, link) => {
+                if figure_flow::figure(s, img, origin, b, flows, ImagePlace::InText) {
+                    if let Some(url) = link.filter(|u| safe_link(u))
+                        && let Some(f) = flows.last_mut()
+                        && let Some(a) = s.attach.last()
+                        && let Some(first) = f.lines.first_mut()
+                    {
+                        // The figure is the link's area.
+                        first.links.push(LinkArea {
+                            x0: a.dx - b.indent,
+                            x1: a.dx - b.indent + a.width,
+                            y0: -first.baseline,
+                            y1: a.height - first.baseline,
+                            url: url.to_string(),
+                        });
+                    }
+                    continue;
+                }
+                vec![Inline::Image(img.clone())]
+            }
+            Seg::Text(v) => v,
+        };
+        if blank(&inlines) {
+            continue;
+        }
+        // Line ends next to a figure end nothing.
+        while matches!(inlines.first(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+            inlines.remove(0);
+        }
+        while matches!(inlines.last(), Some(Inline::SoftBreak | Inline::HardBreak)) {
+            inlines.pop();
+        }
+        let mut t = dateline.take().unwrap_or_default();
+        push_inlines(s, &mut t, &inlines, b.ctx, &Fit::text(b.ctx.size, b.width));
+        let lines = s.set(&t, &b.opts());
+        flows.push(Flow {
+            origin,
+            indent: b.indent,
+            space_before: s.theme.spacing.paragraph,
+            lines,
+            keep_with_next: false,
+            splittable: true,
+            outline: None,
+        });
+    }
+}
+
+/// An image set on a line of text, sized by `fit`; `None` when it is not available.
+fn inline_image(s: &mut Setter, img: &model::Image, fit: &Fit) -> Option<ImageBox> {
+    let loaded = s.images.get(&img.path)?.clone();
+    let (w, h) = super::figure::fit(&loaded, fit.max_w, fit.max_h);
+    let image = figure_flow::prepared(s, &img.path, img.at, w, h)?;
+    Some(ImageBox {
+        x: 0.0,
+        y: -h,
+        width: w,
+        height: h,
+        image,
+        decorative: super::figure::decorative(&img.alt),
+        at: img.at,
+        place: ImagePlace::Inline,
+        cell: fit.cell,
+    })
+}
+
+/// Appends inlines to `t` in the given style, images as boxes sized by `fit`.
+fn push_inlines(s: &mut Setter, t: &mut Text, inlines: &[Inline], ctx: Ctx, fit: &Fit) {
+    push_inlines_link(s, t, inlines, ctx, None, fit)
 }
 
 fn push_inlines_link(
-    doc: &Document,
+    s: &mut Setter,
     t: &mut Text,
     inlines: &[Inline],
     ctx: Ctx,
     link: Option<u32>,
+    fit: &Fit,
 ) {
+    let doc = s.doc;
     for i in inlines {
         match i {
             Inline::Text { text, at } => {
@@ -1059,7 +1377,7 @@ fn push_inlines_link(
                 }
             }
             Inline::Emph(c) => push_inlines_link(
-                doc,
+                s,
                 t,
                 c,
                 Ctx {
@@ -1067,10 +1385,11 @@ fn push_inlines_link(
                     ..ctx
                 },
                 link,
+                fit,
             ),
-            Inline::Strong(c) => push_inlines_link(doc, t, c, Ctx { bold: true, ..ctx }, link),
+            Inline::Strong(c) => push_inlines_link(s, t, c, Ctx { bold: true, ..ctx }, link, fit),
             Inline::Strike(c) => push_inlines_link(
-                doc,
+                s,
                 t,
                 c,
                 Ctx {
@@ -1078,6 +1397,7 @@ fn push_inlines_link(
                     ..ctx
                 },
                 link,
+                fit,
             ),
             Inline::Superscript(c) | Inline::Subscript(c) => {
                 let up = matches!(i, Inline::Superscript(_));
@@ -1092,7 +1412,7 @@ fn push_inlines_link(
                     hyphenate: false,
                     ..ctx
                 };
-                push_inlines_link(doc, t, c, c2, link)
+                push_inlines_link(s, t, c, c2, link, fit)
             }
             Inline::Code(code) => {
                 let c = Ctx {
@@ -1113,10 +1433,12 @@ fn push_inlines_link(
                 } else {
                     link
                 };
-                push_inlines_link(doc, t, content, ctx, target);
+                push_inlines_link(s, t, content, ctx, target, fit);
             }
             Inline::Image(img) => {
-                if !img.alt.is_empty() {
+                if let Some(b) = inline_image(s, img, fit) {
+                    t.push_object(b, ctx.style(), link);
+                } else if !img.alt.is_empty() {
                     t.push(
                         &img.alt,
                         Ctx {

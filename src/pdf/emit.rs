@@ -396,11 +396,14 @@ fn space_after(book: &FontBook, items: &[super::layout::Placed]) -> Vec<bool> {
 /// The order in which a page's items are drawn in its text object: in order, except the
 /// hyphens inserted at line ends, which come last (as one artifact), so that a hyphenated
 /// word's two halves are one marked-content sequence and read as one word.
-/// Images go where they are read: before the first text of their block (a figure's
-/// caption), or else before the first text below them.
+/// Images go where they are read: an image on a line of text where the line puts it; a figure
+/// alone in its paragraph before the first text of its block (its caption); a figure inside
+/// its paragraph's text, or else any image, before the first text below it.
 fn text_order(items: &[super::layout::Placed]) -> Vec<usize> {
+    use super::layout::ImagePlace;
     let hyphen = |i: &usize| matches!(&items[*i].item, Item::Text(r) if r.role == Role::Hyphen);
-    let image = |i: &usize| matches!(&items[*i].item, Item::Image(_));
+    let image =
+        |i: &usize| matches!(&items[*i].item, Item::Image(b) if b.place != ImagePlace::Inline);
     let (mut order, hyphens): (Vec<usize>, Vec<usize>) = (0..items.len())
         .filter(|i| !image(i))
         .partition(|i| !hyphen(i));
@@ -414,7 +417,11 @@ fn text_order(items: &[super::layout::Placed]) -> Vec<usize> {
         };
         let at = order
             .iter()
-            .position(|j| text(j).is_some() && items[*j].origin == items[i].origin)
+            .position(|j| {
+                b.place == ImagePlace::Alone
+                    && text(j).is_some()
+                    && items[*j].origin == items[i].origin
+            })
             .or_else(|| {
                 order.iter().position(|j| {
                     items[*j].origin != super::layout::Origin::Furniture

@@ -121,7 +121,9 @@ fn collect_block(b: &Block, out: &mut Vec<(String, Offset)>) {
         BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
             collect_inlines(content, out)
         }
-        BlockKind::BlockQuote(bs) => bs.iter().for_each(|b| collect_block(b, out)),
+        BlockKind::BlockQuote(bs) | BlockKind::Alert { blocks: bs, .. } => {
+            bs.iter().for_each(|b| collect_block(b, out))
+        }
         BlockKind::List(l) => l
             .items
             .iter()
@@ -147,6 +149,33 @@ fn collect_inlines(inl: &[Inline], out: &mut Vec<(String, Offset)>) {
             Inline::Link { content, .. } => collect_inlines(content, out),
             _ => {}
         }
+    }
+}
+
+/// The images of a leaf block (a paragraph, heading or table: not those of the blocks a
+/// quotation or list holds), in reading order.
+pub fn leaf_images<'a>(b: &'a Block, out: &mut Vec<&'a crate::model::Image>) {
+    fn walk<'a>(inl: &'a [Inline], out: &mut Vec<&'a crate::model::Image>) {
+        for i in inl {
+            match i {
+                Inline::Image(img) => out.push(img),
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Link { content: c, .. } => walk(c, out),
+                _ => {}
+            }
+        }
+    }
+    match &b.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => walk(content, out),
+        BlockKind::Table(t) => std::iter::once(&t.header)
+            .chain(&t.rows)
+            .flatten()
+            .for_each(|c| walk(c, out)),
+        _ => {}
     }
 }
 

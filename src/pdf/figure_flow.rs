@@ -9,7 +9,9 @@ use std::sync::Arc;
 use crate::model::{self, Document};
 
 use super::super::figure::{self, PdfImage};
-use super::super::layout::{self, Flow, Geometry, ImageBox, Item, Line, Origin, Placed, Placement};
+use super::super::layout::{
+    self, Flow, Geometry, ImageBox, ImagePlace, Item, Line, Origin, Placed, Placement,
+};
 use super::super::paragraph::{Align, SetOptions, Text};
 use super::footnote::{self, Note};
 use super::table::{self, TableFlows};
@@ -34,10 +36,30 @@ pub struct Attach {
     pub origin: Origin,
     /// Not content (see [`ImageBox::decorative`]).
     pub decorative: bool,
+    /// The image's source offset and where it is read (see [`ImageBox`]).
+    pub at: u32,
+    pub place: ImagePlace,
+}
+
+impl Attach {
+    /// The image's box, `x, y` from the flow's left edge and the line's top.
+    pub fn image_box(&self) -> ImageBox {
+        ImageBox {
+            x: self.dx,
+            y: self.dy,
+            width: self.width,
+            height: self.height,
+            image: self.image.clone(),
+            decorative: self.decorative,
+            at: self.at,
+            place: self.place,
+            cell: None,
+        }
+    }
 }
 
 /// Prepares `path` for a placement of `w` × `h`, or warns and returns `None`.
-fn prepared(s: &mut Setter, path: &str, at: u32, w: f32, h: f32) -> Option<Arc<PdfImage>> {
+pub fn prepared(s: &mut Setter, path: &str, at: u32, w: f32, h: f32) -> Option<Arc<PdfImage>> {
     let img = s.images.get(path)?.clone();
     match figure::prepare(&img, w, h) {
         Ok(p) => Some(Arc::new(p)),
@@ -53,13 +75,15 @@ fn prepared(s: &mut Setter, path: &str, at: u32, w: f32, h: f32) -> Option<Arc<P
 
 /// Lays out a figure: the image centred in the measure, its caption (the image title) under
 /// it in small italic. Returns false when the image is not available (the caller then sets
-/// the paragraph as text).
+/// the paragraph as text). `place` is [`ImagePlace::Alone`] for an image alone in its
+/// paragraph, [`ImagePlace::InText`] for one that stands between parts of its paragraph.
 pub fn figure(
     s: &mut Setter,
     img: &model::Image,
     origin: Origin,
     b: &BlockCx,
     flows: &mut Vec<Flow>,
+    place: ImagePlace,
 ) -> bool {
     let Some(loaded) = s.images.get(&img.path).cloned() else {
         return false;
@@ -83,6 +107,8 @@ pub fn figure(
         image,
         origin,
         decorative: figure::decorative(&img.alt),
+        at: img.at,
+        place,
     });
     if !img.title.trim().is_empty() {
         let ctx = Ctx {
@@ -150,16 +176,12 @@ pub fn place(attach: &[Attach], placement: &Placement, pages: &mut [super::Page]
         let Some(p) = pages.get_mut(page) else {
             continue;
         };
+        let mut b = a.image_box();
+        b.x += geo.left;
+        b.y += top;
         p.items.push(Placed {
             origin: a.origin,
-            item: Item::Image(ImageBox {
-                x: geo.left + a.dx,
-                y: top + a.dy,
-                width: a.width,
-                height: a.height,
-                image: a.image.clone(),
-                decorative: a.decorative,
-            }),
+            item: Item::Image(b),
         });
     }
 }
@@ -205,7 +227,8 @@ fn settle(
 /// Paginates the flows; a figure that does not fit where it stands and goes to the top of
 /// the next page lets the text after it move up to fill the hole (the figure "floats" past
 /// the paragraphs that then start on the earlier page). Headings, tables and other figures
-/// stop a float.
+/// stop a float; a figure inside a paragraph's text floats past the rest of its paragraph
+/// only.
 pub fn paginate(
     flows: &mut [Flow],
     tables: &mut [TableFlows],
@@ -256,6 +279,18 @@ pub fn paginate(
             let Some(n) = unit(flows, f + 1, &figs) else {
                 break;
             };
+            // A figure inside its paragraph's text floats past the rest of that paragraph
+            // only, so that the page is painted in reading order.
+            let in_text = attach
+                .iter()
+                .any(|a| a.flow == f && a.place == ImagePlace::InText);
+            if in_text
+                && flows[f + 1..=f + n]
+                    .iter()
+                    .any(|x| x.origin != flows[f].origin)
+            {
+                break;
+            }
             rotate(flows, attach, &mut figs, f, n);
             let trial = settle(flows, tables, notes, geo);
             let starts = trial.0.get(f).and_then(|p| p.first()).map(|p| p.0);

@@ -55,17 +55,28 @@ pub fn set_notes(s: &mut Setter, doc: &Document, b: &BlockCx, size: f32) -> Vec<
         prefix.push("\u{2009}", cx.ctx.style(), None, None);
         let mut first = Some(prefix);
         let mut flows: Vec<Flow> = Vec::new();
-        // Images attached inside notes are not drawn (their flows are not the page's).
+        // Figures inside notes are drawn with their lines (their flows are not the page's).
         let attach = s.attach.len();
+        let figures = s.figures.len();
         let tables = s.tables.len();
         for blk in &f.blocks {
             block_flows(s, blk, &cx, &mut first, &mut flows);
         }
-        s.attach.truncate(attach);
+        let attached: Vec<_> = s.attach.drain(attach..).collect();
+        s.figures.truncate(figures);
         s.tables.truncate(tables);
         let mut lines = Vec::new();
         for (i, fl) in flows.into_iter().enumerate() {
             for (j, mut l) in fl.lines.into_iter().enumerate() {
+                for (_, b) in &mut l.images {
+                    b.x += fl.indent;
+                }
+                for a in attached.iter().filter(|a| a.flow == i && a.line == j) {
+                    // `dx` is from the margin, `dy` from the line's top.
+                    let mut b = a.image_box();
+                    b.y -= l.baseline;
+                    l.images.push((l.runs.len(), b));
+                }
                 if i > 0 && j == 0 {
                     l.height += fl.space_before.min(3.0);
                     l.baseline += fl.space_before.min(3.0);

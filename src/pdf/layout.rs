@@ -143,10 +143,14 @@ pub struct Line {
     pub links: Vec<LinkArea>,
     /// Whether the line ends in an inserted hyphen.
     pub hyphenated: bool,
+    /// Images drawn with the line (inline images, figures set as lines): each after the
+    /// first `k` runs (its place in reading order), its box relative to the line's left end
+    /// and baseline (`y` the top, negative above the baseline).
+    pub images: Vec<(usize, ImageBox)>,
 }
 
 /// Where a placed item comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Origin {
     /// A block of the body.
     Block(BlockId),
@@ -160,7 +164,7 @@ pub enum Origin {
 }
 
 /// Parts of the press release made from the front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Front {
     Letterhead,
     Release,
@@ -168,6 +172,8 @@ pub enum Front {
     Contacts,
     Headline,
     Subtitle,
+    /// The dateline on a line of its own, when no paragraph of the body can carry it.
+    Dateline,
     AboutHeading,
     EndMark,
 }
@@ -219,6 +225,25 @@ pub struct ImageBox {
     pub image: std::sync::Arc<super::figure::PdfImage>,
     /// Decorative (a logo beside its name, `![""](…)`): an artifact, not a Figure.
     pub decorative: bool,
+    /// The image's source offset (its key in its block; 0 for the logo).
+    pub at: u32,
+    /// Where the image is read.
+    pub place: ImagePlace,
+    /// The table cell (row, column) the image is in.
+    pub cell: Option<(u32, u32)>,
+}
+
+/// Where an image is read among its block's text (see `emit::text_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImagePlace {
+    /// A figure alone in its paragraph (or the logo): before its block's first text (its
+    /// caption).
+    #[default]
+    Alone,
+    /// A figure set where it stands inside its paragraph: before the first text below it.
+    InText,
+    /// Drawn with its line: where the line puts it among the runs.
+    Inline,
 }
 
 /// An outline entry: a heading and where it starts.
@@ -304,7 +329,7 @@ pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Pl
                 h += l.height;
                 fit += 1;
             }
-            let fit = fit.min(n.saturating_sub(MIN_LINES));
+            let fit = whole_word_break(&f.lines, fit.min(n.saturating_sub(MIN_LINES)));
             if fit >= MIN_LINES {
                 y += space;
                 let mut lines = Vec::with_capacity(n);
@@ -344,6 +369,27 @@ pub fn paginate_reserving(flows: &[Flow], geo: &Geometry, reserve: &[f32]) -> Pl
     }
     placement
 }
+
+/// How many lines to set before a page break, given that `fit` would fit: fewer, when the
+/// last of them ends in an inserted hyphen, so that no word is split across pages (TeX's
+/// `\brokenpenalty`). A page one or two lines short is the lesser evil; a split word stays
+/// only when every shorter break would leave fewer than [`MIN_LINES`] lines (an orphan).
+fn whole_word_break(lines: &[Line], fit: usize) -> usize {
+    let mut take = fit;
+    for _ in 0..=MAX_SHORT_LINES {
+        if take < MIN_LINES || take >= lines.len() {
+            break;
+        }
+        if !lines[take - 1].hyphenated {
+            return take;
+        }
+        take -= 1;
+    }
+    fit
+}
+
+/// How many lines a page may come out short to keep a word whole across a page break.
+const MAX_SHORT_LINES: usize = 2;
 
 fn is_page_top(placement: &Placement, flow: usize, geo: &Geometry) -> bool {
     placement[flow]
@@ -413,7 +459,7 @@ fn place_rest(
             rest.len()
         } else {
             // Leave enough for the next page, unless the page holds too few lines for that.
-            let keep = fit.min(rest.len() - MIN_LINES);
+            let keep = whole_word_break(rest, fit.min(rest.len() - MIN_LINES));
             if keep >= MIN_LINES { keep } else { fit.max(1) }
         };
         for l in &rest[..take] {
@@ -478,7 +524,19 @@ pub fn draw(
 
 /// Draws a set line with its left end at `x0` and its baseline at `base`.
 pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f32) {
-    for mut r in line.runs {
+    let mut images = line.images.into_iter().peekable();
+    let mut place_images = |page: &mut Page, k: usize| {
+        while let Some((_, mut b)) = images.next_if(|(at, _)| *at <= k) {
+            b.x += x0;
+            b.y += base;
+            page.items.push(Placed {
+                origin,
+                item: Item::Image(b),
+            });
+        }
+    };
+    for (k, mut r) in line.runs.into_iter().enumerate() {
+        place_images(page, k);
         r.x += x0;
         r.y += base;
         page.items.push(Placed {
@@ -486,6 +544,7 @@ pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f3
             item: Item::Text(r),
         });
     }
+    place_images(page, usize::MAX);
     for rule in &line.rules {
         let mut r = *rule;
         r.x0 += x0;
@@ -546,6 +605,37 @@ mod tests {
 
     fn pages_of(p: &[(usize, f32)]) -> Vec<usize> {
         p.iter().map(|x| x.0).collect()
+    }
+
+    /// Issue 14: no word split across pages. Page one holds 6 lines of a 10-line paragraph;
+    /// the 6th ends in an inserted hyphen, so 5 stay (a page one line short); when the 5th and
+    /// 6th both do, 4 stay; when every shorter break is an orphan, the hyphen stays.
+    #[test]
+    fn a_hyphenated_line_does_not_end_a_page() {
+        let hyphenated = |f: &mut Flow, at: &[usize]| {
+            for &i in at {
+                f.lines[i].hyphenated = true;
+            }
+        };
+        let on_first = |p: &Placement| p[0].iter().filter(|x| x.0 == 0).count();
+        let mut f = flow(10, true, false);
+        hyphenated(&mut f, &[5]);
+        assert_eq!(on_first(&paginate(&[f.clone()], &geo(6.0))), 5);
+        hyphenated(&mut f, &[4]);
+        assert_eq!(on_first(&paginate(&[f.clone()], &geo(6.0))), 4);
+        let mut f = flow(10, true, false);
+        hyphenated(&mut f, &[0, 1, 2]);
+        assert_eq!(on_first(&paginate(&[f], &geo(3.0))), 3);
+        // Later pages of a long paragraph too.
+        let mut f = flow(14, true, false);
+        hyphenated(&mut f, &[9]);
+        let p = paginate(&[f], &geo(5.0));
+        assert!(
+            p[0].windows(2)
+                .all(|w| w[0].0 == w[1].0 || w[0].0 + 1 == w[1].0)
+        );
+        let last_on_page_one = p[0].iter().rposition(|x| x.0 == 1).unwrap();
+        assert_ne!(last_on_page_one, 9, "{:?}", p[0]);
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
             fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang)
         }
     };
+    if opts.standards.ua1 {
+        diagnostics.extend(tagged::heading_levels(doc).warning);
+    }
     let images = figure::Images::load(doc, &opts.assets)?;
     diagnostics.extend(images.warnings.iter().cloned());
     let laid = design::lay_out_with(doc, &book, opts, &images, &mut diagnostics);

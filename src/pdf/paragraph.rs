@@ -9,7 +9,7 @@ use super::bidi;
 use super::cjk;
 use super::fonts::FontBook;
 use super::hyphenate;
-use super::layout::{GlyphRun, GlyphText, Line, LinkArea, PlacedGlyph, Role, Rule};
+use super::layout::{GlyphRun, GlyphText, ImageBox, Line, LinkArea, PlacedGlyph, Role, Rule};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
 use super::shape::{self, Glyph, Missing, ShapeCache, Span};
 
@@ -19,7 +19,15 @@ pub struct Text {
     pub text: String,
     pub spans: Vec<Span>,
     pub links: Vec<String>,
+    /// Inline objects (images), each a box in the line breaker standing at a byte offset of
+    /// the text where an [`OBJECT`] character holds its place: its `y` is its top relative
+    /// to the baseline, its `x` unused.
+    pub objects: Vec<(usize, ImageBox)>,
 }
+
+/// The character that holds an inline object's place in a paragraph's text (never shaped
+/// nor drawn).
+pub const OBJECT: char = '\u{FFFC}';
 
 impl Text {
     /// Appends `s` in `style`.
@@ -47,6 +55,26 @@ impl Text {
             source,
             exact: true,
         });
+    }
+
+    /// Appends an inline object (an image), a box of its width that breaks like a letter: no
+    /// break between it and the text it touches, only at spaces around it.
+    pub fn push_object(&mut self, b: ImageBox, style: shape::Style, link: Option<u32>) {
+        let start = self.text.len();
+        self.text.push(OBJECT);
+        self.spans.push(Span {
+            range: start..self.text.len(),
+            style,
+            link,
+            source: None,
+            exact: true,
+        });
+        self.objects.push((start, b));
+    }
+
+    /// The object standing at byte `at`, if any.
+    fn object_at(&self, at: usize) -> Option<&ImageBox> {
+        self.objects.iter().find(|(o, _)| *o == at).map(|(_, b)| b)
     }
 
     /// Appends `s`, which stands for the source at `at` but not byte for byte (smart
@@ -128,14 +156,18 @@ pub fn set_dir(
     rtl: Option<bool>,
     report: &mut Report,
 ) -> Vec<Line> {
-    let mut glyphs = shape::shape(
-        book,
-        cache,
-        &text.text,
-        &text.spans,
-        lang,
-        &mut report.missing,
-    );
+    let mut glyphs = if text.objects.is_empty() {
+        shape::shape(
+            book,
+            cache,
+            &text.text,
+            &text.spans,
+            lang,
+            &mut report.missing,
+        )
+    } else {
+        shape_with_objects(book, cache, text, lang, report)
+    };
     if glyphs.is_empty() {
         return Vec::new();
     }
@@ -145,7 +177,18 @@ pub fn set_dir(
     } else {
         250.0
     };
-    let cands = candidates(text, lang, cache, hyphen_penalty);
+    let mut cands = candidates(text, lang, cache, hyphen_penalty);
+    if !text.objects.is_empty() {
+        // An object breaks like a letter: only at the spaces around it.
+        let len = OBJECT.len_utf8();
+        cands.retain(|c| {
+            c.forced
+                || !text
+                    .objects
+                    .iter()
+                    .any(|(at, _)| c.at == *at || c.at == at + len)
+        });
+    }
     let justify = opts.align == Align::Justify;
     let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
     let mut params = Params::new(opts.width);
@@ -253,6 +296,47 @@ pub fn set_dir(
         start = linebreak::line_start(&items, br.at);
     }
     lines
+}
+
+/// Shapes the text's spans but those of objects, which become one glyph each: a box of the
+/// object's width (gid 0, never drawn).
+fn shape_with_objects(
+    book: &FontBook,
+    cache: &mut ShapeCache,
+    text: &Text,
+    lang: &str,
+    report: &mut Report,
+) -> Vec<Glyph> {
+    let (kept, index): (Vec<Span>, Vec<u32>) = text
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| text.object_at(s.range.start).is_none())
+        .map(|(i, s)| (s.clone(), i as u32))
+        .unzip();
+    let mut glyphs = shape::shape(book, cache, &text.text, &kept, lang, &mut report.missing);
+    for g in &mut glyphs {
+        g.span = index.get(g.span as usize).copied().unwrap_or(g.span);
+    }
+    for (si, span) in text.spans.iter().enumerate() {
+        let Some(b) = text.object_at(span.range.start) else {
+            continue;
+        };
+        let at = glyphs.partition_point(|g| (g.span as usize) < si);
+        glyphs.insert(
+            at,
+            Glyph {
+                face: span.style.face,
+                gid: 0,
+                advance: b.width,
+                x_offset: 0.0,
+                cluster: span.range.start as u32,
+                text_len: span.range.len() as u32,
+                span: si as u32,
+            },
+        );
+    }
+    glyphs
 }
 
 fn is_forced(items: &[Item], at: usize) -> bool {
@@ -604,11 +688,25 @@ fn make_line(
     let mut ascent = 0.0f32;
     let mut descent = 0.0f32;
     let mut rules: Vec<Rule> = Vec::new();
-    let push = |style: &shape::Style, face, x: f32, gid, t: GlyphText, runs: &mut Vec<GlyphRun>| {
+    let mut images: Vec<(usize, ImageBox)> = Vec::new();
+    let push = |style: &shape::Style,
+                face,
+                x: f32,
+                gid,
+                t: GlyphText,
+                runs: &mut Vec<GlyphRun>,
+                images: &[(usize, ImageBox)]| {
         let y = -style.rise;
+        // A run does not continue past an image: the image is read between them.
+        let barrier = images.last().map_or(0, |(k, _)| *k);
+        let n = runs.len();
         match runs.last_mut() {
             Some(r)
-                if r.face == face && r.size == style.size && r.color == style.color && r.y == y =>
+                if r.face == face
+                    && r.size == style.size
+                    && r.color == style.color
+                    && r.y == y
+                    && n > barrier =>
             {
                 r.glyphs.push(PlacedGlyph {
                     gid,
@@ -636,6 +734,25 @@ fn make_line(
         let Some(span) = text.spans.get(g.span as usize) else {
             continue;
         };
+        if let Some(b) = text.object_at(g.cluster as usize) {
+            let mut b = b.clone();
+            b.x = x + shift;
+            b.y -= span.style.rise;
+            ascent = ascent.max(-b.y);
+            descent = descent.max(b.y + b.height);
+            if let Some(l) = span.link {
+                let url = text.links.get(l as usize).cloned().unwrap_or_default();
+                links.push(LinkArea {
+                    x0: b.x,
+                    x1: b.x + b.width,
+                    y0: b.y,
+                    y1: b.y + b.height,
+                    url,
+                });
+            }
+            images.push((runs.len(), b));
+            continue;
+        }
         let face = book.face(g.face);
         ascent = ascent.max(face.ascender * span.style.size / face.units_per_em);
         descent = descent.max(-face.descender * span.style.size / face.units_per_em);
@@ -643,7 +760,7 @@ fn make_line(
         let t = GlyphText::new(text.text.get(c..c + g.text_len as usize).unwrap_or(""));
         let x = x + shift;
         let st = span.style;
-        push(&st, g.face, x, g.gid, t, &mut runs);
+        push(&st, g.face, x, g.gid, t, &mut runs, &images);
         if st.strike {
             let y = -(st.rise + st.size * 0.3);
             match rules.last_mut() {
@@ -696,8 +813,14 @@ fn make_line(
             }
         }
     }
-    let height = opts.leading;
-    let baseline = ((height - (ascent + descent)) / 2.0 + ascent).max(0.0);
+    let mut height = opts.leading;
+    let mut baseline = ((height - (ascent + descent)) / 2.0 + ascent).max(0.0);
+    if !images.is_empty() && ascent + descent > height {
+        // An image taller than the leading opens the line up, with a little air.
+        let air = (opts.leading * 0.15).max(1.0);
+        height = ascent + descent + air;
+        baseline = ascent + air / 2.0;
+    }
     Line {
         height,
         baseline,
@@ -705,6 +828,7 @@ fn make_line(
         rules,
         links,
         hyphenated: hyphen.is_some(),
+        images,
     }
 }
 

@@ -17,12 +17,16 @@ use crate::model::{self, Align as MdAlign, Table};
 use super::super::fonts::FontBook;
 use super::super::layout::{Flow, Geometry, Line, Origin, Placement, Role, Rule};
 use super::super::paragraph::{Align, SetOptions, Text};
-use super::{BLACK, BlockCx, Ctx, Family, PARA_SPACE, Setter, push_inlines};
+use super::{BLACK, BlockCx, Ctx, Family, Fit, PARA_SPACE, Setter, push_inlines};
 
 const GUTTER: f32 = 12.0;
 const PAD: f32 = 3.0;
 const HEAVY: f32 = 0.9;
 const THIN: f32 = 0.4;
+/// The tallest an image in a cell is set (it is set on the cell's line, scaled to fit).
+const CELL_IMAGE_HEIGHT: f32 = 72.0;
+/// The narrowest a cell's image makes its column (narrower images keep their width).
+const CELL_IMAGE_MIN_WIDTH: f32 = 48.0;
 
 /// A table laid out: the flows of its header and rows, for [`repeat_headers`].
 #[derive(Debug, Clone)]
@@ -71,9 +75,11 @@ fn line_width(book: &FontBook, l: &Line) -> f32 {
     };
     let right = glyphs()
         .map(|(r, g)| r.x + g.x + book.face(r.face).pdf_width(g.gid) * r.size / 1000.0)
+        .chain(l.images.iter().map(|(_, b)| b.x + b.width))
         .fold(0.0, f32::max);
     let left = glyphs()
         .map(|(r, g)| r.x + g.x)
+        .chain(l.images.iter().map(|(_, b)| b.x))
         .fold(f32::INFINITY, f32::min);
     if left.is_finite() {
         right - left.max(0.0)
@@ -82,10 +88,37 @@ fn line_width(book: &FontBook, l: &Line) -> f32 {
     }
 }
 
-fn cell_text(s: &Setter, cell: &model::Cell, ctx: Ctx) -> Text {
+/// A cell's text, its images at most `width` wide.
+fn cell_text(s: &mut Setter, cell: &model::Cell, ctx: Ctx, width: f32, at: (u32, u32)) -> Text {
     let mut t = Text::default();
-    push_inlines(s.doc, &mut t, cell, ctx);
+    let fit = Fit {
+        max_w: width,
+        max_h: CELL_IMAGE_HEIGHT,
+        cell: Some(at),
+    };
+    push_inlines(s, &mut t, cell, ctx, &fit);
     t
+}
+
+/// The narrowest a cell's images may be set.
+fn image_min_width(s: &Setter, inlines: &[model::Inline]) -> f32 {
+    use model::Inline;
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Image(img) => s.images.get(&img.path).map_or(0.0, |l| {
+                let (w, _) = super::super::figure::fit(l, f32::MAX, CELL_IMAGE_HEIGHT);
+                w.min(CELL_IMAGE_MIN_WIDTH)
+            }),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. } => image_min_width(s, c),
+            _ => 0.0,
+        })
+        .fold(0.0, f32::max)
 }
 
 /// Lays out a table as flows.
@@ -129,7 +162,7 @@ pub fn table(
     {
         let ctx = if ri == 0 { head } else { body };
         for (c, cell) in row.iter().enumerate() {
-            let t = cell_text(s, cell, ctx);
+            let t = cell_text(s, cell, ctx, b.width, (ri as u32, c as u32));
             let lines = s.set(&t, &huge);
             let w = lines
                 .iter()
@@ -141,6 +174,7 @@ pub fn table(
                 let w = l.iter().map(|l| line_width(s.book, l)).fold(0.0, f32::max);
                 min[c] = min[c].max(w + 1.0);
             }
+            min[c] = min[c].max(image_min_width(s, cell));
         }
     }
     for c in 0..ncols {
@@ -183,7 +217,7 @@ pub fn table(
     let row_line = |s: &mut Setter, row: &[model::Cell], ctx: Ctx, ri: u32| -> Line {
         let mut cells: Vec<Vec<Line>> = Vec::with_capacity(ncols);
         for (c, cell) in row.iter().enumerate().take(ncols) {
-            let t = cell_text(s, cell, ctx);
+            let t = cell_text(s, cell, ctx, widths[c].max(1.0), (ri, c as u32));
             let opts = SetOptions {
                 width: widths[c].max(1.0),
                 align: aligns[c],
@@ -208,6 +242,12 @@ pub fn table(
             let mut top = baseline - first_base;
             for l in lines {
                 let dy = top + l.baseline - baseline;
+                let k0 = out.runs.len();
+                for (k, mut b) in l.images {
+                    b.x += xs[c];
+                    b.y += dy;
+                    out.images.push((k0 + k, b));
+                }
                 for mut r in l.runs {
                     r.x += xs[c];
                     r.y += dy;
@@ -259,6 +299,9 @@ pub fn table(
     // The repeated header is read once, at the table's start.
     for r in &mut copy.runs {
         r.role = Role::Repeat;
+    }
+    for (_, b) in &mut copy.images {
+        b.decorative = true;
     }
     flows.push(Flow {
         origin,

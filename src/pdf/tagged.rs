@@ -14,8 +14,10 @@
 use super::emit::text_string;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
+use std::collections::HashMap;
+
 use crate::Diagnostic;
-use crate::model::{Block, BlockKind, Document};
+use crate::model::{Block, BlockId, BlockKind, Document, plain_text};
 
 use super::figure::figure_image;
 use super::layout::{Front, Item, Origin, Placed, Role};
@@ -71,8 +73,15 @@ pub enum Part {
     Text,
     Label,
     Reference,
-    Cell { row: u32, col: u32 },
-    Figure,
+    Cell {
+        row: u32,
+        col: u32,
+    },
+    /// An image, by its source offset (unique in its block), and the table cell it is in.
+    Figure {
+        at: u32,
+        cell: Option<(u32, u32)>,
+    },
 }
 
 /// How an item is marked in the content stream.
@@ -125,7 +134,13 @@ pub fn mark_of(p: &Placed) -> Option<Mark> {
         (Item::Image(i), o) if i.decorative || matches!(o, Origin::Front(_)) => {
             Some(Mark::Artifact)
         }
-        (Item::Image(_), o) => Some(Mark::Content(o, Part::Figure)),
+        (Item::Image(i), o) => Some(Mark::Content(
+            o,
+            Part::Figure {
+                at: i.at,
+                cell: i.cell,
+            },
+        )),
     }
 }
 
@@ -137,7 +152,9 @@ pub fn bare_labels(doc: &Document) -> Vec<Origin> {
     fn walk(blocks: &[Block], about: bool, out: &mut Vec<(Origin, bool)>) {
         for b in blocks {
             match &b.kind {
-                BlockKind::BlockQuote(inner) => walk(inner, about, out),
+                BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+                    walk(inner, about, out)
+                }
                 BlockKind::List(list) => {
                     for item in &list.items {
                         if let Some(first) = first_leaf(&item.blocks) {
@@ -171,6 +188,7 @@ pub fn bare_labels(doc: &Document) -> Vec<Origin> {
 /// Whether blocks hold content for the structure tree (not only artifacts).
 fn has_content(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match &b.kind {
+        BlockKind::Alert { .. } => true,
         BlockKind::BlockQuote(inner) => has_content(inner),
         BlockKind::List(l) => l.items.iter().any(|i| has_content(&i.blocks)),
         BlockKind::ThematicBreak | BlockKind::RawHtml(_) => false,
@@ -195,7 +213,7 @@ pub fn content_tag(p: Part) -> &'static str {
     match p {
         Part::Label => "Lbl",
         Part::Reference => "Reference",
-        Part::Figure => "Figure",
+        Part::Figure { .. } => "Figure",
         Part::Text | Part::Cell { .. } => "Span",
     }
 }
@@ -222,6 +240,7 @@ fn front_role(f: Front) -> &'static str {
         | Front::Date
         | Front::Contacts
         | Front::Subtitle
+        | Front::Dateline
         | Front::EndMark => "P",
     }
 }
@@ -230,20 +249,14 @@ fn front_role(f: Front) -> &'static str {
 /// `None` for blocks that are containers or paint nothing taggable.
 pub fn block_role(b: &Block) -> Option<&'static str> {
     match &b.kind {
-        BlockKind::Heading { level, .. } => Some(match level {
-            1 => "H1",
-            2 => "H2",
-            3 => "H3",
-            4 => "H4",
-            5 => "H5",
-            _ => "H6",
-        }),
+        BlockKind::Heading { level, .. } => Some(heading_role(*level)),
         BlockKind::Paragraph(_) => Some("P"),
         BlockKind::CodeBlock { .. } => Some("Code"),
         // A table without a header is set as lines of text (see `design`); with one, it is
         // a Table of cells (see `Tree::blocks`).
         BlockKind::Table(_) => Some("P"),
         BlockKind::BlockQuote(_)
+        | BlockKind::Alert { .. }
         | BlockKind::List(_)
         | BlockKind::ThematicBreak
         | BlockKind::RawHtml(_) => None,
@@ -280,6 +293,8 @@ struct Node {
     attr: Option<Dictionary>,
     /// For a figure: the image's path, for the diagnostic.
     path: Option<String>,
+    /// A Span holding the text that follows an image inside its element's text.
+    cont: bool,
 }
 
 impl Node {
@@ -293,12 +308,18 @@ impl Node {
             id: None,
             attr: None,
             path: None,
+            cont: false,
         }
     }
 }
 
 struct Tree {
     nodes: Vec<Node>,
+    /// The structure level of each heading (see [`heading_levels`]).
+    levels: HashMap<BlockId, u8>,
+    /// Alt text and path of every image of every block, by origin and source offset (for
+    /// the Figure elements of images inside text, made when their content is met).
+    images: HashMap<(Origin, u32), (String, String)>,
 }
 
 impl Tree {
@@ -320,10 +341,26 @@ impl Tree {
             } else {
                 Origin::Block(b.id)
             };
+            let mut imgs = Vec::new();
+            super::figure::leaf_images(b, &mut imgs);
+            for img in imgs {
+                self.images.insert(
+                    (origin, img.at),
+                    (img.alt.trim().to_string(), img.path.trim().to_string()),
+                );
+            }
             match &b.kind {
                 BlockKind::BlockQuote(inner) => {
                     let q = self.add(parent, "BlockQuote", None);
                     self.blocks(q, inner, about);
+                }
+                // A GitHub alert: a Note (with the /ID PDF/UA asks of notes) labelled by its
+                // kind ("Tip"), which is drawn as the text of the alert's own origin.
+                BlockKind::Alert { blocks: inner, .. } => {
+                    let n = self.add(parent, "Note", None);
+                    self.nodes[n].id = Some(format!("alert-{}", b.id.0));
+                    self.add(n, "Lbl", Some((origin, Part::Text)));
+                    self.blocks(n, inner, about);
                 }
                 BlockKind::List(list) => {
                     let l = self.add(parent, "L", None);
@@ -373,11 +410,19 @@ impl Tree {
                 BlockKind::Paragraph(content) if figure_image(content).is_some() => {
                     // The image (a Figure, unless decorative), then its caption.
                     if let Some(img) = figure_image(content) {
-                        let f = self.add(parent, "Figure", Some((origin, Part::Figure)));
+                        let part = Part::Figure {
+                            at: img.at,
+                            cell: None,
+                        };
+                        let f = self.add(parent, "Figure", Some((origin, part)));
                         self.nodes[f].alt = Some(img.alt.trim().to_string());
                         self.nodes[f].path = Some(img.path.trim().to_string());
                     }
                     self.add(parent, "P", Some((origin, Part::Text)));
+                }
+                BlockKind::Heading { .. } => {
+                    let level = self.levels.get(&b.id).copied().unwrap_or(1);
+                    self.add(parent, heading_role(level), Some((origin, Part::Text)));
                 }
                 _ => {
                     if let Some(role) = block_role(b) {
@@ -409,6 +454,8 @@ impl Tree {
 fn first_leaf(blocks: &[Block]) -> Option<&Block> {
     blocks.iter().find_map(|b| match &b.kind {
         BlockKind::BlockQuote(inner) => first_leaf(inner),
+        // Its label is drawn first, under its own origin.
+        BlockKind::Alert { .. } => Some(b),
         BlockKind::List(l) => l.items.iter().find_map(|i| first_leaf(&i.blocks)),
         BlockKind::RawHtml(_) => None,
         _ => Some(b),
@@ -419,6 +466,8 @@ fn first_leaf(blocks: &[Block]) -> Option<&Block> {
 fn skeleton(doc: &Document) -> Tree {
     let mut t = Tree {
         nodes: vec![Node::new("Document", 0, None)],
+        levels: heading_levels(doc).levels,
+        images: HashMap::new(),
     };
     for f in [
         Front::Letterhead,
@@ -427,6 +476,7 @@ fn skeleton(doc: &Document) -> Tree {
         Front::Contacts,
         Front::Headline,
         Front::Subtitle,
+        Front::Dateline,
     ] {
         t.add(0, front_role(f), Some((Origin::Front(f), Part::Text)));
     }
@@ -474,6 +524,20 @@ pub fn structure(
                 Part::Label => t
                     .find(m.origin, part)
                     .or_else(|| t.find(m.origin, Part::Text)),
+                // An image in a block's text is a Figure inside the element of that text (a
+                // paragraph, a table cell), where it is read.
+                Part::Figure { at, cell } => t.find(m.origin, part).or_else(|| {
+                    let within = match cell {
+                        Some((row, col)) => Part::Cell { row, col },
+                        None => Part::Text,
+                    };
+                    let parent = t.find(m.origin, within)?;
+                    let (alt, path) = t.images.get(&(m.origin, at)).cloned()?;
+                    let f = t.add(parent, "Figure", Some((m.origin, part)));
+                    t.nodes[f].alt = Some(alt);
+                    t.nodes[f].path = Some(path);
+                    Some(f)
+                }),
                 _ => t.find(m.origin, part),
             };
             let Some(mut n) = found else {
@@ -486,6 +550,20 @@ pub fn structure(
             };
             if m.part == Part::Reference {
                 n = t.add(n, "Reference", None);
+            } else if !matches!(m.part, Part::Figure { .. }) {
+                // Text after an image of its element's text reads on in a Span after the
+                // image's Figure, so that the elements hold the content in painted order.
+                match t.nodes[n].kids.last() {
+                    Some(Kid::Node(c)) if t.nodes[*c].cont => n = *c,
+                    Some(Kid::Node(c))
+                        if t.nodes[*c].role == "Figure"
+                            && t.nodes[*c].key.is_some_and(|(o, _)| o == m.origin) =>
+                    {
+                        n = t.add(n, "Span", None);
+                        t.nodes[n].cont = true;
+                    }
+                    _ => {}
+                }
             }
             if let Some([x0, y0, x1, y1]) = m.bbox {
                 let mut a = Dictionary::new();
@@ -538,7 +616,6 @@ pub fn structure(
             annot: l.id,
         });
     }
-    check_headings(&t)?;
 
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
@@ -682,30 +759,105 @@ pub fn structure(
     Ok(())
 }
 
-/// Fails on a heading level that skips (H1 → H3) in reading order.
-fn check_headings(t: &Tree) -> Result<(), Diagnostic> {
-    let mut prev = 0u8;
-    for (i, n) in t.nodes.iter().enumerate() {
-        let Some(level) = n.role.strip_prefix('H').and_then(|l| l.parse::<u8>().ok()) else {
-            continue;
-        };
-        if !t.has_content(i) {
-            continue;
-        }
-        if level > prev + 1 {
-            let at = if prev == 0 {
-                "at the start".to_string()
-            } else {
-                format!("after a level-{prev} heading")
-            };
-            return Err(Diagnostic::error(format!(
-                "a level-{level} heading comes {at}; PDF/UA does not allow heading levels to skip"
-            ))
-            .help("the headline is level 1: start the body's headings at ## and go down one level at a time"));
-        }
-        prev = level;
+fn heading_role(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "H1",
+        2 => "H2",
+        3 => "H3",
+        4 => "H4",
+        5 => "H5",
+        _ => "H6",
     }
-    Ok(())
+}
+
+/// The structure levels of a document's headings, and the warning when they differ from the
+/// author's.
+pub struct HeadingLevels {
+    pub levels: HashMap<BlockId, u8>,
+    /// One warning (at the first heading whose level changes), or none.
+    pub warning: Option<Diagnostic>,
+}
+
+/// Gives every heading a structure level that does not skip (PDF/UA forbids H1 → H3), the
+/// author's outline kept: a heading sits one level under the nearest heading before it whose
+/// written level is lower (the headline is level 1), so `###` for every section after the
+/// headline makes sibling H2s and a `####` under them an H3. Its look is unchanged.
+pub fn heading_levels(doc: &Document) -> HeadingLevels {
+    struct Walk<'a> {
+        doc: &'a Document,
+        /// (written level, structure level), the headline at the bottom.
+        stack: Vec<(u8, u8)>,
+        levels: HashMap<BlockId, u8>,
+        first: Option<(u32, u8, u8)>,
+        changed: usize,
+    }
+    impl Walk<'_> {
+        fn heading(&mut self, written: u8) -> u8 {
+            while self.stack.last().is_some_and(|&(w, _)| w >= written) {
+                self.stack.pop();
+            }
+            let level = self.stack.last().map_or(1, |&(_, s)| s + 1).min(6);
+            self.stack.push((written, level));
+            level
+        }
+        fn blocks(&mut self, blocks: &[Block]) {
+            for b in blocks {
+                match &b.kind {
+                    BlockKind::Heading { level, content, .. } => {
+                        // An empty heading paints nothing and has no element.
+                        if plain_text(content).trim().is_empty() {
+                            continue;
+                        }
+                        let s = self.heading(*level);
+                        self.levels.insert(b.id, s);
+                        if s != *level {
+                            self.changed += 1;
+                            self.first.get_or_insert((b.at, *level, s));
+                        }
+                    }
+                    BlockKind::BlockQuote(inner) => self.blocks(inner),
+                    BlockKind::List(l) => {
+                        for item in &l.items {
+                            self.blocks(&item.blocks);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut w = Walk {
+        doc,
+        stack: vec![(1, 1)],
+        levels: HashMap::new(),
+        first: None,
+        changed: 0,
+    };
+    w.blocks(&doc.blocks);
+    for note in &doc.footnotes {
+        w.blocks(&note.blocks);
+    }
+    // "About …" is an H2 under the headline.
+    w.stack = vec![(1, 1), (2, 2)];
+    w.blocks(&doc.meta.about);
+    let warning = w.first.map(|(at, written, level)| {
+        let more = match w.changed {
+            1 => String::new(),
+            n => format!(" (and {} more headings after it)", n - 1),
+        };
+        Diagnostic::warning(format!(
+            "a level-{written} heading comes without a level-{} heading above it; the PDF's \
+             structure tree makes it a level-{level} heading{more}, as PDF/UA asks (its look is \
+             unchanged)",
+            written - 1
+        ))
+        .at(&w.doc.source, at)
+        .help("the headline is level 1: start the body's headings at ## and go down one level at a time")
+    });
+    HeadingLevels {
+        levels: w.levels,
+        warning,
+    }
 }
 
 /// The sRGB profile of the OutputIntent (Debian's icc-profiles-free; see `icc/LICENSE`).
