@@ -244,10 +244,10 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
     if lower.contains("<foreignobject") {
         note("holds a <foreignObject> (HTML inside the drawing), which is left out".into());
     }
-    let clean = tree.to_string(&usvg::WriteOptions {
+    let clean = xml_ids(&tree.to_string(&usvg::WriteOptions {
         indent: usvg::Indent::None,
         ..usvg::WriteOptions::default()
-    });
+    }));
     // The clean text parsed again: what every backend draws is exactly what the EPUB holds.
     let tree = {
         let opts = options(lim, None, Arc::new(fontdb::Database::new()));
@@ -389,6 +389,44 @@ fn has_filters(g: &usvg::Group) -> bool {
             },
             _ => false,
         })
+}
+
+/// `clean` with every `id` that is not an XML name without colons (`1:2`, `3d`, as drawing
+/// programs write them; EPUBCheck refuses them) renamed `cq-id-N`, with its references
+/// (`url(#…)`, `href="#…"`).
+fn xml_ids(clean: &str) -> String {
+    let valid = |id: &str| {
+        let mut c = id.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|x| x.is_ascii_alphanumeric() || matches!(x, '_' | '-' | '.'))
+            && !id.starts_with("cq-id-")
+    };
+    let mut bad: Vec<&str> = Vec::new();
+    for (i, _) in clean.match_indices(" id=\"") {
+        let rest = &clean[i + 5..];
+        if let Some(end) = rest.find('"') {
+            let id = &rest[..end];
+            if !valid(id) && !bad.contains(&id) {
+                bad.push(id);
+            }
+        }
+    }
+    if bad.is_empty() {
+        return clean.to_string();
+    }
+    let mut out = clean.to_string();
+    for (n, id) in bad.iter().enumerate() {
+        let new = format!("cq-id-{n}");
+        for (from, to) in [
+            (format!(" id=\"{id}\""), format!(" id=\"{new}\"")),
+            (format!("url(#{id})"), format!("url(#{new})")),
+            (format!("href=\"#{id}\""), format!("href=\"#{new}\"")),
+        ] {
+            out = out.replace(&from, &to);
+        }
+    }
+    out
 }
 
 /// An `on…=` attribute (event handler) in lower-cased SVG text.
@@ -615,6 +653,15 @@ mod tests {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect id=\"a\"/><use href=\"#a\"/></svg>"
             ),
             Some(4)
+        );
+    }
+
+    #[test]
+    fn ids_become_xml_names() {
+        let s = "<svg><linearGradient id=\"1:2\"/><path fill=\"url(#1:2)\"/><use xlink:href=\"#1:2\"/><g id=\"ok\"/></svg>";
+        assert_eq!(
+            xml_ids(s),
+            "<svg><linearGradient id=\"cq-id-0\"/><path fill=\"url(#cq-id-0)\"/><use xlink:href=\"#cq-id-0\"/><g id=\"ok\"/></svg>"
         );
     }
 
