@@ -126,6 +126,10 @@ pub struct BuildArgs {
     /// lack; may be repeated.
     #[arg(long, value_name = "DIR")]
     pub font_dir: Vec<PathBuf>,
+    /// Use only the bundled fonts and --font-dir, never the system's font folders (the same
+    /// PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji).
+    #[arg(long)]
+    pub no_system_fonts: bool,
     /// Largest image file accepted, in megabytes.
     #[arg(long, value_name = "MB", help_heading = "Limits",
           default_value_t = communique::assets::MAX_FILE_BYTES >> 20)]
@@ -446,6 +450,7 @@ fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.pdf.ragged = args.ragged;
     job.pdf.standards = args.pdf_standard;
     job.pdf.font_dirs = args.font_dir.clone();
+    job.pdf.no_system_fonts = args.no_system_fonts;
     job.pdf.paper = args.paper.map(|p| match p {
         PaperArg::Letter => communique::pdf::Paper::Letter,
         PaperArg::A4 => communique::pdf::Paper::A4,

@@ -741,7 +741,6 @@ fn ropensci_unconf18_es() {
 }
 
 #[test]
-#[ignore = "issue 14: the emoji 🎉 fails the PDF (could not subset NotoColorEmoji), no line:col; no output written"]
 fn rust_1_87_0() {
     check("rust-1-87-0");
 }

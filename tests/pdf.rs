@@ -408,7 +408,7 @@ fn uncovered_characters_are_reported_once_with_position() {
         }]),
     }];
     // The bundled book alone: no system CJK font is looked for. The uncovered characters
-    // are drawn as .notdef boxes, which PDF/UA refuses (see tests/pdf_tagged.rs).
+    // are drawn as the replacement glyph (see tests/emoji.rs).
     let opts = PdfOptions {
         fonts: Some(communique::pdf::FontBook::bundled()),
         standards: communique::pdf::Standards::NONE,
@@ -671,7 +671,7 @@ fn odd_documents_do_not_panic() {
             doc.meta.title = "W".repeat(300);
             doc.meta.lang = String::new();
         }
-        // Case 5 draws characters no bundled font covers (.notdef), which PDF/UA refuses.
+        // Case 5 draws characters no bundled font covers (as the replacement glyph).
         let opts = PdfOptions {
             standards: communique::pdf::Standards::NONE,
             ..PdfOptions::default()

@@ -510,22 +510,35 @@ fn standards_parse() {
 
 // ---- The writer's checks, each failing as it should.
 
+/// A character no font covers does not fail the export (issue 14): it is drawn as the
+/// replacement glyph of a Type 3 font, never `.notdef`, with one warning.
 #[test]
-fn notdef_glyph_fails_the_export() {
+fn uncovered_character_is_a_warning_not_notdef() {
     let mut doc = read("x.md", "---\ntitle: T\n---\n\nPlain \u{10FFFD} text.\n");
     doc.meta.organization = None;
-    let e = pdf(&doc, &opts()).expect_err("a .notdef glyph must fail");
-    assert!(e.message.contains(".notdef"), "{}", e.message);
-    // Without the standards, it is a warning only.
-    let out = pdf(
-        &doc,
-        &PdfOptions {
-            standards: Standards::NONE,
-            ..opts()
-        },
-    )
-    .expect("a PDF without standards");
-    assert!(!out.diagnostics.is_empty());
+    for standards in [Standards::default(), Standards::NONE] {
+        let out = pdf(
+            &doc,
+            &PdfOptions {
+                standards,
+                no_system_fonts: true,
+                ..opts()
+            },
+        )
+        .expect("a PDF with the replacement glyph");
+        let warnings: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("U+10FFFD"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{:?}", out.diagnostics);
+        let d = lopdf::Document::load_mem(&out.bytes).unwrap();
+        let type3 = d.objects.values().any(|o| {
+            o.as_dict()
+                .is_ok_and(|d| d.get(b"Subtype").ok() == Some(&Object::Name(b"Type3".to_vec())))
+        });
+        assert!(type3, "no Type 3 font for the replacement glyph");
+    }
 }
 
 /// Press releases often use `###` for every section after the intro: under PDF/UA the

@@ -72,6 +72,9 @@ enum Inline {
     Strong(Vec<String>),
     Code(Vec<String>),
     Link(Vec<String>, Url),
+    /// An image in the text: a chart (set as a figure where it stands) or an icon (on the
+    /// line); its alt text is never the body's.
+    Image(bool),
 }
 
 fn inline() -> BoxedStrategy<Inline> {
@@ -88,6 +91,7 @@ fn inline() -> BoxedStrategy<Inline> {
         1 => words(1..4).prop_map(Inline::Strong),
         1 => words(1..3).prop_map(Inline::Code),
         1 => (words(1..4), url).prop_map(|(w, u)| Inline::Link(w, u)),
+        1 => any::<bool>().prop_map(Inline::Image),
     ]
     .boxed()
 }
@@ -192,6 +196,8 @@ fn statement() -> impl Strategy<Value = Statement> {
 /// Writes the statement as Markdown; collects the body's words (what the PDF must show).
 struct Writer {
     words: Vec<String>,
+    /// Images written (each must be drawn in the PDF).
+    images: usize,
     /// Outside Arabic statements, text blocks start with a left-to-right word (see `lead`).
     rtl: bool,
 }
@@ -229,6 +235,14 @@ impl Writer {
                     Url::Javascript => "javascript:alert(document.cookie)",
                 };
                 format!("[{}]({target})", self.seen(w))
+            }
+            Inline::Image(chart) => {
+                self.images += 1;
+                if *chart {
+                    "![a bar chart of the figures](chart.png \"Figure\")".to_string()
+                } else {
+                    "![an icon](icon.png)".to_string()
+                }
             }
         }
     }
@@ -500,6 +514,35 @@ fn without_furniture(text: &str, lang: &str, title: &str) -> String {
         .join("\n")
 }
 
+/// A folder with the pictures the statements use: a chart and an icon.
+fn pictures() -> &'static Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("communique-properties-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let chart = image::RgbImage::from_fn(600, 300, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+        });
+        chart.save(d.join("chart.png")).unwrap();
+        let icon = image::RgbImage::from_fn(20, 20, |x, _| image::Rgb([200, (x * 10) as u8, 40]));
+        icon.save(d.join("icon.png")).unwrap();
+        d
+    })
+}
+
+/// How many images the PDF's pages draw (`Do` operators).
+fn drawn_images(bytes: &[u8]) -> usize {
+    let d = lopdf::Document::load_mem(bytes).expect("lopdf reads the PDF");
+    d.get_pages()
+        .values()
+        .map(|&p| {
+            d.get_and_decode_page_content(p)
+                .map(|c| c.operations.iter().filter(|o| o.operator == "Do").count())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -516,9 +559,10 @@ proptest! {
 
     #[test]
     fn random_statements_render_everywhere(s in statement()) {
-        let mut w = Writer { words: Vec::new(), rtl: s.lang == "ar" };
+        let mut w = Writer { words: Vec::new(), images: 0, rtl: s.lang == "ar" };
         let markdown = w.statement(&s);
-        let (doc, diags) = read(Path::new("prop.md"), &markdown, &ReadOptions::default());
+        let path = pictures().join("prop.md");
+        let (doc, diags) = read(&path, &markdown, &ReadOptions::default());
         let doc = doc.unwrap_or_else(|| panic!("not read: {diags:?}\n{markdown}"));
         let job = Job::default();
 
@@ -529,7 +573,10 @@ proptest! {
         assert_clean("the HTML page", &String::from_utf8_lossy(&html.bytes));
 
         match render(&doc, Format::Pdf, &job) {
-            Ok(pdf) => check_pdf(&pdf.bytes, &w.words, &markdown, s.lang, &format!("Statement {}", s.title.join(" "))),
+            Ok(pdf) => {
+                check_pdf(&pdf.bytes, &w.words, &markdown, s.lang, &format!("Statement {}", s.title.join(" ")));
+                prop_assert_eq!(drawn_images(&pdf.bytes), w.images, "every image drawn:\n{}", markdown);
+            }
             // A machine without CJK or Arabic fonts: not this test's business.
             Err(e) if e.message.contains("no glyph in any") && !common::required() => {
                 eprintln!("SKIPPED (PDF): {}", e.message);

@@ -89,7 +89,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__build)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --no-system-fonts --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,7 +395,7 @@ _communique() {
             return 0
             ;;
         communique__subcmd__watch)
-            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
+            opts="-q -f -o -h --no-smart-punctuation --max-input-mb --max-depth --deny-warnings --quiet --config --format --out-dir --bundle --embed-fonts --paper --allow-outside --pdf-standard --ragged --font-dir --no-system-fonts --max-image-mb --max-image-side --max-image-decoded-mb --message-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -61,6 +61,7 @@ complete -c communique -n "__fish_communique_using_subcommand build" -s q -l qui
 complete -c communique -n "__fish_communique_using_subcommand build" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
+complete -c communique -n "__fish_communique_using_subcommand build" -l no-system-fonts -d 'Use only the bundled fonts and --font-dir, never the system\'s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)'
 complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
@@ -87,6 +88,7 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -s q -l qui
 complete -c communique -n "__fish_communique_using_subcommand watch" -l embed-fonts -d 'Embed the bundled fonts in EPUBs (larger files; readers\' own fonts are used otherwise)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
+complete -c communique -n "__fish_communique_using_subcommand watch" -l no-system-fonts -d 'Use only the bundled fonts and --font-dir, never the system\'s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r

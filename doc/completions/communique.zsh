@@ -53,6 +53,7 @@ _arguments "${_arguments_options[@]}" : \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
+'--no-system-fonts[Use only the bundled fonts and --font-dir, never the system'\''s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
@@ -82,6 +83,7 @@ _arguments "${_arguments_options[@]}" : \
 '--embed-fonts[Embed the bundled fonts in EPUBs (larger files; readers'\'' own fonts are used otherwise)]' \
 '--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
+'--no-system-fonts[Use only the bundled fonts and --font-dir, never the system'\''s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \

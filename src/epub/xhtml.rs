@@ -171,6 +171,38 @@ impl<'a> Writer<'a> {
                     self.figure(img);
                 }
             }
+            BlockKind::Paragraph(inl) if inl.iter().any(|i| self.is_figure(i)) => {
+                // A paragraph with a chart in its text: the text before it, the chart as a
+                // figure with its caption where it stands, the text after it (as the PDF
+                // sets it).
+                for part in self.split_figures(inl) {
+                    match part {
+                        Err(img) => self.figure(img),
+                        Ok(pieces) => {
+                            if !tight {
+                                self.raw("<p>");
+                            }
+                            if let Some(l) = lead_in.take() {
+                                self.raw(l);
+                            }
+                            let n = pieces.len();
+                            for (k, text) in pieces.into_iter().enumerate() {
+                                // Before the punctuation that followed a figure, no space.
+                                match text.split_last() {
+                                    Some((Inline::Text { text: last, at }, rest)) if k + 1 < n => {
+                                        self.inlines(rest, doc);
+                                        self.text_at(last.trim_end(), *at);
+                                    }
+                                    _ => self.inlines(text, doc),
+                                }
+                            }
+                            if !tight {
+                                self.raw("</p>\n");
+                            }
+                        }
+                    }
+                }
+            }
             BlockKind::Paragraph(inl) => {
                 if !tight {
                     self.raw("<p>");
@@ -418,6 +450,74 @@ impl<'a> Writer<'a> {
         while let Some(t) = open.pop() {
             self.raw(&format!("</{t}>"));
         }
+    }
+
+    /// Whether an inline is an image large enough to be a figure where it stands rather than
+    /// an image on the line: more than 64 pixels high, or very wide for its height — the PDF's
+    /// rule (more than twice the line's height at 150 dpi, or wider than half the measure once
+    /// scaled to the line) for the default design.
+    fn is_figure(&self, i: &Inline) -> bool {
+        let Inline::Image(img) = i else {
+            return false;
+        };
+        self.images
+            .get(img.path.trim())
+            .is_some_and(|r| r.height > 64 || r.width > 21 * r.height.max(23))
+    }
+
+    /// A paragraph's inlines split at its figures (`Err`) into the runs of text between them
+    /// (`Ok`, each one or more pieces of the paragraph), without the line ends next to a
+    /// figure; punctuation right after a figure ends the text before it.
+    #[allow(clippy::type_complexity)]
+    fn split_figures<'i>(&self, inl: &'i [Inline]) -> Vec<Result<Vec<&'i [Inline]>, &'i Image>> {
+        let edge = |i: &Inline| match i {
+            Inline::SoftBreak | Inline::HardBreak => true,
+            Inline::Text { text, .. } => text.trim().is_empty(),
+            _ => false,
+        };
+        let mut out: Vec<Result<Vec<&[Inline]>, &Image>> = Vec::new();
+        let push_text = |out: &mut Vec<Result<Vec<&'i [Inline]>, &'i Image>>,
+                         mut t: &'i [Inline]| {
+            while t.first().is_some_and(edge) {
+                t = &t[1..];
+            }
+            while t.last().is_some_and(edge) {
+                t = &t[..t.len() - 1];
+            }
+            if !t.is_empty() {
+                out.push(Ok(vec![t]));
+            }
+        };
+        let mut start = 0;
+        for (k, i) in inl.iter().enumerate() {
+            if let Inline::Image(img) = i
+                && self.is_figure(i)
+            {
+                push_text(&mut out, &inl[start..k]);
+                out.push(Err(img));
+                start = k + 1;
+            }
+        }
+        push_text(&mut out, &inl[start..]);
+        // `![…](chart.png).`: the full stop goes with the text before the chart.
+        let mut k = 2;
+        while k < out.len() {
+            let punct = matches!(&out[k], Ok(t) if t.iter().all(|t| {
+                let s = crate::model::plain_text(t);
+                !s.chars().any(char::is_alphanumeric)
+            }));
+            if punct
+                && out[k - 1].is_err()
+                && out[k - 2].is_ok()
+                && let Ok(tail) = out.remove(k)
+                && let Ok(before) = &mut out[k - 2]
+            {
+                before.extend(tail);
+            } else {
+                k += 1;
+            }
+        }
+        out
     }
 
     /// A figure: the image, and its title as the caption when there is one.

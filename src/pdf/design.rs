@@ -444,20 +444,21 @@ pub fn lay_out_with(
             .missing
             .iter()
             .take(SHOWN)
-            .map(|(c, _)| format!("{c} (U+{:04X})", *c as u32))
+            .map(|(c, _)| super::fallback::describe(*c))
             .collect();
         if s.missing.len() > SHOWN {
             chars.push(format!("and {} more", s.missing.len() - SHOWN));
         }
         let first = s.missing.iter().find_map(|(_, at)| *at);
         let d = Diagnostic::warning(format!(
-            "no available font covers {}; {} drawn as empty boxes",
+            "no available font covers {}; {} drawn as the replacement mark \u{FFFD} and the text keeps {}",
             chars.join(", "),
             if chars.len() == 1 {
                 "it is"
             } else {
                 "they are"
-            }
+            },
+            if chars.len() == 1 { "it" } else { "them" }
         ))
         .help({
             // Name what would cover them: the package or font for each script.
@@ -1057,10 +1058,14 @@ fn list_flows(
             block_flows(s, blk, &cx, dateline, flows);
         }
         if list.tight {
-            for f in flows.iter_mut().skip(start + 1) {
-                f.space_before = 2.0;
+            // (A figure keeps its space.)
+            for (k, f) in flows.iter_mut().enumerate().skip(start + 1) {
+                if !s.figures.contains(&k) {
+                    f.space_before = 2.0;
+                }
             }
             if i > 0
+                && !s.figures.contains(&start)
                 && let Some(f) = flows.get_mut(start)
             {
                 f.space_before = 2.0;
@@ -1069,6 +1074,7 @@ fn list_flows(
         // The marker hangs in the item's indent, on its first line; placed by this level's
         // indent, whatever the indent of a block nested first in the item.
         let mut lines = s.set_plain(&marker, b.ctx, hang, Align::Right, b.opts().leading);
+        let figure = s.figures.contains(&start);
         if let (Some(f), Some(m)) = (flows.get_mut(start), lines.pop())
             && let Some(first) = f.lines.first_mut()
         {
@@ -1077,9 +1083,17 @@ fn list_flows(
             } else {
                 cx.indent - (hang + 4.0)
             } - f.indent;
+            // On a line that is an image (an item that opens with a figure), the marker
+            // stands at the image's top rather than at its foot.
+            let dy = if first.runs.is_empty() && (figure || !first.images.is_empty()) {
+                m.baseline - first.baseline
+            } else {
+                0.0
+            };
             for mut run in m.runs {
                 run.role = layout::Role::Label;
                 run.x += dx;
+                run.y += dy;
                 first.runs.insert(0, run);
                 for (k, _) in &mut first.images {
                     *k += 1;
@@ -1275,6 +1289,10 @@ fn split_paragraph(
             && let Seg::Text(tail) = segs.remove(i)
             && let Seg::Text(before) = &mut segs[i - 2]
         {
+            if let Some(Inline::Text { text, .. }) = before.last_mut() {
+                let trimmed = text.trim_end().len();
+                text.truncate(trimmed);
+            }
             before.extend(tail);
         } else {
             i += 1;

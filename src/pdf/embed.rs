@@ -85,7 +85,7 @@ pub fn subset(face: &Face, glyphs: &[(u16, &str)], tag: &str) -> Subset {
         Program::Cff
     };
     let mut widths = Vec::with_capacity(old.len() + 1);
-    widths.push(face.pdf_width(0) as i64);
+    widths.push(face.advance_width(0) as i64);
     widths.extend(old.iter().map(|&g| face.pdf_width(g) as i64));
 
     let base_font = format!("{tag}+{}", postscript_name(face));
@@ -181,24 +181,36 @@ fn descriptor(face: &Face) -> Descriptor {
 /// A ToUnicode CMap giving, for new glyph id `i + 1`, `texts[i]` (glyphs without text are
 /// left out).
 fn to_unicode(texts: &[&str]) -> String {
-    use std::fmt::Write;
-    let entries: Vec<(usize, &str)> = texts
+    let entries: Vec<(u32, &str)> = texts
         .iter()
         .enumerate()
         .filter(|(_, t)| !t.is_empty())
-        .map(|(i, t)| (i + 1, *t))
+        .map(|(i, t)| (i as u32 + 1, *t))
         .collect();
+    to_unicode_cmap(2, &entries)
+}
+
+/// A ToUnicode CMap for codes of `bytes` bytes (1 for a Type 3 font, 2 for a CID font):
+/// each code with its text, in the order given.
+pub fn to_unicode_cmap(bytes: usize, entries: &[(u32, &str)]) -> String {
+    use std::fmt::Write;
+    let digits = bytes * 2;
     let mut out = String::with_capacity(300 + entries.len() * 24);
     out.push_str(
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
          /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n",
+    );
+    let _ = write!(
+        out,
+        "1 begincodespacerange\n<{:0digits$X}> <{:0digits$X}>\nendcodespacerange\n",
+        0,
+        (1u64 << (8 * bytes)) - 1
     );
     for chunk in entries.chunks(100) {
         let _ = writeln!(out, "{} beginbfchar", chunk.len());
-        for (cid, text) in chunk {
-            let _ = write!(out, "<{cid:04X}> <");
+        for (code, text) in chunk {
+            let _ = write!(out, "<{code:0digits$X}> <");
             for unit in text.encode_utf16() {
                 let _ = write!(out, "{unit:04X}");
             }

@@ -22,6 +22,15 @@ use super::fonts::{FaceId, FontBook};
 use super::layout::{Item, OutlineEntry, Role};
 use super::shape::Rgb;
 use super::tagged::{self, Mark, Marked};
+use super::type3;
+
+/// The font a stretch of glyphs is shown in: a face's Type 0 font, or a Type 3 font of the
+/// plan (colour emoji, the replacement glyph).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FontKey {
+    Face(FaceId),
+    Type3(usize),
+}
 
 /// Writes the laid-out pages as a PDF.
 pub fn write(
@@ -41,6 +50,7 @@ pub fn write(
     let mut pdf = PdfDocument::new("");
     pdf.metadata.info.document_title = doc.meta.title.clone();
     let subsets = subsets(book, &laid, opts.standards.ua1);
+    let plan = type3::Plan::new(book, &laid.pages);
 
     let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
@@ -109,7 +119,7 @@ pub fn write(
                 } else {
                     Vec::new()
                 };
-                let mut cur_font: Option<(FaceId, f32)> = None;
+                let mut cur_font: Option<(FontKey, f32)> = None;
                 let mut cur_color: Option<Rgb> = None;
                 let mut pen = (0.0f32, 0.0f32);
                 for pi in text_order(&page.items) {
@@ -149,9 +159,17 @@ pub fn write(
                     let Item::Text(run) = &mut p.item else {
                         continue;
                     };
-                    let Some(Some(subset)) = subsets.get(run.face.0 as usize) else {
+                    let subset = subsets.get(run.face.0 as usize).and_then(Option::as_ref);
+                    // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
+                    let special = book.face(run.face).raster
+                        || run.glyphs.iter().any(|g| {
+                            g.gid == 0
+                                || (run.face == book.emoji_fallback()
+                                    && plan.lookup(book, run.face, g.gid, &g.text).is_some())
+                        });
+                    if subset.is_none() && !special {
                         continue;
-                    };
+                    }
                     if tag && mark != open {
                         if open.is_some() {
                             ops.push(Op::EndMarkedContent);
@@ -159,12 +177,35 @@ pub fn write(
                         open_mark(&mut ops, mark, &mut page_marks);
                         open = mark;
                     }
-                    if cur_font != Some((run.face, run.size)) {
+                    if special {
+                        if cur_color != Some(run.color) {
+                            ops.push(Op::SetFillColor {
+                                col: color(run.color),
+                            });
+                            cur_color = Some(run.color);
+                        }
+                        let space = spaces.get(pi).copied().unwrap_or(false);
+                        let at = (run.x, geo.height - run.y);
+                        show_mixed(
+                            &mut ops,
+                            book,
+                            &plan,
+                            subset,
+                            run,
+                            at,
+                            space,
+                            &mut cur_font,
+                            &mut pen,
+                        );
+                        continue;
+                    }
+                    let Some(subset) = subset else { continue };
+                    if cur_font != Some((FontKey::Face(run.face), run.size)) {
                         ops.push(Op::SetFont {
                             font: PdfFontHandle::External(font_name(run.face.0 as usize)),
                             size: Pt(run.size),
                         });
-                        cur_font = Some((run.face, run.size));
+                        cur_font = Some((FontKey::Face(run.face), run.size));
                     }
                     if cur_color != Some(run.color) {
                         ops.push(Op::SetFillColor {
@@ -248,9 +289,11 @@ pub fn write(
             let mut warnings = Vec::new();
             pdf.to_lopdf_document(&save, &mut warnings)
         },
-        || font_programs(book, &subsets),
+        || (font_programs(book, &subsets), type3::make(book, &plan)),
     );
+    let (programs, made) = programs;
     add_fonts(&mut lo, &subsets, programs?);
+    add_type3_fonts(&mut lo, &plan, made);
     post_process(&mut lo, doc, &laid, opts, marks, &link_texts, &link_parts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -276,24 +319,12 @@ pub fn write(
     Ok(bytes)
 }
 
-/// Fails on a glyph that assistive technology cannot read: `.notdef`, or no text.
+/// Fails on a glyph that assistive technology cannot read: one without text. (Glyph 0 is
+/// never `.notdef` in the PDF: it is drawn as the replacement glyph, with its text.)
 pub fn check_glyphs(p: &super::layout::Placed) -> Result<(), Diagnostic> {
     let Item::Text(run) = &p.item else {
         return Ok(());
     };
-    for g in &run.glyphs {
-        if g.gid == 0 {
-            return Err(Diagnostic::error(format!(
-                "a character{} has no glyph in any available font (.notdef), which PDF/UA forbids",
-                if g.text.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", g.text.escape_unicode())
-                }
-            ))
-            .help("add a font that covers it with --font-dir, or use --pdf-standard none"));
-        }
-    }
     if run.glyphs.first().is_some_and(|g| g.text.is_empty()) {
         return Err(Diagnostic::error(
             "a glyph has no Unicode mapping, which PDF/UA forbids",
@@ -351,6 +382,272 @@ fn link_parts(page: &super::layout::Page) -> Vec<tagged::Part> {
         out.push(part);
     }
     out
+}
+
+/// Shows a run that has glyphs drawn by Type 3 fonts: one text-showing operation per
+/// stretch of glyphs in one font, each placed where its first glyph belongs (`at` is the
+/// run's origin in PDF coordinates; `pen` the current line start, as in [`write`]).
+#[allow(clippy::too_many_arguments)]
+fn show_mixed(
+    ops: &mut Vec<Op>,
+    book: &FontBook,
+    plan: &type3::Plan,
+    subset: Option<&embed::Subset>,
+    run: &super::layout::GlyphRun,
+    at: (f32, f32),
+    space: bool,
+    cur_font: &mut Option<(FontKey, f32)>,
+    pen: &mut (f32, f32),
+) {
+    let face = book.face(run.face);
+    let targets: Vec<(FontKey, u16)> = run
+        .glyphs
+        .iter()
+        .map(
+            |g| match plan.lookup(book, run.face, g.gid, g.text.as_str()) {
+                Some((f, code)) => (FontKey::Type3(f), code as u16),
+                None => (
+                    FontKey::Face(run.face),
+                    subset.map_or(0, |s| s.new_gid(g.gid)),
+                ),
+            },
+        )
+        .collect();
+    let width = |i: usize| match targets[i].0 {
+        FontKey::Type3(f) => plan.width(book, f, targets[i].1 as u8),
+        FontKey::Face(_) => face.pdf_width(run.glyphs[i].gid),
+    };
+    let n = run.glyphs.len();
+    let mut k = 0;
+    while k < n {
+        let key = targets[k].0;
+        let mut e = k + 1;
+        while e < n && targets[e].0 == key {
+            e += 1;
+        }
+        if *cur_font != Some((key, run.size)) {
+            let id = match key {
+                FontKey::Face(f) => font_name(f.0 as usize),
+                FontKey::Type3(i) => FontId(plan.fonts[i].resource.clone()),
+            };
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(run.size),
+            });
+            *cur_font = Some((key, run.size));
+        }
+        let mut cps = Vec::new();
+        let mut items = Vec::new();
+        for (i, &(_, code)) in targets.iter().enumerate().take(e).skip(k) {
+            let offset = if i + 1 < e {
+                let adv = (run.glyphs[i + 1].x - run.glyphs[i].x) * 1000.0 / run.size;
+                ((width(i) - adv) * 10.0).round() / 10.0
+            } else {
+                0.0
+            };
+            match key {
+                FontKey::Face(_) => cps.push(Codepoint {
+                    gid: code,
+                    offset,
+                    cid: None,
+                }),
+                FontKey::Type3(_) => {
+                    // printpdf writes characters 0x21–0x7E and 0xA1–0xFF as those bytes.
+                    items.push(TextItem::Text(char::from(code as u8).to_string()));
+                    if offset != 0.0 {
+                        items.push(TextItem::Offset(offset));
+                    }
+                }
+            }
+        }
+        if space && e == n {
+            // The word space where the line ends (see `space_after`).
+            match key {
+                FontKey::Face(f) => {
+                    if let (Some(sp), Some(s)) = (space_gid(book, f.0 as usize), subset) {
+                        cps.push(Codepoint {
+                            gid: s.new_gid(sp),
+                            offset: 0.0,
+                            cid: None,
+                        });
+                    }
+                }
+                FontKey::Type3(_) => {
+                    items.push(TextItem::Text(char::from(type3::SPACE).to_string()));
+                }
+            }
+        }
+        let (x, y) = (round3(at.0 + run.glyphs[k].x), round3(at.1));
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(round3(x - pen.0)),
+                y: Pt(round3(y - pen.1)),
+            },
+        });
+        *pen = (x, y);
+        if let FontKey::Face(_) = key {
+            items.push(TextItem::GlyphIds(cps));
+        }
+        ops.push(Op::ShowText { items });
+        k = e;
+    }
+}
+
+/// Writes the Type 3 fonts of the plan and adds them to every page's font resources.
+fn add_type3_fonts(lo: &mut lopdf::Document, plan: &type3::Plan, made: Vec<type3::Made>) {
+    use lopdf::Stream;
+    if plan.fonts.is_empty() {
+        return;
+    }
+    let mut fonts = Vec::new();
+    for (f, m) in plan.fonts.iter().zip(made) {
+        let mut procs = Dictionary::new();
+        let mut xobjects = Dictionary::new();
+        let mut glyphs: Vec<&type3::Glyph> = m.glyphs.iter().collect();
+        glyphs.sort_by_key(|g| g.code);
+        for g in &glyphs {
+            if let Some(b) = &g.image {
+                let mut d = Dictionary::new();
+                d.set("Type", "XObject");
+                d.set("Subtype", "Image");
+                d.set("Width", b.width as i64);
+                d.set("Height", b.height as i64);
+                d.set("ColorSpace", "DeviceRGB");
+                d.set("BitsPerComponent", 8);
+                if let Some(alpha) = &b.alpha {
+                    let mut m = Dictionary::new();
+                    m.set("Type", "XObject");
+                    m.set("Subtype", "Image");
+                    m.set("Width", b.width as i64);
+                    m.set("Height", b.height as i64);
+                    m.set("ColorSpace", "DeviceGray");
+                    m.set("BitsPerComponent", 8);
+                    let mid = lo.add_object(Stream::new(m, alpha.clone()));
+                    d.set("SMask", Object::Reference(mid));
+                }
+                let id = lo.add_object(Stream::new(d, b.rgb.clone()));
+                xobjects.set(format!("Im{}", g.code), Object::Reference(id));
+            }
+            let id = lo.add_object(Stream::new(
+                Dictionary::new(),
+                g.procedure.clone().into_bytes(),
+            ));
+            procs.set(format!("g{:02X}", g.code), Object::Reference(id));
+        }
+        let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
+            continue;
+        };
+        let (first, last) = (first.code, last.code);
+        let mut widths = Vec::new();
+        let mut differences = Vec::new();
+        for c in first..=last {
+            match glyphs.iter().find(|g| g.code == c) {
+                Some(g) => {
+                    widths.push(Object::Integer(g.width));
+                    differences.push(Object::Integer(c as i64));
+                    differences.push(Object::Name(format!("g{c:02X}").into_bytes()));
+                }
+                None => widths.push(Object::Integer(0)),
+            }
+        }
+        let bbox: Vec<Object> = m
+            .bbox
+            .iter()
+            .map(|v| Object::Integer(v.round() as i64))
+            .collect();
+        let name = format!("{}-{}", m.name, f.resource);
+        let mut desc = Dictionary::new();
+        desc.set("Type", "FontDescriptor");
+        desc.set("FontName", Object::Name(name.clone().into_bytes()));
+        // Symbolic.
+        desc.set("Flags", 4);
+        desc.set("FontBBox", bbox.clone());
+        desc.set("ItalicAngle", 0);
+        let desc = lo.add_object(desc);
+        let cmap = lo.add_object(Stream::new(Dictionary::new(), m.to_unicode.into_bytes()));
+        let mut encoding = Dictionary::new();
+        encoding.set("Type", "Encoding");
+        encoding.set("Differences", differences);
+        let mut resources = Dictionary::new();
+        if !xobjects.is_empty() {
+            resources.set("XObject", xobjects);
+        }
+        let mut font = Dictionary::new();
+        font.set("Type", "Font");
+        font.set("Subtype", "Type3");
+        font.set("Name", Object::Name(name.into_bytes()));
+        font.set("FontBBox", bbox);
+        font.set(
+            "FontMatrix",
+            vec![
+                Object::Real(0.001),
+                Object::Integer(0),
+                Object::Integer(0),
+                Object::Real(0.001),
+                Object::Integer(0),
+                Object::Integer(0),
+            ],
+        );
+        font.set("CharProcs", procs);
+        font.set("Encoding", encoding);
+        font.set("FirstChar", first as i64);
+        font.set("LastChar", last as i64);
+        font.set("Widths", widths);
+        font.set("Resources", resources);
+        font.set("FontDescriptor", Object::Reference(desc));
+        font.set("ToUnicode", Object::Reference(cmap));
+        fonts.push((f.resource.clone(), lo.add_object(font)));
+    }
+    // Into the pages' font dictionary (shared by all pages, see `add_fonts`).
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    for page in pages {
+        let Some(dict) = page_fonts(lo, page) else {
+            continue;
+        };
+        for (name, id) in &fonts {
+            dict.set(name.as_bytes().to_vec(), Object::Reference(*id));
+        }
+    }
+}
+
+/// The font dictionary of a page's resources, made when it has none.
+fn page_fonts(lo: &mut lopdf::Document, page: ObjectId) -> Option<&mut Dictionary> {
+    let res = match lo.get_dictionary(page).ok()?.get(b"Resources") {
+        Ok(Object::Reference(r)) => Some(*r),
+        _ => None,
+    };
+    let font_ref = {
+        let res_dict = match res {
+            Some(r) => lo.get_dictionary(r).ok()?,
+            None => match lo.get_dictionary(page).ok()?.get(b"Resources") {
+                Ok(Object::Dictionary(d)) => d,
+                _ => return None,
+            },
+        };
+        match res_dict.get(b"Font") {
+            Ok(Object::Reference(f)) => Some(*f),
+            _ => None,
+        }
+    };
+    match font_ref {
+        Some(f) => lo.get_dictionary_mut(f).ok(),
+        None => {
+            let res_dict = match res {
+                Some(r) => lo.get_dictionary_mut(r).ok()?,
+                None => match lo.get_dictionary_mut(page).ok()?.get_mut(b"Resources") {
+                    Ok(Object::Dictionary(d)) => d,
+                    _ => return None,
+                },
+            };
+            if !matches!(res_dict.get(b"Font"), Ok(Object::Dictionary(_))) {
+                res_dict.set("Font", Dictionary::new());
+            }
+            match res_dict.get_mut(b"Font") {
+                Ok(Object::Dictionary(d)) => Some(d),
+                _ => None,
+            }
+        }
+    }
 }
 
 fn space_gid(book: &FontBook, face: usize) -> Option<u16> {
@@ -542,6 +839,10 @@ fn subsets(book: &FontBook, laid: &LaidOut, word_spaces: bool) -> Vec<Option<emb
         gid: u16,
         text: &'a str,
     ) {
+        // Glyph 0 and colour glyphs are drawn by Type 3 fonts (see `type3`).
+        if gid == 0 || book.faces.get(face).is_none_or(|f| f.raster) {
+            return;
+        }
         let Some(u) = used.get_mut(face) else { return };
         if u.is_empty() {
             u.resize(

@@ -1,7 +1,9 @@
 //! System fonts as a last fallback (issue 6): CJK faces are too large to bundle, so when a
 //! document has characters that neither the bundled faces nor `--font-dir` cover, the
 //! standard font folders are searched for faces that do. The search runs only then, and
-//! once per process for each set of missing characters' scripts.
+//! once per process for each set of missing characters' scripts. Emoji look for a colour
+//! face (Debian's `fonts-noto-color-emoji`) the same way: the bundled monochrome emoji face
+//! is used only when the system has none (`--no-system-fonts` skips the search).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -21,6 +23,44 @@ pub fn uncovered(book: &FontBook, text: &str) -> Vec<char> {
         }
     }
     out
+}
+
+/// What a document needs from system fonts: characters that no face of `book` covers but
+/// the bundled monochrome emoji face (in order of first appearance), and the first
+/// characters of emoji sequences that no colour face of `book` covers.
+pub fn wanted(book: &FontBook, text: &str) -> (Vec<char>, Vec<char>) {
+    let fallback = book.emoji_fallback().0 as usize;
+    let mut plain: Vec<char> = Vec::new();
+    let mut color: Vec<char> = Vec::new();
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if (!c.is_ascii() || matches!(c, '0'..='9' | '#' | '*'))
+            && let Some(len) = super::emoji::sequence_len(&text[i..])
+        {
+            if !color.contains(&c) && !book.faces.iter().any(|f| f.raster && f.covers(c)) {
+                color.push(c);
+                // Not even the bundled emoji face has it: any face that does will do.
+                if !book.faces.iter().any(|f| f.covers(c)) && !plain.contains(&c) {
+                    plain.push(c);
+                }
+            }
+            i += len;
+            continue;
+        }
+        i += c.len_utf8();
+        if c.is_ascii() || is_invisible(c) || c.is_whitespace() || plain.contains(&c) {
+            continue;
+        }
+        let covered = book
+            .faces
+            .iter()
+            .enumerate()
+            .any(|(k, f)| k != fallback && f.covers(c));
+        if !covered {
+            plain.push(c);
+        }
+    }
+    (plain, color)
 }
 
 /// The folders where an operating system keeps its fonts.
@@ -115,9 +155,10 @@ fn family_name(data: &[u8], index: u32) -> String {
         .unwrap_or_default()
 }
 
-/// Faces from the system folders that cover some of `missing`, best first; at most one face
-/// per file, and files are read only while characters remain uncovered.
-fn search(missing: &[char], lang: &str) -> Vec<Face> {
+/// Faces from the system folders that cover some of `missing` (or, with colour bitmaps, of
+/// `color`), best first; at most one face per file, and files are read only while
+/// characters remain uncovered.
+fn search(missing: &[char], color: &[char], lang: &str) -> Vec<Face> {
     let mut files = Vec::new();
     for d in system_dirs() {
         font_files(&d, 0, &mut files);
@@ -125,11 +166,24 @@ fn search(missing: &[char], lang: &str) -> Vec<Face> {
     let mut files: Vec<(u8, PathBuf)> = files.iter().map(|p| rank(p)).collect();
     files.sort();
     files.dedup();
+    let is_emoji = |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("emoji"))
+    };
+    if !color.is_empty() {
+        // Emoji fonts first when a colour face is wanted (a stable sort keeps the rest).
+        files.sort_by_key(|(_, p)| !is_emoji(p));
+    }
     let mut left: Vec<char> = missing.to_vec();
+    let mut left_color: Vec<char> = color.to_vec();
     let mut faces = Vec::new();
     for (_, path) in files {
-        if left.is_empty() || faces.len() >= 16 {
+        if (left.is_empty() && left_color.is_empty()) || faces.len() >= 16 {
             break;
+        }
+        // Only colour emoji are wanted: only emoji fonts are read (not every CJK file).
+        if left.is_empty() && !is_emoji(&path) {
+            continue;
         }
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
@@ -142,6 +196,8 @@ fn search(missing: &[char], lang: &str) -> Vec<Face> {
                 continue;
             };
             left.iter().any(|c| f.glyph_index(*c).is_some())
+                || (super::type3::has_color_bitmaps(&f)
+                    && left_color.iter().any(|c| f.glyph_index(*c).is_some()))
         };
         if !covers {
             continue;
@@ -158,6 +214,9 @@ fn search(missing: &[char], lang: &str) -> Vec<Face> {
         };
         if let Some(face) = Face::parse_at(name, data, index) {
             left.retain(|c| !face.covers(*c));
+            if face.raster {
+                left_color.retain(|c| !face.covers(*c));
+            }
             faces.push(face);
         }
     }
@@ -172,18 +231,24 @@ static BOOKS: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Vec::new()));
 /// Characters that no system font covers (searched for already).
 static ABSENT: Mutex<Vec<char>> = Mutex::new(Vec::new());
 
+/// Emoji that no system colour font covers (searched for already).
+static ABSENT_COLOR: Mutex<Vec<char>> = Mutex::new(Vec::new());
+
 /// `book` plus the system faces that cover characters of `text` it lacks; `book` itself
 /// when it covers everything (no folder is searched then) or no system face helps.
 pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<FontBook> {
-    let mut missing = uncovered(&book, text);
-    if missing.is_empty() {
+    let (mut missing, mut color) = wanted(&book, text);
+    if missing.is_empty() && color.is_empty() {
         return book;
     }
     // Characters no system font has are looked for once per process, not per document.
     if let Ok(absent) = ABSENT.lock() {
         missing.retain(|c| !absent.contains(c));
     }
-    if missing.is_empty() {
+    if let Ok(absent) = ABSENT_COLOR.lock() {
+        color.retain(|c| !absent.contains(c));
+    }
+    if missing.is_empty() && color.is_empty() {
         return book;
     }
     let key_book = Arc::as_ptr(&book) as usize;
@@ -197,13 +262,23 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
         *k == key_book
             && *l == key_lang
             && missing.iter().all(|c| b.faces.iter().any(|f| f.covers(*c)))
+            && color
+                .iter()
+                .all(|c| b.faces.iter().any(|f| f.raster && f.covers(*c)))
     }) {
         return b.clone();
     }
-    let found = search(&missing, lang);
+    let found = search(&missing, &color, lang);
     if let Ok(mut absent) = ABSENT.lock() {
         for c in &missing {
             if !found.iter().any(|f| f.covers(*c)) && absent.len() < 4096 {
+                absent.push(*c);
+            }
+        }
+    }
+    if let Ok(mut absent) = ABSENT_COLOR.lock() {
+        for c in &color {
+            if !found.iter().any(|f| f.raster && f.covers(*c)) && absent.len() < 4096 {
                 absent.push(*c);
             }
         }
@@ -224,8 +299,40 @@ pub fn with_system_fonts(book: Arc<FontBook>, text: &str, lang: &str) -> Arc<Fon
     extended
 }
 
+/// A character as a message names it: itself, its code point and its script, e.g.
+/// `𓀀 (U+13000, Egyptian Hieroglyphs)`; a private-use character says so.
+pub fn describe(c: char) -> String {
+    use unicode_script::{Script, UnicodeScript};
+    let what = if is_private_use(c) {
+        "private use".to_string()
+    } else {
+        match c.script() {
+            Script::Unknown | Script::Common | Script::Inherited => String::new(),
+            s => s.full_name().replace('_', " "),
+        }
+    };
+    // A control or format character is named, not printed.
+    let shown = if c.is_control() || is_invisible(c) {
+        String::new()
+    } else {
+        format!("{c} ")
+    };
+    if what.is_empty() {
+        format!("{shown}(U+{:04X})", c as u32)
+    } else {
+        format!("{shown}(U+{:04X}, {what})", c as u32)
+    }
+}
+
+fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+}
+
 /// What to install for a character no font covers.
 pub fn install_hint(c: char) -> &'static str {
+    if is_private_use(c) {
+        return "a private-use character is shown only by the font made for it: pass --font-dir with that font";
+    }
     match c as u32 {
         0x2E80..=0x9FFF
         | 0xAC00..=0xD7AF
@@ -247,7 +354,7 @@ pub fn install_hint(c: char) -> &'static str {
             "install fonts-noto-core (Noto Serif Georgian) or pass --font-dir with a Georgian font"
         }
         0x1F000..=0x1FAFF | 0x2600..=0x27BF => {
-            "install fonts-noto-color-emoji or fonts-symbola, or pass --font-dir with an emoji font"
+            "install fonts-noto-color-emoji (emoji) or fonts-noto-core (Noto Sans Symbols 2, other pictographs), or pass --font-dir with a font that has them"
         }
         _ => "install fonts-noto-core or pass --font-dir with a font that covers them",
     }
@@ -278,5 +385,11 @@ mod tests {
         assert_eq!(preferred_in_collection(&names, "zh"), 2);
         assert_eq!(preferred_in_collection(&names, "ja"), 0);
         assert!(install_hint('中').contains("fonts-noto-cjk"));
+        assert_eq!(
+            describe('\u{13000}'),
+            "\u{13000} (U+13000, Egyptian Hieroglyphs)"
+        );
+        assert_eq!(describe('\u{E000}'), "\u{E000} (U+E000, private use)");
+        assert!(install_hint('\u{10FFFD}').contains("private-use"));
     }
 }

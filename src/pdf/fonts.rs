@@ -1,8 +1,10 @@
 //! The font book: the bundled Noto faces (and any from `--font-dir`), parsed once per process.
 //!
 //! A face is known by its index in the book ([`FaceId`]). The first nine are the bundled
-//! faces in the order of [`Bundled`]; faces from extra directories follow and serve as
-//! fallbacks for characters the bundled faces lack.
+//! faces in the order of [`Bundled`]; faces from extra directories (and system fonts) follow
+//! and serve as fallbacks for characters the bundled faces lack. The bundled monochrome
+//! emoji face (Noto Emoji) is always the book's last face: the fallback of last resort for
+//! emoji, after any colour emoji face found (see [`FontBook::emoji_face_for`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -74,8 +76,18 @@ const BUNDLED: [(&str, &[u8]); 9] = [
 /// The bundled font files (name, bytes), for other readers of text (SVG text in
 /// [`crate::assets`] is set with them).
 pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    BUNDLED.iter().copied()
+    BUNDLED.iter().copied().chain(std::iter::once(EMOJI))
 }
+
+/// The bundled monochrome emoji face (Noto Emoji, OFL; see `fonts/README.md`).
+static EMOJI: (&str, &[u8]) = (
+    "NotoEmoji-Regular",
+    include_bytes!("../../fonts/NotoEmoji-Regular.ttf"),
+);
+
+/// Width of the replacement glyph drawn for a character no face covers (U+FFFD of Noto
+/// Sans), in thousandths of an em.
+pub const REPLACEMENT_WIDTH: f32 = 1000.0;
 
 /// One parsed face.
 pub struct Face {
@@ -88,6 +100,9 @@ pub struct Face {
     pub descender: f32,
     /// Index of the face in its file (a TrueType/OpenType collection may hold several).
     pub index: u32,
+    /// Whether the face draws its glyphs as colour bitmaps (`CBDT`/`CBLC` as in Noto Color
+    /// Emoji, or `sbix`): the writer embeds them as a Type 3 font of images.
+    pub raster: bool,
     /// Coverage of the characters below [`COVERAGE_LIMIT`], two bits each (asked, covered),
     /// filled in as characters are asked about.
     coverage: Box<[AtomicU64]>,
@@ -109,9 +124,12 @@ impl Face {
         if units_per_em <= 0.0 {
             return None;
         }
+        let tables = shaper.tables();
+        let raster = tables.cbdt.is_some() || tables.sbix.is_some();
         Some(Face {
             name,
             data,
+            raster,
             ascender: shaper.ascender() as f32,
             descender: shaper.descender() as f32,
             units_per_em,
@@ -141,8 +159,18 @@ impl Face {
         covered
     }
 
-    /// Advance of a glyph in thousandths of an em, as the writer puts it into `/W`.
+    /// Advance of a glyph in thousandths of an em, as the writer puts it into `/W`. Glyph 0
+    /// stands for a character no face covers, drawn as the replacement glyph
+    /// ([`REPLACEMENT_WIDTH`]).
     pub fn pdf_width(&self, gid: u16) -> f32 {
+        if gid == 0 {
+            return REPLACEMENT_WIDTH;
+        }
+        self.advance_width(gid)
+    }
+
+    /// The font's own advance of a glyph, in thousandths of an em.
+    pub fn advance_width(&self, gid: u16) -> f32 {
         let adv = self
             .shaper
             .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
@@ -154,6 +182,8 @@ impl Face {
 /// The faces available to layout.
 pub struct FontBook {
     pub faces: Vec<Face>,
+    /// The bundled monochrome emoji face: always the last face.
+    emoji_fallback: FaceId,
     /// Distinguishes books for caches that outlive a document (see `shape::ShapeCache`).
     serial: u64,
 }
@@ -180,13 +210,38 @@ type BookCache = Vec<(Vec<PathBuf>, Arc<FontBook>)>;
 static EXTRA_BOOKS: LazyLock<Mutex<BookCache>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 impl FontBook {
-    /// A book of `faces`.
-    pub fn new(faces: Vec<Face>) -> FontBook {
+    /// A book of `faces`, with the bundled emoji face moved (or added) to its end.
+    pub fn new(mut faces: Vec<Face>) -> FontBook {
         static SERIAL: AtomicU64 = AtomicU64::new(0);
+        faces.retain(|f| !std::ptr::eq(f.data, EMOJI.1));
+        faces.truncate(u16::MAX as usize - 1);
+        if let Some(f) = Face::parse(EMOJI.0.to_string(), EMOJI.1) {
+            faces.push(f);
+        }
         FontBook {
+            emoji_fallback: FaceId((faces.len() - 1) as u16),
             faces,
             serial: SERIAL.fetch_add(1, Ordering::Relaxed),
         }
+    }
+
+    /// The bundled monochrome emoji face.
+    pub fn emoji_fallback(&self) -> FaceId {
+        self.emoji_fallback
+    }
+
+    /// The face for an emoji sequence starting with `c`: the first colour (bitmap) face that
+    /// covers it, else the bundled monochrome emoji face when it does.
+    pub fn emoji_face_for(&self, c: char) -> Option<FaceId> {
+        self.faces
+            .iter()
+            .position(|f| f.raster && f.covers(c))
+            .map(|i| FaceId(i as u16))
+            .or_else(|| {
+                self.face(self.emoji_fallback)
+                    .covers(c)
+                    .then_some(self.emoji_fallback)
+            })
     }
 
     /// A number no other book of this process has.
@@ -269,9 +324,14 @@ impl FontBook {
         if bold && self.face(Bundled::NaskhArabicBold.id()).covers(c) {
             return Some(Bundled::NaskhArabicBold.id());
         }
-        self.faces
+        // Colour bitmap faces and the bundled emoji face serve emoji sequences (see
+        // `shape`), and other characters only when no text face has them.
+        let text = self
+            .faces
             .iter()
-            .position(|f| f.covers(c))
+            .enumerate()
+            .position(|(i, f)| !f.raster && i != self.emoji_fallback.0 as usize && f.covers(c));
+        text.or_else(|| self.faces.iter().position(|f| f.covers(c)))
             .map(|i| FaceId(i as u16))
     }
 }
@@ -300,7 +360,13 @@ mod tests {
     #[test]
     fn bundled_faces_parse_and_cover_latin_greek_cyrillic() {
         let book = FontBook::bundled();
-        assert_eq!(book.faces.len(), 9);
+        assert_eq!(book.faces.len(), 10);
+        assert_eq!(book.emoji_fallback(), FaceId(9));
+        assert_eq!(book.emoji_face_for('🎉'), Some(FaceId(9)));
+        assert_eq!(
+            book.face_for(Bundled::Serif.id(), '1'),
+            Some(Bundled::Serif.id())
+        );
         assert!(book.face(Bundled::NaskhArabic.id()).covers('\u{0627}'));
         assert_eq!(
             book.face_for(Bundled::Serif.id(), '\u{0627}'),

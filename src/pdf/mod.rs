@@ -17,6 +17,7 @@ pub mod cjk;
 pub mod design;
 pub mod embed;
 pub mod emit;
+pub mod emoji;
 pub mod fallback;
 pub mod figure;
 pub mod fonts;
@@ -26,6 +27,7 @@ pub mod linebreak;
 pub mod paragraph;
 pub mod shape;
 pub mod tagged;
+pub mod type3;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +78,9 @@ pub struct PdfOptions {
     /// Extra font directories (`--font-dir`), searched for characters the bundled
     /// fonts lack.
     pub font_dirs: Vec<PathBuf>,
+    /// Do not look for fonts in the system's font folders (`--no-system-fonts`): only the
+    /// bundled faces and `font_dirs` are used, the same on every machine.
+    pub no_system_fonts: bool,
     /// A font book loaded beforehand (benchmarks, repeated builds), used as it is; when
     /// `None` the bundled book (plus `font_dirs`, plus system fonts for characters they
     /// lack) is used, loaded once per process.
@@ -98,8 +103,13 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
         None => {
             let (book, warnings) = FontBook::with_dirs(&opts.font_dirs);
             diagnostics.extend(warnings.into_iter().map(Diagnostic::warning));
-            // System fonts only when the document has characters the book lacks (CJK, …).
-            fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang)
+            // System fonts only when the document has characters the book lacks (CJK, …)
+            // or emoji and no colour emoji face.
+            if opts.no_system_fonts {
+                book
+            } else {
+                fallback::with_system_fonts(book, doc.source.text(), &doc.meta.lang)
+            }
         }
     };
     if opts.standards.ua1 {

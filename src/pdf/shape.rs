@@ -195,13 +195,34 @@ pub fn shape(
         let Some(span_text) = text.get(span.range.clone()) else {
             continue;
         };
-        // Split the span into runs of one face each.
+        // Split the span into runs of one face each; an emoji sequence goes whole to an
+        // emoji face (colour first), whose GSUB makes it one glyph.
         let mut runs: Vec<(FaceId, Range<usize>)> = Vec::new();
         let mut current: Option<FaceId> = None;
-        for (i, c) in span_text.char_indices() {
+        let mut i = 0;
+        while let Some(c) = span_text[i..].chars().next() {
             let at = span.range.start + i;
-            let face = if is_invisible(c) || c.is_whitespace() {
+            if let Some(len) = super::emoji::sequence_len(&span_text[i..])
+                && let Some(face) = book.emoji_face_for(c)
+            {
+                match runs.last_mut() {
+                    Some((f, r)) if *f == face => r.end = at + len,
+                    _ => runs.push((face, at..at + len)),
+                }
+                // What follows (a space, say) goes back to the span's face.
+                current = None;
+                i += len;
+                continue;
+            }
+            i += c.len_utf8();
+            let face = if is_invisible(c) {
                 current.unwrap_or(span.style.face)
+            } else if c.is_whitespace() {
+                // A space after an emoji set in an emoji face (a colour one has wide,
+                // blank spaces) goes back to the span's face.
+                current
+                    .filter(|f| !book.face(*f).raster && *f != book.emoji_fallback())
+                    .unwrap_or(span.style.face)
             } else if book.face(span.style.face).covers(c) {
                 span.style.face
             } else if let Some(f) = current.filter(|f| book.face(*f).covers(c)) {
@@ -234,6 +255,7 @@ pub fn shape(
                 si as u32,
                 language.as_ref(),
                 &mut out,
+                missing,
             );
         }
     }
@@ -251,12 +273,16 @@ fn shape_run(
     span: u32,
     language: Option<&rustybuzz::Language>,
     out: &mut Vec<Glyph>,
+    missing: &mut Vec<Missing>,
 ) {
     let Some(run_text) = text.get(range.clone()) else {
         return;
     };
     let face = book.face(face_id);
     let scale = size / face.units_per_em;
+    // An emoji face keeps the whole sequence as the glyph's text, selectors and joiners
+    // included, so that copied text is exact.
+    let emoji = face.raster || face_id == book.emoji_fallback();
     let start = out.len();
     // Shape word by word (and space by space): the same words recur throughout a text.
     let mut word_start = 0;
@@ -279,11 +305,21 @@ fn shape_run(
             if is_invisible(c) {
                 continue;
             }
+            // No glyph (`.notdef`): the writer draws the replacement glyph instead, one em
+            // wide, and the character is reported.
+            let none = g.gid == 0 && !c.is_whitespace();
+            if none && !missing.iter().any(|m| m.ch == c) {
+                missing.push(Missing { ch: c, at: cluster });
+            }
             out.push(Glyph {
                 face: face_id,
                 gid: g.gid,
-                advance: g.x_advance as f32 * scale,
-                x_offset: g.x_offset as f32 * scale,
+                advance: if none {
+                    size * super::fonts::REPLACEMENT_WIDTH / 1000.0
+                } else {
+                    g.x_advance as f32 * scale
+                },
+                x_offset: if none { 0.0 } else { g.x_offset as f32 * scale },
                 cluster: cluster as u32,
                 text_len: 0,
                 span,
@@ -306,7 +342,7 @@ fn shape_run(
         }
         // Invisible characters between clusters are not part of the text given back.
         let mut len = end - c;
-        if let Some(s) = text.get(c as usize..end as usize) {
+        if !emoji && let Some(s) = text.get(c as usize..end as usize) {
             let visible = s.trim_end_matches(is_invisible).len();
             len = visible as u32;
         }
