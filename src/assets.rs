@@ -10,8 +10,10 @@
 //! fetched.
 //!
 //! # What is accepted
-//! PNG, JPEG, GIF (the first frame) and WebP, recognized by their bytes, never by the file
-//! name: an SVG or a text file named `.png` is an error. Every image is decoded once when loaded,
+//! PNG, JPEG, GIF (the first frame), WebP and SVG, recognized by their bytes, never by the
+//! file name: a text file named `.png` is an error. An SVG is read and sanitized by the
+//! submodule [`svg`] (usvg; no scripts, nothing read from outside the file) and kept as a
+//! clean drawing ([`LoadedImage::svg`]); its pixels are drawn only when asked for. Every image is decoded once when loaded,
 //! so a truncated or corrupt file is an error here and not a surprise in a backend. Decoding is
 //! bounded by [`ImageLimits`] (by default [`MAX_SIDE`] pixels a side, [`MAX_DECODED_BYTES`] of
 //! pixels, [`MAX_FILE_BYTES`] of file; the CLI's `--max-image-side`, `--max-image-decoded-mb`
@@ -46,6 +48,9 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
 use crate::model::{Document, Offset};
 use crate::{Diagnostic, model::SourceMap};
+
+pub mod svg;
+pub use svg::SvgImage;
 
 /// Longest side accepted by default, in pixels.
 pub const MAX_SIDE: u32 = 20_000;
@@ -96,6 +101,8 @@ pub enum ImageFormat {
     Jpeg,
     Gif,
     WebP,
+    /// An SVG drawing (see [`svg`]).
+    Svg,
 }
 
 impl ImageFormat {
@@ -105,6 +112,7 @@ impl ImageFormat {
             ImageFormat::Jpeg => "image/jpeg",
             ImageFormat::Gif => "image/gif",
             ImageFormat::WebP => "image/webp",
+            ImageFormat::Svg => "image/svg+xml",
         }
     }
 
@@ -114,6 +122,7 @@ impl ImageFormat {
             ImageFormat::Jpeg => "jpg",
             ImageFormat::Gif => "gif",
             ImageFormat::WebP => "webp",
+            ImageFormat::Svg => "svg",
         }
     }
 
@@ -123,15 +132,17 @@ impl ImageFormat {
             ImageFormat::Jpeg => "JPEG",
             ImageFormat::Gif => "GIF",
             ImageFormat::WebP => "WebP",
+            ImageFormat::Svg => "SVG",
         }
     }
 
-    fn to_image(self) -> image::ImageFormat {
+    fn to_image(self) -> Option<image::ImageFormat> {
         match self {
-            ImageFormat::Png => image::ImageFormat::Png,
-            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-            ImageFormat::Gif => image::ImageFormat::Gif,
-            ImageFormat::WebP => image::ImageFormat::WebP,
+            ImageFormat::Png => Some(image::ImageFormat::Png),
+            ImageFormat::Jpeg => Some(image::ImageFormat::Jpeg),
+            ImageFormat::Gif => Some(image::ImageFormat::Gif),
+            ImageFormat::WebP => Some(image::ImageFormat::WebP),
+            ImageFormat::Svg => None,
         }
     }
 }
@@ -166,7 +177,8 @@ impl ColorInfo {
     }
 }
 
-/// A loaded, validated image. `width` and `height` are as displayed (after the Exif orientation).
+/// A loaded, validated image. `width` and `height` are as displayed (after the Exif orientation);
+/// for an SVG, its size in CSS pixels rounded up.
 #[derive(Debug, Clone)]
 pub struct LoadedImage {
     /// The path as written in the Markdown.
@@ -190,13 +202,26 @@ pub struct LoadedImage {
     pub orientation: Orientation,
     /// A short hex digest of the bytes (stable across runs and machines), for file names.
     pub hash: String,
-    pixels: DynamicImage,
+    /// The sanitized drawing, when the file is an SVG.
+    pub svg: Option<std::sync::Arc<SvgImage>>,
+    /// What was left out of the image while reading it (each already placed at the Markdown's
+    /// `line:col`). A backend reports them; the CLI prints each once.
+    pub warnings: Vec<Diagnostic>,
+    /// Decoded when loaded; an SVG's are drawn at its natural size when first asked for.
+    pixels: std::sync::OnceLock<DynamicImage>,
 }
 
 impl LoadedImage {
-    /// The decoded pixels (the first frame of a GIF; CMYK converted to RGB by the decoder).
+    /// The decoded pixels (the first frame of a GIF; CMYK converted to RGB by the decoder; an
+    /// SVG drawn at its natural size, one pixel per CSS pixel, with resvg).
     pub fn pixels(&self) -> &DynamicImage {
-        &self.pixels
+        self.pixels.get_or_init(|| {
+            let drawn = self.svg.as_ref().and_then(|s| {
+                let (w, h) = s.pixel_size();
+                s.rasterize(w, h)
+            });
+            DynamicImage::ImageRgba8(drawn.unwrap_or_else(|| image::RgbaImage::new(1, 1)))
+        })
     }
 
     /// True when the stored pixels are shown as they are (no Exif rotation or flip), so the
@@ -437,11 +462,13 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, &'static str> {
         return Ok(ImageFormat::WebP);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let html = head.trim_start().starts_with("<!doctype html") || head.contains("<html");
+    if !html && head.contains("<svg") {
+        return Ok(ImageFormat::Svg);
+    }
     Err(if bytes.is_empty() {
         "an empty file"
-    } else if head.contains("<svg") {
-        "an SVG drawing, which is not supported"
-    } else if head.trim_start().starts_with("<!doctype html") || head.contains("<html") {
+    } else if html {
         "an HTML page"
     } else if bytes.starts_with(b"%PDF") {
         "a PDF document"
@@ -478,11 +505,45 @@ fn decode(
         Err(what) => {
             return fail(
                 format!("is {what}"),
-                "use a PNG, JPEG, GIF or WebP image (export SVG drawings as PNG)",
+                "use a PNG, JPEG, GIF, WebP or SVG image",
             );
         }
     };
     let resave = "the file may be truncated or damaged; open it and save it again";
+    if format == ImageFormat::Svg {
+        let (drawing, notes) = match svg::load(&bytes, lim) {
+            Ok(x) => x,
+            Err(r) => return fail(r.message, r.help),
+        };
+        let (width, height) = drawing.pixel_size();
+        let warnings = notes
+            .into_iter()
+            .map(|n| {
+                Diagnostic::warning(format!("SVG image `{written}` ({}) {n}", file.display()))
+                    .at(src, at)
+            })
+            .collect();
+        return Ok(LoadedImage {
+            written: written.to_string(),
+            file,
+            hash: digest(&bytes),
+            format,
+            width,
+            height,
+            color: ColorInfo {
+                model: ColorModel::Rgb,
+                bit_depth: 8,
+                has_alpha: true,
+            },
+            progressive: false,
+            animated: false,
+            orientation: Orientation::NoTransforms,
+            bytes,
+            svg: Some(std::sync::Arc::new(drawing)),
+            warnings,
+            pixels: std::sync::OnceLock::new(),
+        });
+    }
 
     // What the file says about itself, before any decoder runs.
     let header = match format {
@@ -490,6 +551,7 @@ fn decode(
         ImageFormat::Jpeg => jpeg_header(&bytes),
         ImageFormat::Gif => gif_header(&bytes),
         ImageFormat::WebP => webp_header(&bytes),
+        ImageFormat::Svg => None,
     };
     let Some(header) = header else {
         return fail(
@@ -534,7 +596,9 @@ fn decode(
     limits.max_image_height = Some(lim.max_side);
     limits.max_alloc = Some(lim.max_decoded_bytes);
     let mut reader = ImageReader::new(Cursor::new(bytes.as_slice()));
-    reader.set_format(format.to_image());
+    if let Some(f) = format.to_image() {
+        reader.set_format(f);
+    }
     reader.limits(limits);
     let mut decoder = match reader.into_decoder() {
         Ok(d) => d,
@@ -570,7 +634,9 @@ fn decode(
         animated: header.animated,
         orientation,
         bytes,
-        pixels,
+        svg: None,
+        warnings: Vec::new(),
+        pixels: pixels.into(),
     })
 }
 
@@ -798,10 +864,11 @@ mod tests {
     #[test]
     fn sniffing() {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx"), Ok(ImageFormat::Png));
+        assert_eq!(sniff(b"<?xml version=\"1.0\"?><svg>"), Ok(ImageFormat::Svg));
         assert!(
-            sniff(b"<?xml version=\"1.0\"?><svg>")
+            sniff(b"<html><svg></svg></html>")
                 .unwrap_err()
-                .contains("SVG")
+                .contains("HTML")
         );
         assert!(sniff(b"hello").unwrap_err().contains("text"));
         assert!(sniff(b"").unwrap_err().contains("empty"));

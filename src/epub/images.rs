@@ -2,6 +2,9 @@
 //!
 //! Every image the document names (body, footnotes, "About" boilerplate, `logo`) is loaded once
 //! through [`crate::assets`], which enforces the path policy and the decoding limits. Then:
+//! - an SVG is stored as the sanitized drawing [`crate::assets`] made of it (usvg's
+//!   re-serialization: no scripts, no external references, text as outlines), never as the
+//!   file that was given; SVG is a core media type of EPUB 3;
 //! - a PNG, JPEG, GIF or WebP (all core media types of EPUB 3.3) at most [`MAX_LONG_SIDE`]
 //!   pixels on its long side is kept byte for byte;
 //! - a larger one is downscaled to that with a Lanczos3 filter and re-encoded: as JPEG at
@@ -50,6 +53,8 @@ pub(crate) struct ImageRef {
 #[derive(Debug, Default)]
 pub(crate) struct ImageSet {
     pub files: Vec<ImageFile>,
+    /// What reading the images left out (SVG), in document order.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl ImageSet {
@@ -85,6 +90,7 @@ impl ImageSet {
         let mut map = HashMap::new();
         for (path, at) in wanted {
             let img = assets::load_image(doc, &path, at, policy)?;
+            self.warnings.extend(img.warnings.iter().cloned());
             let file = prepare(&img).map_err(|e| {
                 Diagnostic::error(format!(
                     "image `{path}` ({}) could not be re-encoded: {e}",
@@ -161,6 +167,16 @@ fn collect_inlines(inl: &[Inline], push: &mut impl FnMut(&str, Offset)) {
 
 /// Keeps or converts one image (see the module documentation).
 fn prepare(img: &LoadedImage) -> Result<ImageFile, String> {
+    if let Some(svg) = &img.svg {
+        let bytes = svg.clean.as_bytes().to_vec();
+        return Ok(ImageFile {
+            href: format!("images/{}.svg", assets::digest(&bytes)),
+            mime: ImageFormat::Svg.mime(),
+            width: img.width,
+            height: img.height,
+            bytes,
+        });
+    }
     let odd_jpeg =
         img.format == ImageFormat::Jpeg && (img.color.is_cmyk() || img.color.bit_depth != 8);
     // A sideways-stored photo is turned upright: not every e-reader honours Exif orientation.
@@ -220,6 +236,36 @@ fn prepare(img: &LoadedImage) -> Result<ImageFile, String> {
         height: scaled.height(),
         bytes: out,
     })
+}
+
+/// An SVG cover drawn as a PNG, [`MAX_LONG_SIDE`] pixels on its long side.
+pub(crate) fn raster_cover(img: &LoadedImage) -> Result<Vec<u8>, String> {
+    let svg = img.svg.as_ref().ok_or("not an SVG drawing")?;
+    let (w, h) = fit(img.width, img.height, MAX_LONG_SIDE);
+    let px = svg
+        .rasterize(w, h)
+        .ok_or("the drawing has no size to draw")?;
+    // On white: a transparent cover shows black on some readers' shelves.
+    let px = image::RgbImage::from_fn(px.width(), px.height(), |x, y| {
+        let p = px.get_pixel(x, y).0;
+        let a = p[3] as u32;
+        let on_white = |c: u8| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+        image::Rgb([on_white(p[0]), on_white(p[1]), on_white(p[2])])
+    });
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Adaptive,
+    )
+    .write_image(
+        px.as_raw(),
+        px.width(),
+        px.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// The size of `w`×`h` scaled down so that its long side is `max` (aspect kept, at least 1).

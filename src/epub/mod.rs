@@ -54,6 +54,7 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let words = Words::of(doc);
     let mut set = ImageSet::default();
     let imgs = set.add_document(doc, &opts.assets)?;
+    diags.append(&mut set.warnings);
 
     let (cover_res, cover_alt) = cover_for(
         doc,
@@ -203,6 +204,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     for d in docs {
         doc_images.push(set.add_document(d, &opts.assets)?);
     }
+    diags.append(&mut set.warnings);
     let images_of = |d: &Document| {
         docs.iter()
             .position(|x| std::ptr::eq(x, d))
@@ -425,6 +427,7 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let mut set = ImageSet::default();
     let imgs = set.add_document(doc, &opts.assets)?;
     let mut w = Writer::new(Flavor::Html, &doc.source);
+    w.diags.append(&mut set.warnings);
     w.images = imgs;
     let style = css::html(&opts.theme);
     open_doc(
@@ -931,6 +934,39 @@ fn cover_for(
         let at = images::key_offset(doc, "cover");
         match crate::assets::read_asset(doc, c, at, policy) {
             Ok((path, bytes)) => match image_type(&bytes) {
+                // An SVG cover is sanitized and drawn as a PNG: e-readers show SVG covers
+                // unevenly (library thumbnails especially).
+                Some(("svg", _)) => match crate::assets::load_image(doc, c, at, policy)
+                    .and_then(|img| {
+                        diags.extend(img.warnings.iter().cloned());
+                        images::raster_cover(&img).map_err(|e| {
+                            Diagnostic::warning(format!(
+                                "cover `{}` could not be drawn: {e}",
+                                path.display()
+                            ))
+                        })
+                    }) {
+                    Ok(png) => {
+                        return (
+                            Resource {
+                                path: "cover.png".into(),
+                                mime: "image/png".into(),
+                                bytes: png,
+                            },
+                            alt,
+                        );
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostic::warning(format!(
+                            "{}; a cover is generated instead",
+                            e.message
+                        ))
+                        .in_file(&doc.source.path);
+                        d.help = e.help;
+                        d.line_col = e.line_col;
+                        diags.push(d);
+                    }
+                },
                 Some((ext, mime)) => {
                     return (
                         Resource {

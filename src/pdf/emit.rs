@@ -1259,6 +1259,29 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             let id = match written.iter().find(|(w, _)| *w == img) {
                 Some((_, id)) => *id,
                 None => {
+                    let img_ref = img;
+                    let img = match img {
+                        super::figure::PdfImage::Raster(r) => r,
+                        super::figure::PdfImage::Vector(v) => {
+                            let Some(id) = vector_xobject(lo, v) else {
+                                continue;
+                            };
+                            written.push((img_ref, id));
+                            let name = format!("CqIm{}", id.0);
+                            xobjects.set(name.as_bytes().to_vec(), Object::Reference(id));
+                            draws.push((
+                                format!("/{} BMC", image_placeholder(ii)),
+                                format!(
+                                    "q {} 0 0 {} {} {} cm /{name} Do Q",
+                                    round3(b.width),
+                                    round3(b.height),
+                                    round3(b.x),
+                                    round3(height - b.y - b.height)
+                                ),
+                            ));
+                            continue;
+                        }
+                    };
                     let mut d = Dictionary::new();
                     d.set("Type", "XObject");
                     d.set("Subtype", "Image");
@@ -1280,7 +1303,7 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
                         d.set("SMask", Object::Reference(mid));
                     }
                     let id = lo.add_object(Stream::new(d, img.data.clone()));
-                    written.push((img, id));
+                    written.push((img_ref, id));
                     id
                 }
             };
@@ -1340,6 +1363,53 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             }
             st.set_content(bytes);
         }
+    }
+}
+
+/// Copies svg2pdf's Form XObject (and every object it refers to, renumbered) into `lo`;
+/// returns its id. `None` if the small PDF cannot be read back (it always can: svg2pdf wrote
+/// it a moment ago).
+fn vector_xobject(lo: &mut lopdf::Document, v: &super::figure::VectorImage) -> Option<ObjectId> {
+    let src = lopdf::Document::load_mem(&v.pdf).ok()?;
+    let mut map: std::collections::BTreeMap<ObjectId, ObjectId> = Default::default();
+    let root = (v.xobject, 0);
+    src.objects.get(&root)?;
+    Some(import_object(lo, &src, root, &mut map))
+}
+
+/// Imports object `id` of `src` into `lo`, with the objects it refers to.
+fn import_object(
+    lo: &mut lopdf::Document,
+    src: &lopdf::Document,
+    id: ObjectId,
+    map: &mut std::collections::BTreeMap<ObjectId, ObjectId>,
+) -> ObjectId {
+    if let Some(&n) = map.get(&id) {
+        return n;
+    }
+    let new = lo.new_object_id();
+    map.insert(id, new);
+    let mut obj = src.objects.get(&id).cloned().unwrap_or(Object::Null);
+    renumber(lo, src, &mut obj, map);
+    lo.objects.insert(new, obj);
+    new
+}
+
+fn renumber(
+    lo: &mut lopdf::Document,
+    src: &lopdf::Document,
+    obj: &mut Object,
+    map: &mut std::collections::BTreeMap<ObjectId, ObjectId>,
+) {
+    match obj {
+        Object::Reference(r) => *r = import_object(lo, src, *r, map),
+        Object::Array(a) => a.iter_mut().for_each(|o| renumber(lo, src, o, map)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, o)| renumber(lo, src, o, map)),
+        Object::Stream(s) => s
+            .dict
+            .iter_mut()
+            .for_each(|(_, o)| renumber(lo, src, o, map)),
+        _ => {}
     }
 }
 

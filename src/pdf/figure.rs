@@ -7,6 +7,10 @@
 //! needs no downsampling, is upright and is not CMYK passes through untouched (DCTDecode);
 //! everything else is decoded and written losslessly (FlateDecode, 8 bits per component),
 //! with any transparency as a soft mask.
+//!
+//! An SVG drawing stays vector: its natural size is its CSS size (96 px to the inch), and
+//! `svg2pdf` turns the sanitized drawing ([`crate::assets::SvgImage`]) into a Form XObject
+//! that `emit.rs` copies into the document ([`PdfImage::Vector`]).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -23,10 +27,27 @@ use crate::model::{Block, BlockKind, Document, Inline, Offset};
 pub const NATURAL_DPI: f32 = 150.0;
 /// Most pixels per inch embedded at the placed size.
 pub const MAX_DPI: f32 = 300.0;
+/// CSS pixels per inch: an SVG's natural size.
+pub const SVG_DPI: f32 = 96.0;
+
+/// An image ready to write: pixels, or a drawing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PdfImage {
+    Raster(RasterImage),
+    Vector(VectorImage),
+}
+
+/// An SVG drawing as svg2pdf wrote it: a small PDF file whose object `xobject` is a Form
+/// XObject one point square (drawn like an image XObject, scaled by the placement).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorImage {
+    pub pdf: Vec<u8>,
+    pub xobject: u32,
+}
 
 /// An image XObject ready to write.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PdfImage {
+pub struct RasterImage {
     pub width: u32,
     pub height: u32,
     /// `DeviceGray` or `DeviceRGB`.
@@ -42,6 +63,8 @@ pub struct PdfImage {
 #[derive(Debug, Default)]
 pub struct Images {
     pub loaded: HashMap<String, Arc<LoadedImage>>,
+    /// What reading them left out (SVG), in document order.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Images {
@@ -61,14 +84,16 @@ impl Images {
             collect_block(b, &mut wanted);
         }
         let mut loaded = HashMap::new();
+        let mut warnings = Vec::new();
         for (path, at) in wanted {
             if loaded.contains_key(&path) {
                 continue;
             }
             let img = assets::load_image(doc, &path, at, policy)?;
+            warnings.extend(img.warnings.iter().cloned());
             loaded.insert(path, Arc::new(img));
         }
-        Ok(Images { loaded })
+        Ok(Images { loaded, warnings })
     }
 
     pub fn get(&self, path: &str) -> Option<&Arc<LoadedImage>> {
@@ -179,16 +204,59 @@ pub fn figure_image(content: &[Inline]) -> Option<&crate::model::Image> {
 }
 
 /// The placed size (points) of an image at most `max_w` wide and `max_h` high: its natural
-/// size at [`NATURAL_DPI`], scaled down to fit, aspect kept.
+/// size at [`NATURAL_DPI`] (an SVG's at [`SVG_DPI`]), scaled down to fit, aspect kept.
 pub fn fit(img: &LoadedImage, max_w: f32, max_h: f32) -> (f32, f32) {
-    let w = img.width.max(1) as f32 * 72.0 / NATURAL_DPI;
-    let h = img.height.max(1) as f32 * 72.0 / NATURAL_DPI;
+    let (w, h) = natural_size(img);
     let s = (max_w / w).min(max_h / h).clamp(0.0, 1.0);
     (w * s, h * s)
 }
 
-/// Prepares the pixels of `img` for a placement `w` × `h` points.
+/// The natural size of `img` in points.
+pub fn natural_size(img: &LoadedImage) -> (f32, f32) {
+    match &img.svg {
+        Some(s) => (
+            (s.width * 72.0 / SVG_DPI).max(0.01),
+            (s.height * 72.0 / SVG_DPI).max(0.01),
+        ),
+        None => (
+            img.width.max(1) as f32 * 72.0 / NATURAL_DPI,
+            img.height.max(1) as f32 * 72.0 / NATURAL_DPI,
+        ),
+    }
+}
+
+/// Prepares `img` for a placement `w` × `h` points: its pixels, or an SVG's drawing.
 pub fn prepare(img: &LoadedImage, w: f32, h: f32) -> Result<PdfImage, String> {
+    if let Some(svg) = &img.svg {
+        return vector(svg).map(PdfImage::Vector);
+    }
+    prepare_raster(img, w, h).map(PdfImage::Raster)
+}
+
+/// The drawing as a PDF/A-safe Form XObject, inside a minimal PDF file that `emit.rs` reads
+/// back with lopdf (svg2pdf writes with pdf-writer, a chunk of objects).
+fn vector(svg: &crate::assets::SvgImage) -> Result<VectorImage, String> {
+    let opts = svg2pdf::ConversionOptions {
+        compress: true,
+        raster_scale: 1.5,
+        embed_text: false,
+        pdfa: true,
+    };
+    let (chunk, root) = svg2pdf::to_chunk(svg.tree(), opts).map_err(|e| e.to_string())?;
+    let next = chunk.refs().map(|r| r.get()).max().unwrap_or(0) + 1;
+    let (catalog, pages) = (pdf_writer::Ref::new(next), pdf_writer::Ref::new(next + 1));
+    let mut pdf = pdf_writer::Pdf::new();
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).count(0);
+    pdf.extend(&chunk);
+    Ok(VectorImage {
+        pdf: pdf.finish(),
+        xobject: root.get() as u32,
+    })
+}
+
+/// Prepares the pixels of `img` for a placement `w` × `h` points.
+fn prepare_raster(img: &LoadedImage, w: f32, h: f32) -> Result<RasterImage, String> {
     let max_w = ((w / 72.0 * MAX_DPI).ceil() as u32).max(1);
     let max_h = ((h / 72.0 * MAX_DPI).ceil() as u32).max(1);
     let downsample = img.width > max_w || img.height > max_h;
@@ -198,7 +266,7 @@ pub fn prepare(img: &LoadedImage, w: f32, h: f32) -> Result<PdfImage, String> {
         && img.color.bit_depth == 8
         && matches!(img.color.model, ColorModel::Gray | ColorModel::Rgb)
     {
-        return Ok(PdfImage {
+        return Ok(RasterImage {
             width: img.width,
             height: img.height,
             color_space: if img.color.model == ColorModel::Gray {
@@ -243,7 +311,7 @@ pub fn prepare(img: &LoadedImage, w: f32, h: f32) -> Result<PdfImage, String> {
     } else {
         ("DeviceRGB", px.to_rgb8().into_raw())
     };
-    Ok(PdfImage {
+    Ok(RasterImage {
         width,
         height,
         color_space,

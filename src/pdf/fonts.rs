@@ -73,6 +73,12 @@ const BUNDLED: [(&str, &[u8]); 9] = [
     ),
 ];
 
+/// The bundled font files (name, bytes), for other readers of text (SVG text in
+/// [`crate::assets`] is set with them).
+pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    BUNDLED.iter().copied().chain(std::iter::once(EMOJI))
+}
+
 /// The bundled monochrome emoji face (Noto Emoji, OFL; see `fonts/README.md`).
 static EMOJI: (&str, &[u8]) = (
     "NotoEmoji-Regular",

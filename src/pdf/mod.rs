@@ -116,6 +116,7 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Rendered, Diagnostic> {
         diagnostics.extend(tagged::heading_levels(doc).warning);
     }
     let images = figure::Images::load(doc, &opts.assets)?;
+    diagnostics.extend(images.warnings.iter().cloned());
     let laid = design::lay_out_with(doc, &book, opts, &images, &mut diagnostics);
     let bytes = emit::write(doc, &book, laid, opts)?;
     Ok(Rendered {
