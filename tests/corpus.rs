@@ -704,7 +704,6 @@ fn rust_1_87_0() {
 }
 
 #[test]
-#[ignore = "issue 14: the emoji 🎉 fails the PDF (could not subset NotoColorEmoji); EPUBCheck RSC-020 on a link URL with `[` `]` (its SVG images build)"]
 fn rust_at_two_years() {
     check("rust-at-two-years");
 }
