@@ -863,12 +863,9 @@ pub(crate) fn safe_url(url: &str) -> Option<String> {
     let b = rest.as_bytes();
     // Brackets belong only to an IPv6 host (`http://[::1]/`); in a path or query they make
     // the URL invalid (EPUBCheck RSC-020) and are encoded.
-    let authority_end = if rest.starts_with("//") {
-        rest[2..]
-            .find(['/', '?', '#'])
-            .map_or(rest.len(), |i| i + 2)
-    } else {
-        0
+    let authority_end = match rest.strip_prefix("//") {
+        Some(after) => after.find(['/', '?', '#']).map_or(rest.len(), |i| i + 2),
+        None => 0,
     };
     for (i, &c) in b.iter().enumerate() {
         let keep = c.is_ascii_alphanumeric()
