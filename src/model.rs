@@ -622,6 +622,77 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
     }
 }
 
+/// The structure levels of a document's headings, for outputs that may not skip levels (PDF/UA,
+/// accessible EPUB and HTML).
+pub struct HeadingLevels {
+    /// The level of each heading with text, by its block.
+    pub levels: std::collections::HashMap<BlockId, u8>,
+    /// The first heading whose level changed: (its offset, its written level, its new level).
+    pub first_change: Option<(Offset, u8, u8)>,
+    /// How many headings changed level.
+    pub changed: usize,
+}
+
+/// Gives every heading a level that does not skip (H1 → H3), the author's outline kept: a
+/// heading sits one level under the nearest heading before it whose written level is lower
+/// (the headline is level 1), so `###` for every section after the headline makes sibling
+/// level-2 headings and a `####` under them a level-3 one. "About" is a level-2 heading.
+pub fn heading_levels(doc: &Document) -> HeadingLevels {
+    struct Walk {
+        /// (written level, structure level), the headline at the bottom.
+        stack: Vec<(u8, u8)>,
+        out: HeadingLevels,
+    }
+    impl Walk {
+        fn blocks(&mut self, blocks: &[Block]) {
+            for b in blocks {
+                match &b.kind {
+                    BlockKind::Heading { level, content, .. } => {
+                        // An empty heading shows nothing and has no element.
+                        if plain_text(content).trim().is_empty() {
+                            continue;
+                        }
+                        while self.stack.last().is_some_and(|&(w, _)| w >= *level) {
+                            self.stack.pop();
+                        }
+                        let s = self.stack.last().map_or(1, |&(_, s)| s + 1).min(6);
+                        self.stack.push((*level, s));
+                        self.out.levels.insert(b.id, s);
+                        if s != *level {
+                            self.out.changed += 1;
+                            self.out.first_change.get_or_insert((b.at, *level, s));
+                        }
+                    }
+                    BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+                        self.blocks(inner)
+                    }
+                    BlockKind::List(l) => {
+                        for item in &l.items {
+                            self.blocks(&item.blocks);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut w = Walk {
+        stack: vec![(1, 1)],
+        out: HeadingLevels {
+            levels: std::collections::HashMap::new(),
+            first_change: None,
+            changed: 0,
+        },
+    };
+    w.blocks(&doc.blocks);
+    for note in &doc.footnotes {
+        w.blocks(&note.blocks);
+    }
+    w.stack = vec![(1, 1), (2, 2)];
+    w.blocks(&doc.meta.about);
+    w.out
+}
+
 /// Whether raw HTML is only a comment (`<!-- … -->`), which is meant to be invisible: every
 /// backend leaves it out without a word.
 pub fn is_html_comment(html: &str) -> bool {

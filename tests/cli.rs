@@ -316,3 +316,31 @@ fn each_warning_is_printed_once_and_comments_draw_none() {
     assert_eq!(warnings.len(), 1, "{err}");
     assert!(warnings[0].contains("s.md:7:4: dropped the link"), "{err}");
 }
+
+/// Issue 14: `###` straight after the headline is a level-2 heading for assistive technology in
+/// the EPUB and HTML page too (Ace's heading-order rule), keeping the look of the level written.
+#[test]
+fn skipped_heading_levels_do_not_skip_in_the_page() {
+    let d = scratch("levels");
+    std::fs::write(
+        d.join("s.md"),
+        "---\ntitle: Levels\n---\n\nIntro.\n\n### Contact\n\nText.\n\n#### Detail\n\nText.\n\n## Back\n\nText.\n",
+    )
+    .unwrap();
+    let o = communique(&["build", "-f", "html", "-o", "out", "s.md"], &d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(d.join("out/s.html")).unwrap();
+    assert!(
+        page.contains("<h2 id=\"contact\" class=\"h3\">Contact</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h3 id=\"detail\" class=\"h4\">Detail</h3>"),
+        "{page}"
+    );
+    assert!(page.contains("<h2 id=\"back\">Back</h2>"), "{page}");
+    assert!(
+        page.contains(".h3, .h4, .h5, .h6 {"),
+        "the look of the level written"
+    );
+}

@@ -53,6 +53,9 @@ pub(crate) fn epub(theme: &Theme) -> String {
 h1 {{ font-size: {h1}; }}
 h2 {{ font-size: {h2}; }}
 h3, h4, h5, h6 {{ font-size: {h3}; }}
+.h1 {{ font-size: {h1}; }}
+.h2 {{ font-size: {h2}; }}
+.h3, .h4, .h5, .h6 {{ font-size: {h3}; }}
 #cq-title, .titlepage h1 {{ font-family: inherit; color: inherit; font-size: {headline}; }}
 .subtitle {{ font-style: italic; font-size: {subtitle}; color: {muted}; }}
 .org {{ font-family: {letterhead}; font-weight: bold; font-size: {org}; color: {accent};

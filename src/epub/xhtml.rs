@@ -43,6 +43,9 @@ pub(crate) struct Writer<'a> {
     pub quiet: bool,
     /// The stored images, by the path written in the Markdown.
     pub images: HashMap<String, ImageRef>,
+    /// Heading levels that do not skip (see `model::heading_levels`), made when the first
+    /// heading is met.
+    levels: Option<HashMap<crate::model::BlockId, u8>>,
 }
 
 impl<'a> Writer<'a> {
@@ -58,6 +61,7 @@ impl<'a> Writer<'a> {
             notes_here: true,
             in_link: false,
             notes_label: "Notes".into(),
+            levels: None,
             quiet: false,
             images: HashMap::new(),
         }
@@ -158,9 +162,23 @@ impl<'a> Writer<'a> {
         self.at = b.at;
         match &b.kind {
             BlockKind::Heading { level, id, content } => {
-                let level = (level + self.heading_shift).clamp(1, 6);
+                // Levels that do not skip, for assistive technology (as in the PDF's tree);
+                // a re-levelled heading keeps the look of the level written (its class).
+                let written = *level;
+                let level = self
+                    .levels
+                    .get_or_insert_with(|| crate::model::heading_levels(doc).levels)
+                    .get(&b.id)
+                    .copied()
+                    .unwrap_or(written);
+                let shift = |l: u8| (l + self.heading_shift).clamp(1, 6);
+                let (level, look) = (shift(level), shift(written));
                 let id = safe_id(id, b.id.0);
-                self.raw(&format!("<h{level} id=\"{id}\">"));
+                if look == level {
+                    self.raw(&format!("<h{level} id=\"{id}\">"));
+                } else {
+                    self.raw(&format!("<h{level} id=\"{id}\" class=\"h{look}\">"));
+                }
                 self.inlines(content, doc);
                 self.raw(&format!("</h{level}>\n"));
             }

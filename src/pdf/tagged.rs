@@ -17,7 +17,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use std::collections::HashMap;
 
 use crate::Diagnostic;
-use crate::model::{Block, BlockId, BlockKind, Document, plain_text};
+use crate::model::{Block, BlockId, BlockKind, Document};
 
 use super::figure::figure_image;
 use super::layout::{Front, Item, Origin, Placed, Role};
@@ -770,78 +770,19 @@ fn heading_role(level: u8) -> &'static str {
     }
 }
 
-/// The structure levels of a document's headings, and the warning when they differ from the
-/// author's.
+/// The structure levels of a document's headings ([`crate::model::heading_levels`]), and the
+/// warning when they differ from the author's.
 pub struct HeadingLevels {
     pub levels: HashMap<BlockId, u8>,
     /// One warning (at the first heading whose level changes), or none.
     pub warning: Option<Diagnostic>,
 }
 
-/// Gives every heading a structure level that does not skip (PDF/UA forbids H1 → H3), the
-/// author's outline kept: a heading sits one level under the nearest heading before it whose
-/// written level is lower (the headline is level 1), so `###` for every section after the
-/// headline makes sibling H2s and a `####` under them an H3. Its look is unchanged.
+/// [`crate::model::heading_levels`], with its one warning.
 pub fn heading_levels(doc: &Document) -> HeadingLevels {
-    struct Walk<'a> {
-        doc: &'a Document,
-        /// (written level, structure level), the headline at the bottom.
-        stack: Vec<(u8, u8)>,
-        levels: HashMap<BlockId, u8>,
-        first: Option<(u32, u8, u8)>,
-        changed: usize,
-    }
-    impl Walk<'_> {
-        fn heading(&mut self, written: u8) -> u8 {
-            while self.stack.last().is_some_and(|&(w, _)| w >= written) {
-                self.stack.pop();
-            }
-            let level = self.stack.last().map_or(1, |&(_, s)| s + 1).min(6);
-            self.stack.push((written, level));
-            level
-        }
-        fn blocks(&mut self, blocks: &[Block]) {
-            for b in blocks {
-                match &b.kind {
-                    BlockKind::Heading { level, content, .. } => {
-                        // An empty heading paints nothing and has no element.
-                        if plain_text(content).trim().is_empty() {
-                            continue;
-                        }
-                        let s = self.heading(*level);
-                        self.levels.insert(b.id, s);
-                        if s != *level {
-                            self.changed += 1;
-                            self.first.get_or_insert((b.at, *level, s));
-                        }
-                    }
-                    BlockKind::BlockQuote(inner) => self.blocks(inner),
-                    BlockKind::List(l) => {
-                        for item in &l.items {
-                            self.blocks(&item.blocks);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    let mut w = Walk {
-        doc,
-        stack: vec![(1, 1)],
-        levels: HashMap::new(),
-        first: None,
-        changed: 0,
-    };
-    w.blocks(&doc.blocks);
-    for note in &doc.footnotes {
-        w.blocks(&note.blocks);
-    }
-    // "About …" is an H2 under the headline.
-    w.stack = vec![(1, 1), (2, 2)];
-    w.blocks(&doc.meta.about);
-    let warning = w.first.map(|(at, written, level)| {
-        let more = match w.changed {
+    let l = crate::model::heading_levels(doc);
+    let warning = l.first_change.map(|(at, written, level)| {
+        let more = match l.changed {
             1 => String::new(),
             n => format!(" (and {} more headings after it)", n - 1),
         };
@@ -851,11 +792,11 @@ pub fn heading_levels(doc: &Document) -> HeadingLevels {
              unchanged)",
             written - 1
         ))
-        .at(&w.doc.source, at)
+        .at(&doc.source, at)
         .help("the headline is level 1: start the body's headings at ## and go down one level at a time")
     });
     HeadingLevels {
-        levels: w.levels,
+        levels: l.levels,
         warning,
     }
 }
