@@ -1240,11 +1240,36 @@ fn post_process(
     Ok(())
 }
 
+/// A raster image as an image XObject (with its soft mask, if any).
+fn raster_xobject(lo: &mut lopdf::Document, img: &super::figure::RasterImage) -> ObjectId {
+    use lopdf::Stream;
+    let mut d = Dictionary::new();
+    d.set("Type", "XObject");
+    d.set("Subtype", "Image");
+    d.set("Width", img.width as i64);
+    d.set("Height", img.height as i64);
+    d.set("ColorSpace", img.color_space);
+    d.set("BitsPerComponent", 8);
+    d.set("Filter", if img.dct { "DCTDecode" } else { "FlateDecode" });
+    if let Some(mask) = &img.smask {
+        let mut m = Dictionary::new();
+        m.set("Type", "XObject");
+        m.set("Subtype", "Image");
+        m.set("Width", img.width as i64);
+        m.set("Height", img.height as i64);
+        m.set("ColorSpace", "DeviceGray");
+        m.set("BitsPerComponent", 8);
+        m.set("Filter", "FlateDecode");
+        let mid = lo.add_object(Stream::new(m, mask.clone()));
+        d.set("SMask", Object::Reference(mid));
+    }
+    lo.add_object(Stream::new(d, img.data.clone()))
+}
+
 /// Image XObjects (each prepared image written once), drawn where the page's content holds
 /// their placeholders (see [`image_placeholder`]); the writer has already marked each as a
 /// `/Figure` sequence or an artifact.
 fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
-    use lopdf::Stream;
     let height = laid.geometry.height;
     let mut written: Vec<(&super::figure::PdfImage, ObjectId)> = Vec::new();
     for (pi, page) in laid.pages.iter().enumerate() {
@@ -1259,51 +1284,16 @@ fn images(lo: &mut lopdf::Document, laid: &LaidOut, pages: &[ObjectId]) {
             let id = match written.iter().find(|(w, _)| *w == img) {
                 Some((_, id)) => *id,
                 None => {
-                    let img_ref = img;
-                    let img = match img {
-                        super::figure::PdfImage::Raster(r) => r,
+                    let id = match img {
                         super::figure::PdfImage::Vector(v) => {
                             let Some(id) = vector_xobject(lo, v) else {
                                 continue;
                             };
-                            written.push((img_ref, id));
-                            let name = format!("CqIm{}", id.0);
-                            xobjects.set(name.as_bytes().to_vec(), Object::Reference(id));
-                            draws.push((
-                                format!("/{} BMC", image_placeholder(ii)),
-                                format!(
-                                    "q {} 0 0 {} {} {} cm /{name} Do Q",
-                                    round3(b.width),
-                                    round3(b.height),
-                                    round3(b.x),
-                                    round3(height - b.y - b.height)
-                                ),
-                            ));
-                            continue;
+                            id
                         }
+                        super::figure::PdfImage::Raster(r) => raster_xobject(lo, r),
                     };
-                    let mut d = Dictionary::new();
-                    d.set("Type", "XObject");
-                    d.set("Subtype", "Image");
-                    d.set("Width", img.width as i64);
-                    d.set("Height", img.height as i64);
-                    d.set("ColorSpace", img.color_space);
-                    d.set("BitsPerComponent", 8);
-                    d.set("Filter", if img.dct { "DCTDecode" } else { "FlateDecode" });
-                    if let Some(mask) = &img.smask {
-                        let mut m = Dictionary::new();
-                        m.set("Type", "XObject");
-                        m.set("Subtype", "Image");
-                        m.set("Width", img.width as i64);
-                        m.set("Height", img.height as i64);
-                        m.set("ColorSpace", "DeviceGray");
-                        m.set("BitsPerComponent", 8);
-                        m.set("Filter", "FlateDecode");
-                        let mid = lo.add_object(Stream::new(m, mask.clone()));
-                        d.set("SMask", Object::Reference(mid));
-                    }
-                    let id = lo.add_object(Stream::new(d, img.data.clone()));
-                    written.push((img_ref, id));
+                    written.push((img, id));
                     id
                 }
             };
