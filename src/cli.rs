@@ -905,8 +905,24 @@ fn not_written_note(
         Format::Model => "model",
     };
     let mut text = format!("{}:", file.display());
+    // Outputs that failed for the same reason are named together.
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
     for (f, why) in failed {
-        text.push_str(&format!(" the {} was not written ({why});", name(*f)));
+        match reasons.iter_mut().find(|(w, _)| w == why) {
+            Some((_, names)) => names.push(name(*f)),
+            None => reasons.push((why, vec![name(*f)])),
+        }
+    }
+    for (why, names) in reasons {
+        let (list, verb) = match names.as_slice() {
+            [one] => (format!("the {one}"), "was"),
+            [rest @ .., last] => (
+                format!("the {} and the {last}", rest.join(", the ")),
+                "were",
+            ),
+            [] => continue,
+        };
+        text.push_str(&format!(" {list} {verb} not written ({why});"));
     }
     let written: Vec<&str> = formats
         .iter()

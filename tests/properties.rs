@@ -1,6 +1,7 @@
 //! Property tests: random statements built from the model's constructs (front matter, headings,
 //! paragraphs with emphasis, strong, code and links, nested lists and quotes, code blocks,
-//! tables, footnotes, thematic breaks, raw HTML, mixed scripts), written out as Markdown, read
+//! tables, footnotes, thematic breaks, raw HTML, mixed scripts, emoji sequences,
+//! GitHub alerts, inline images, headings at any level), written out as Markdown, read
 //! and rendered to PDF, EPUB and HTML through the library. For each:
 //!
 //! - nothing panics, and the PDF builds;
@@ -47,9 +48,21 @@ fn word() -> BoxedStrategy<String> {
         1 => from(GREEK, 2..9),
         1 => from(ARABIC, 2..7),
         1 => from(HAN, 1..4),
+        1 => prop::sample::select(EMOJI).prop_map(String::from),
     ]
     .boxed()
 }
+
+/// Emoji as writers type them: single code points, flags, ZWJ families, keycaps, skin tones.
+const EMOJI: &[&str] = &["🎉", "🇺🇳", "👨‍👩‍👧", "1️⃣", "✊🏽", "🏳️‍🌈", "❤️", "🌍"];
+
+/// A word with no letter in it (an emoji): `squash` keeps nothing of it, so it is looked for
+/// code point by code point.
+fn is_emoji(w: &str) -> bool {
+    !w.chars().any(char::is_alphanumeric) || EMOJI.contains(&w)
+}
+
+const ALERTS: &[&str] = &["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
 fn words(n: std::ops::Range<usize>) -> BoxedStrategy<Vec<String>> {
     prop::collection::vec(word(), n).boxed()
@@ -108,6 +121,8 @@ enum Block {
     Raw(&'static str),
     List(bool, Vec<Vec<Block>>),
     Quote(Vec<Block>),
+    /// A GitHub alert (`> [!NOTE]`) of the kind `ALERTS[kind]`.
+    Alert(usize, Vec<Block>),
 }
 
 const RAW: &[&str] = &[
@@ -143,6 +158,7 @@ fn starts_with_text(blocks: &[Block]) -> bool {
     match blocks.iter().find(|b| !matches!(b, Block::Raw(_))) {
         None | Some(Block::Break) => false,
         Some(Block::Quote(inner)) => starts_with_text(inner),
+        Some(Block::Alert(..)) => true,
         Some(Block::List(_, items)) => items.first().is_some_and(|i| starts_with_text(i)),
         Some(_) => true,
     }
@@ -161,7 +177,9 @@ fn block() -> BoxedStrategy<Block> {
             prop_oneof![
                 (any::<bool>(), prop::collection::vec(item, 1..4))
                     .prop_map(|(o, items)| Block::List(o, items)),
-                prop::collection::vec(inner, 1..3).prop_map(Block::Quote),
+                prop::collection::vec(inner.clone(), 1..3).prop_map(Block::Quote),
+                (0..ALERTS.len(), prop::collection::vec(inner, 1..3))
+                    .prop_map(|(k, b)| Block::Alert(k, b)),
             ]
         })
         .boxed()
@@ -315,6 +333,11 @@ impl Writer {
                 .collect::<Vec<_>>()
                 .join("\n"),
             Block::Quote(inner) => indent(&self.blocks(inner), "> ", "> "),
+            Block::Alert(k, inner) => format!(
+                "> [!{}]\n{}",
+                ALERTS[*k],
+                indent(&self.blocks(inner), "> ", "> ")
+            ),
         }
     }
 
@@ -380,7 +403,16 @@ fn is_arabic(c: char) -> bool {
 
 fn assert_clean(what: &str, text: &str) {
     let lower = text.to_lowercase();
-    for bad in ["javascript:", "<script"] {
+    // No GitHub alert marker is ever printed as text.
+    for bad in [
+        "javascript:",
+        "<script",
+        "[!note]",
+        "[!tip]",
+        "[!important]",
+        "[!warning]",
+        "[!caution]",
+    ] {
         assert!(!lower.contains(bad), "{what} contains {bad}");
     }
 }
@@ -425,6 +457,9 @@ fn check_epub(bytes: &[u8], words: &[String]) {
     let got = squash(&body);
     for w in words {
         assert!(got.contains(&squash(w)), "EPUB lacks the word {w:?}");
+        if is_emoji(w) {
+            assert!(body.contains(w.as_str()), "EPUB lacks the emoji {w:?}");
+        }
     }
 }
 
@@ -478,9 +513,18 @@ fn check_pdf(bytes: &[u8], words: &[String], markdown: &str, lang: &str, title: 
     // column break and set the rest of the line after the next one. Its raw reading (the
     // content stream's order, which is the logical order: inserted hyphens are drawn last)
     // is the second witness: a word must be in one of the two.
-    let raw = common::pdftotext(&path, &["-raw"]).unwrap_or_default();
-    let (raw_ar, raw_other) = scripts(&without_furniture(&raw, lang, title));
+    let raw_text = common::pdftotext(&path, &["-raw"]).unwrap_or_default();
+    let (raw_ar, raw_other) = scripts(&without_furniture(&raw_text, lang, title));
     for w in words {
+        if is_emoji(w) {
+            // Every code point of the sequence (pdftotext may reverse a sequence that sits in a
+            // right-to-left run).
+            assert!(
+                w.chars().all(|c| text.contains(c) || raw_text.contains(c)),
+                "PDF text lacks the emoji {w:?}\n--- markdown:\n{markdown}\n--- pdftotext:\n{text}"
+            );
+            continue;
+        }
         let (got, raw) = if w.chars().any(|c| arabic(&c)) {
             (&got_ar, &raw_ar)
         } else {
