@@ -232,7 +232,9 @@ impl Writer {
     /// here, except in Arabic statements, which are not hyphenated.
     fn lead(&self, w: &[String]) -> Vec<String> {
         let mut w = w.to_vec();
-        if !self.rtl && w.first().is_some_and(|f| f.chars().any(is_arabic)) {
+        // The first strong letter sets the paragraph's direction: an emoji has none.
+        let first = w.iter().find(|x| !is_emoji(x));
+        if !self.rtl && first.is_some_and(|f| f.chars().any(is_arabic)) {
             w.insert(0, "lede".to_string());
         }
         w
