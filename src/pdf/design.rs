@@ -337,7 +337,18 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
-    let body_start = flows.len();
+    // No paragraph of the body's own to open (only quotes, lists, headings, figures …): the
+    // dateline stands on its own line before them, as in the EPUB. Decided before the body is
+    // set, so that no flow is inserted among flows that figures already refer to.
+    let opens_a_paragraph = doc.blocks.iter().any(
+        |b| matches!(&b.kind, BlockKind::Paragraph(c) if super::figure::figure_image(c).is_none()),
+    );
+    if !opens_a_paragraph && let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.push(f);
+    }
     for block in &doc.blocks {
         // The dateline opens the release's own text: a paragraph of the body, never one in a
         // quotation or a list item.
@@ -346,14 +357,6 @@ pub fn lay_out_with(
             _ => &mut None,
         };
         block_flows(&mut s, block, &b, lead, &mut flows);
-    }
-    // No paragraph of the body's own (only quotes, lists, headings …): the dateline stands
-    // on its own line before them, as in the EPUB.
-    if let Some(t) = dateline.take() {
-        let lines = s.set(&t, &b.opts());
-        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
-        f.keep_with_next = true;
-        flows.insert(body_start, f);
     }
     if let Some(first) = flows
         .iter()
