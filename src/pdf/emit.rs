@@ -507,21 +507,9 @@ fn add_type3_fonts(lo: &mut lopdf::Document, plan: &type3::Plan, made: Vec<type3
         glyphs.sort_by_key(|g| g.code);
         for g in &glyphs {
             if let Some(b) = &g.image {
-                let mut d = Dictionary::new();
-                d.set("Type", "XObject");
-                d.set("Subtype", "Image");
-                d.set("Width", b.width as i64);
-                d.set("Height", b.height as i64);
-                d.set("ColorSpace", "DeviceRGB");
-                d.set("BitsPerComponent", 8);
+                let mut d = image_dict(b.width, b.height, "DeviceRGB");
                 if let Some(alpha) = &b.alpha {
-                    let mut m = Dictionary::new();
-                    m.set("Type", "XObject");
-                    m.set("Subtype", "Image");
-                    m.set("Width", b.width as i64);
-                    m.set("Height", b.height as i64);
-                    m.set("ColorSpace", "DeviceGray");
-                    m.set("BitsPerComponent", 8);
+                    let m = image_dict(b.width, b.height, "DeviceGray");
                     let mid = lo.add_object(Stream::new(m, alpha.clone()));
                     d.set("SMask", Object::Reference(mid));
                 }
@@ -1240,25 +1228,26 @@ fn post_process(
     Ok(())
 }
 
-/// A raster image as an image XObject (with its soft mask, if any).
-fn raster_xobject(lo: &mut lopdf::Document, img: &super::figure::RasterImage) -> ObjectId {
-    use lopdf::Stream;
+/// The dictionary of an 8-bit image XObject (a picture, an emoji bitmap, or a soft mask),
+/// before its filter.
+fn image_dict(width: u32, height: u32, color_space: &str) -> Dictionary {
     let mut d = Dictionary::new();
     d.set("Type", "XObject");
     d.set("Subtype", "Image");
-    d.set("Width", img.width as i64);
-    d.set("Height", img.height as i64);
-    d.set("ColorSpace", img.color_space);
+    d.set("Width", width as i64);
+    d.set("Height", height as i64);
+    d.set("ColorSpace", color_space);
     d.set("BitsPerComponent", 8);
+    d
+}
+
+/// A raster image as an image XObject (with its soft mask, if any).
+fn raster_xobject(lo: &mut lopdf::Document, img: &super::figure::RasterImage) -> ObjectId {
+    use lopdf::Stream;
+    let mut d = image_dict(img.width, img.height, img.color_space);
     d.set("Filter", if img.dct { "DCTDecode" } else { "FlateDecode" });
     if let Some(mask) = &img.smask {
-        let mut m = Dictionary::new();
-        m.set("Type", "XObject");
-        m.set("Subtype", "Image");
-        m.set("Width", img.width as i64);
-        m.set("Height", img.height as i64);
-        m.set("ColorSpace", "DeviceGray");
-        m.set("BitsPerComponent", 8);
+        let mut m = image_dict(img.width, img.height, "DeviceGray");
         m.set("Filter", "FlateDecode");
         let mid = lo.add_object(Stream::new(m, mask.clone()));
         d.set("SMask", Object::Reference(mid));
