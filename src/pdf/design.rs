@@ -837,18 +837,7 @@ fn block_flows(
                 split_paragraph(s, content, origin, b, dateline, flows);
                 return;
             }
-            let mut t = dateline.take().unwrap_or_default();
-            push_inlines(s, &mut t, content, b.ctx, &Fit::text(b.ctx.size, b.width));
-            let lines = s.set(&t, &b.opts());
-            flows.push(Flow {
-                origin,
-                indent: b.indent,
-                space_before: s.theme.spacing.paragraph,
-                lines,
-                keep_with_next: false,
-                splittable: true,
-                outline: None,
-            });
+            text_flow(s, content, origin, b, dateline, flows);
         }
         BlockKind::BlockQuote(inner) => {
             // Indented on both sides while the measure keeps its floor; deeper, not at all.
@@ -1335,18 +1324,7 @@ fn split_paragraph(
         while matches!(inlines.last(), Some(Inline::SoftBreak | Inline::HardBreak)) {
             inlines.pop();
         }
-        let mut t = dateline.take().unwrap_or_default();
-        push_inlines(s, &mut t, &inlines, b.ctx, &Fit::text(b.ctx.size, b.width));
-        let lines = s.set(&t, &b.opts());
-        flows.push(Flow {
-            origin,
-            indent: b.indent,
-            space_before: s.theme.spacing.paragraph,
-            lines,
-            keep_with_next: false,
-            splittable: true,
-            outline: None,
-        });
+        text_flow(s, &inlines, origin, b, dateline, flows);
     }
 }
 
@@ -1490,6 +1468,29 @@ fn push_inlines_link(
             Inline::RawHtml(_) => {}
         }
     }
+}
+
+/// Running text set as a paragraph's flow, opened by the dateline while it still waits.
+fn text_flow(
+    s: &mut Setter,
+    inlines: &[Inline],
+    origin: Origin,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    let mut t = dateline.take().unwrap_or_default();
+    push_inlines(s, &mut t, inlines, b.ctx, &Fit::text(b.ctx.size, b.width));
+    let lines = s.set(&t, &b.opts());
+    flows.push(Flow {
+        origin,
+        indent: b.indent,
+        space_before: s.theme.spacing.paragraph,
+        lines,
+        keep_with_next: false,
+        splittable: true,
+        outline: None,
+    });
 }
 
 /// The dateline that opens the first paragraph: `WASHINGTON (Nov. 27, 2026) — `.
