@@ -2,8 +2,10 @@
 
 mod common;
 
+use common::unzip;
+
 use std::collections::{BTreeMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,19 +70,6 @@ fn opts() -> EpubOptions {
         source_date_epoch: Some(1_795_800_000),
         ..EpubOptions::default()
     }
-}
-
-/// The entries of a zip, in order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut v = Vec::new();
-            f.read_to_end(&mut v).unwrap();
-            (f.name().to_string(), v)
-        })
-        .collect()
 }
 
 fn files(bytes: &[u8]) -> BTreeMap<String, String> {

@@ -3,7 +3,9 @@
 
 mod common;
 
-use std::io::{Cursor, Read};
+use common::unzip;
+
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -166,18 +168,6 @@ fn opts() -> EpubOptions {
         source_date_epoch: Some(1_795_800_000),
         ..EpubOptions::default()
     }
-}
-
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut v = Vec::new();
-            f.read_to_end(&mut v).unwrap();
-            (f.name().to_string(), v)
-        })
-        .collect()
 }
 
 fn entry(book: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {

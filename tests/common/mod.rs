@@ -148,3 +148,17 @@ pub fn epubcheck(path: &Path) -> Option<(bool, String)> {
         && !report.contains("ERROR");
     Some((clean, report))
 }
+
+/// The entries of a zip (an EPUB), in order: (name, bytes).
+pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut v = Vec::new();
+            f.read_to_end(&mut v).unwrap();
+            (f.name().to_string(), v)
+        })
+        .collect()
+}
