@@ -39,6 +39,90 @@ struct Schema {
     labels: Option<IgnoredAny>,
     /// The press-release design's measures (read here, not by `frontmatter`).
     theme: Option<Theme>,
+    /// The e-mail draft's addresses (read here, not by `frontmatter`).
+    email: Option<EmailSchema>,
+    /// The newsroom's public address: pages are at `<base_url><stem>.html`.
+    base_url: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // read for its key set only
+struct EmailSchema {
+    from: Option<IgnoredAny>,
+    reply_to: Option<IgnoredAny>,
+    to: Option<IgnoredAny>,
+    bcc: Option<IgnoredAny>,
+}
+
+/// The `[email]` table: who the e-mail draft is from and to. Absent, the draft has no
+/// recipients and the mail client asks for them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmailConfig {
+    pub from: Option<Mailbox>,
+    pub reply_to: Vec<Mailbox>,
+    pub to: Vec<Mailbox>,
+    pub bcc: Vec<Mailbox>,
+}
+
+/// An address with an optional display name (`Press Office <press@example.org>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mailbox {
+    pub name: Option<String>,
+    pub address: String,
+}
+
+impl Mailbox {
+    /// Reads `addr@example.org` or `Display Name <addr@example.org>`.
+    pub fn parse(s: &str) -> Result<Mailbox, String> {
+        let s = s.trim();
+        let (name, addr) = match (s.rfind('<'), s.ends_with('>')) {
+            (Some(i), true) => {
+                let name = s[..i].trim().trim_matches('"').trim();
+                (
+                    (!name.is_empty()).then(|| name.to_string()),
+                    &s[i + 1..s.len() - 1],
+                )
+            }
+            _ => (None, s),
+        };
+        if let Some(n) = &name
+            && n.chars().any(|c| c.is_control() || c == '<' || c == '>')
+        {
+            return Err(format!("`{s}` has a display name with `<`, `>` or a control character"));
+        }
+        let addr = addr.trim();
+        let bad = || {
+            format!(
+                "`{s}` is not an e-mail address; write `press@example.org` or `Press Office <press@example.org>`"
+            )
+        };
+        let (local, domain) = addr.rsplit_once('@').ok_or_else(bad)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        let domain_ok = !domain.is_empty()
+            && domain.len() <= 253
+            && domain.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if !local_ok || !domain_ok {
+            return Err(bad());
+        }
+        Ok(Mailbox {
+            name,
+            address: addr.to_string(),
+        })
+    }
 }
 
 const SCHEMA_KEYS: &[&str] = &[
@@ -55,6 +139,8 @@ const SCHEMA_KEYS: &[&str] = &[
     "cover",
     "labels",
     "theme",
+    "email",
+    "base_url",
 ];
 
 /// A loaded house configuration.
@@ -66,6 +152,11 @@ pub struct HouseConfig {
     pub meta: Node,
     /// The `[theme]` table over the default theme.
     pub theme: Arc<Theme>,
+    /// The `[email]` table, when given.
+    pub email: Option<EmailConfig>,
+    /// `base_url`, ending in `/`, when given: the newsroom page of `x.md` is at
+    /// `<base_url>x.html`.
+    pub base_url: Option<String>,
 }
 
 /// The nearest `communique.toml` in `start`'s folder or any parent.
@@ -161,6 +252,14 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
             ]);
         }
     }
+    let email = match take_key(&mut entries, "email") {
+        Some((k, v)) => Some(email_table(path, &k, &v)?),
+        None => None,
+    };
+    let base_url = match take_key(&mut entries, "base_url") {
+        Some((_, v)) => Some(base_url(path, &v)?),
+        None => None,
+    };
     let base = path.parent().unwrap_or(Path::new("."));
     for (k, v) in &mut entries {
         if matches!(&k.value, Value::Str(key) if key == "logo" || key == "cover")
@@ -184,6 +283,99 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
         path: path.to_path_buf(),
         meta,
         theme: Arc::new(theme),
+        email,
+        base_url,
+    })
+}
+
+/// Removes `key` from a table's entries and returns it.
+fn take_key(entries: &mut Vec<(Node, Node)>, key: &str) -> Option<(Node, Node)> {
+    let i = entries
+        .iter()
+        .position(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))?;
+    Some(entries.remove(i))
+}
+
+/// Reads `[email]`: `from` (one address), `reply_to`, `to` and `bcc` (one or a list).
+fn email_table(path: &Path, key: &Node, table: &Node) -> Result<EmailConfig, Vec<Diagnostic>> {
+    let Value::Map(entries) = &table.value else {
+        return Err(vec![
+            Diagnostic::error("`email` must be a table: `[email]` with `from`, `to` …")
+                .at_line_col(path, key.line, key.col),
+        ]);
+    };
+    let mut out = EmailConfig::default();
+    let mut errors = Vec::new();
+    for (k, v) in entries {
+        let name = match &k.value {
+            Value::Str(s) => s.as_str(),
+            _ => "",
+        };
+        let values: Vec<&Node> = match &v.value {
+            Value::List(items) if name != "from" => items.iter().collect(),
+            _ => vec![v],
+        };
+        let mut boxes = Vec::new();
+        for n in values {
+            match &n.value {
+                Value::Str(s) => match Mailbox::parse(s) {
+                    Ok(m) => boxes.push(m),
+                    Err(msg) => errors.push(
+                        Diagnostic::error(format!("[email] `{name}`: {msg}"))
+                            .at_line_col(path, n.line, n.col),
+                    ),
+                },
+                _ => errors.push(
+                    Diagnostic::error(format!(
+                        "[email] `{name}` must be an address in quotes{}",
+                        if name == "from" { "" } else { ", or a list of them" }
+                    ))
+                    .at_line_col(path, n.line, n.col),
+                ),
+            }
+        }
+        match name {
+            "from" => out.from = boxes.into_iter().next(),
+            "reply_to" => out.reply_to = boxes,
+            "to" => out.to = boxes,
+            _ => out.bcc = boxes,
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads `base_url`: an absolute http or https address, given a trailing `/`.
+fn base_url(path: &Path, v: &Node) -> Result<String, Vec<Diagnostic>> {
+    let err = |msg: &str| {
+        vec![
+            Diagnostic::error(format!("`base_url` {msg}"))
+                .at_line_col(path, v.line, v.col)
+                .help("write the newsroom's address, e.g. `base_url = \"https://example.org/news/\"`"),
+        ]
+    };
+    let Value::Str(s) = &v.value else {
+        return Err(err("must be text"));
+    };
+    let s = s.trim();
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(|| err("must start with https:// or http://"))?;
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}|\\^".contains(c))
+        || s.contains(['?', '#'])
+    {
+        return Err(err("is not a web address (no spaces, quotes, `?` or `#`)"));
+    }
+    Ok(if s.ends_with('/') {
+        s.to_string()
+    } else {
+        format!("{s}/")
     })
 }
 
@@ -372,6 +564,39 @@ mod tests {
         )
         .unwrap_err();
         assert!(e[0].to_string().contains("margins"), "{}", e[0]);
+    }
+
+    #[test]
+    fn email_table_and_base_url() {
+        let h = parse(
+            Path::new("communique.toml"),
+            "organization = \"X\"\nbase_url = \"https://x.org/news\"\n[email]\nfrom = \"Press Office <press@x.org>\"\nto = \"desk@paper.example\"\nbcc = [\"a@b.example\", \"Ünïcode Näme <c@d.example>\"]\n",
+        )
+        .unwrap();
+        let e = h.email.unwrap();
+        assert_eq!(e.from.unwrap().name.as_deref(), Some("Press Office"));
+        assert_eq!(e.to[0].address, "desk@paper.example");
+        assert_eq!(e.bcc.len(), 2);
+        assert_eq!(h.base_url.as_deref(), Some("https://x.org/news/"));
+        let mut diags = Vec::new();
+        frontmatter::to_metadata(&h.meta, &mut Metadata::default(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+
+        let e = parse(
+            Path::new("communique.toml"),
+            "[email]\nfrom = \"press@x.org\"\nto = [\"ok@x.org\", \"not an address\"]\n",
+        )
+        .unwrap_err();
+        assert!(
+            e[0].to_string().starts_with("error: communique.toml:3:"),
+            "{}",
+            e[0]
+        );
+        assert!(e[0].to_string().contains("not an e-mail address"), "{}", e[0]);
+        let e = parse(Path::new("communique.toml"), "[email]\nform = \"a@b.c\"\n").unwrap_err();
+        assert!(e[0].to_string().contains("did you mean `from`?"), "{}", e[0]);
+        let e = parse(Path::new("communique.toml"), "base_url = \"x.org\"\n").unwrap_err();
+        assert!(e[0].to_string().contains("1:12"), "{}", e[0]);
     }
 
     #[test]

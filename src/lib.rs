@@ -19,6 +19,7 @@ pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod dump;
+pub mod eml;
 pub mod epub;
 pub mod frontmatter;
 pub mod locale;
@@ -27,6 +28,7 @@ pub mod model;
 pub mod pdf;
 pub mod publish;
 pub mod theme;
+pub mod txt;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Document;
