@@ -88,6 +88,10 @@ pub enum FormatArg {
     Epub,
     Html,
     Model,
+    /// Wire-ready plain text, OUT/<stem>.txt.
+    Txt,
+    /// An e-mail draft with the PDF attached, OUT/<stem>.eml.
+    Eml,
     All,
 }
 
@@ -96,7 +100,8 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output formats, comma-separated or repeated: pdf, epub, html, model (printed to
-    /// standard output) or all.
+    /// standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF
+    /// attached) or all.
     #[arg(short, long = "format", value_enum, value_delimiter = ',', default_values_t = [FormatArg::Pdf, FormatArg::Epub])]
     pub formats: Vec<FormatArg>,
     /// Folder for the outputs.
@@ -312,7 +317,20 @@ fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
             FormatArg::Model => {
                 set.insert(Format::Model);
             }
-            FormatArg::All => set.extend([Format::Pdf, Format::Epub, Format::Html, Format::Model]),
+            FormatArg::Txt => {
+                set.insert(Format::Txt);
+            }
+            FormatArg::Eml => {
+                set.insert(Format::Eml);
+            }
+            FormatArg::All => set.extend([
+                Format::Pdf,
+                Format::Epub,
+                Format::Html,
+                Format::Model,
+                Format::Txt,
+                Format::Eml,
+            ]),
         }
     }
     set
@@ -778,13 +796,50 @@ fn build_one(
     let stem = publish::safe_stem(file);
     // The formats of one statement are rendered side by side (PDF and EPUB take about as long
     // as each other), then written in a fixed order.
-    let rendered: Vec<(Format, Result<communique::Rendered, Diagnostic>)> = {
+    // The e-mail draft attaches the PDF: it is rendered once, for both.
+    let wants_eml = formats.contains(&Format::Eml);
+    let mut rendered: Vec<(Format, Result<communique::Rendered, Diagnostic>)> = {
         use rayon::prelude::*;
-        let list: Vec<Format> = formats.iter().copied().collect();
+        let mut list: Vec<Format> = formats
+            .iter()
+            .copied()
+            .filter(|f| *f != Format::Eml)
+            .collect();
+        if wants_eml && !formats.contains(&Format::Pdf) {
+            list.insert(0, Format::Pdf);
+        }
         list.par_iter()
             .map(|&f| (f, publish::render(&doc, f, job)))
             .collect()
     };
+    if wants_eml {
+        let at = rendered.iter().position(|(f, _)| *f == Format::Pdf);
+        let pdf_only_for_eml = !formats.contains(&Format::Pdf);
+        let eml = match at.map(|i| &rendered[i].1) {
+            Some(Ok(pdf)) => publish::render_eml(&doc, job, &pdf.bytes).map(|mut r| {
+                if pdf_only_for_eml {
+                    r.diagnostics.splice(0..0, pdf.diagnostics.iter().cloned());
+                }
+                r
+            }),
+            Some(Err(d)) => Err(Diagnostic::error(format!(
+                "the e-mail draft attaches the PDF, which failed: {}",
+                d.message
+            ))),
+            None => Err(Diagnostic::error("the e-mail draft needs the PDF")),
+        };
+        if pdf_only_for_eml && let Some(i) = at {
+            let (_, pdf) = rendered.remove(i);
+            if let Err(d) = pdf {
+                o.diags.push(if d.path.as_os_str().is_empty() {
+                    d.in_file(file)
+                } else {
+                    d
+                });
+            }
+        }
+        rendered.push((Format::Eml, eml));
+    }
     // Each output stands alone: one that fails is not written, the others still are.
     let mut not_written: Vec<(Format, String)> = Vec::new();
     for (format, result) in rendered {
@@ -903,6 +958,8 @@ fn not_written_note(
         Format::Epub => "EPUB",
         Format::Html => "HTML page",
         Format::Model => "model",
+        Format::Txt => "plain text",
+        Format::Eml => "e-mail draft",
     };
     let mut text = format!("{}:", file.display());
     // Outputs that failed for the same reason are named together.
@@ -1014,6 +1071,8 @@ impl Houses {
         }
         job.pdf.theme = house.theme.clone();
         job.epub.theme = house.theme.clone();
+        job.email = house.email.clone();
+        job.base_url = house.base_url.clone();
         job.read.house = Some(house);
         Some(job)
     }
@@ -1042,6 +1101,15 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
                 Ok((Some(tree), _)) => {
                     println!("# {}", file.display());
                     print!("{}", communique::config::explain(&tree));
+                    match &job.base_url {
+                        Some(base) => println!(
+                            "# the HTML page is at {base}{}.html (canonical, og:url, og:image)",
+                            publish::safe_stem(file)
+                        ),
+                        None => println!(
+                            "# base_url is not set in communique.toml: the HTML page leaves out its canonical link, og:url, og:image and twitter:image, which need absolute addresses"
+                        ),
+                    }
                 }
                 Ok((None, _)) => println!("# {}: no front matter", file.display()),
                 Err(_) => {}

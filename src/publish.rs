@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::markdown::{self, ReadOptions};
-use crate::{Diagnostic, Document, Rendered, dump, epub, pdf};
+use crate::{Diagnostic, Document, Rendered, dump, eml, epub, pdf, txt};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,6 +13,10 @@ pub enum Format {
     Epub,
     Html,
     Model,
+    /// Wire-ready plain text.
+    Txt,
+    /// The e-mail draft, with the PDF attached.
+    Eml,
 }
 
 impl Format {
@@ -22,6 +26,8 @@ impl Format {
             Format::Epub => "epub",
             Format::Html => "html",
             Format::Model => "model.txt",
+            Format::Txt => "txt",
+            Format::Eml => "eml",
         }
     }
 }
@@ -34,6 +40,10 @@ pub struct Job {
     pub epub: epub::EpubOptions,
     /// Largest input file accepted, in bytes.
     pub max_input_bytes: u64,
+    /// The e-mail draft's senders and recipients (`[email]` in `communique.toml`).
+    pub email: Option<crate::config::EmailConfig>,
+    /// The newsroom's address (`base_url` in `communique.toml`, ending in `/`).
+    pub base_url: Option<String>,
 }
 
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 50 * 1024 * 1024;
@@ -85,18 +95,47 @@ pub fn read_file(path: &Path, job: &Job) -> (Option<Document>, Vec<Diagnostic>) 
     }
 }
 
-/// Renders a document in one format.
+/// Renders a document in one format. The e-mail draft needs the PDF: this renders it; a
+/// caller that also writes the PDF renders it once and calls [`render_eml`].
 pub fn render(doc: &Document, format: Format, job: &Job) -> Result<Rendered, Diagnostic> {
     match format {
         Format::Pdf => pdf::pdf(doc, &job.pdf),
         Format::Epub => epub::epub(doc, &job.epub),
-        Format::Html => epub::html(doc, &job.epub),
+        Format::Html => epub::html(doc, &page_options(doc, job)),
+        Format::Txt => Ok(txt::txt(doc)),
+        Format::Eml => {
+            let pdf = pdf::pdf(doc, &job.pdf)?;
+            let mut r = render_eml(doc, job, &pdf.bytes)?;
+            r.diagnostics.splice(0..0, pdf.diagnostics);
+            Ok(r)
+        }
         Format::Model => Ok(Rendered {
             bytes: dump::dump(doc).into_bytes(),
             diagnostics: Vec::new(),
             attachments: Vec::new(),
         }),
     }
+}
+
+/// The e-mail draft of a document whose PDF is `pdf` (attached as `<stem>.pdf`).
+pub fn render_eml(doc: &Document, job: &Job, pdf: &[u8]) -> Result<Rendered, Diagnostic> {
+    let opts = eml::EmlOptions {
+        email: job.email.clone(),
+        source_date_epoch: job.epub.source_date_epoch,
+        epub: job.epub.clone(),
+    };
+    eml::eml(doc, &opts, pdf, &safe_stem(&doc.source.path))
+}
+
+/// The page's options: its public address is `<base_url><stem>.html` when `base_url` is set.
+fn page_options(doc: &Document, job: &Job) -> epub::EpubOptions {
+    let mut o = job.epub.clone();
+    if o.page_url.is_none()
+        && let Some(base) = &job.base_url
+    {
+        o.page_url = Some(format!("{base}{}.html", safe_stem(&doc.source.path)));
+    }
+    o
 }
 
 /// The Markdown files a list of paths names: files as given, folders as every `*.md` directly

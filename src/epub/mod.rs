@@ -9,6 +9,7 @@ mod cover;
 mod css;
 pub mod images;
 mod package;
+mod share;
 mod xhtml;
 
 use std::collections::HashMap;
@@ -34,6 +35,9 @@ pub struct EpubOptions {
     pub assets: AssetPolicy,
     /// The theme the style sheets derive from (`[theme]` in `communique.toml`).
     pub theme: std::sync::Arc<crate::theme::Theme>,
+    /// The HTML page's public address, for its canonical link, `og:url` and absolute
+    /// `og:image` (from `base_url` in `communique.toml`).
+    pub page_url: Option<String>,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
@@ -438,7 +442,14 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         doc.meta.description.as_deref(),
         &style,
     );
-    w.raw("<body>\n<article>\n<header class=\"titlepage\">\n");
+    // The sharing metadata goes at the end of the head.
+    debug_assert!(w.out.ends_with("</head>\n"));
+    w.out.truncate(w.out.len() - "</head>\n".len());
+    let mut files: Vec<crate::Attachment> = Vec::new();
+    share::page_meta(&mut w, doc, opts, &words, &mut files);
+    w.raw("</head>\n");
+    // One `main` landmark holds everything, so that no content is outside a landmark.
+    w.raw("<body>\n<main>\n<article>\n<header class=\"titlepage\">\n");
     masthead(&mut w, doc, 1, &words);
     w.raw("</header>\n<section class=\"statement\">\n");
     statement_body(&mut w, doc, &words);
@@ -451,7 +462,63 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         w.blocks(&doc.meta.about, doc, None);
         w.raw("</section>\n");
     }
-    w.raw("</article>\n");
+    w.raw("</article>\n</main>\n");
+    close_doc(&mut w);
+    let mut attachments: Vec<crate::Attachment> = set
+        .files
+        .into_iter()
+        .map(|f| crate::Attachment {
+            path: f.href,
+            bytes: f.bytes,
+        })
+        .collect();
+    for f in files {
+        if !attachments.iter().any(|a| a.path == f.path) {
+            attachments.push(f);
+        }
+    }
+    Ok(Rendered {
+        bytes: w.out.into_bytes(),
+        diagnostics: w.diags,
+        attachments,
+    })
+}
+
+/// The statement as an e-mail's HTML part, before the e-mail backend ([`crate::eml`]) gives
+/// each element its inline style: a whole document with no style sheet, whose content is the
+/// page's (masthead, statement, notes, "About"), in one `<main>`. Its images come back as
+/// attachments named `images/<digest>.<ext>`, as for the page.
+pub fn email_html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
+    let lang = lang_of(doc);
+    let rtl = is_rtl(doc);
+    let title = display_title(doc);
+    let words = Words::of(doc);
+    let mut set = ImageSet::default();
+    let imgs = set.add_document(doc, &opts.assets)?;
+    let mut w = Writer::new(Flavor::Html, &doc.source);
+    w.diags.append(&mut set.warnings);
+    w.images = imgs;
+    w.raw("<!DOCTYPE html>\n<html");
+    w.lang_attrs(&lang);
+    w.raw(&format!(
+        " dir=\"{}\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<meta name=\"color-scheme\" content=\"light dark\"/>\n<meta name=\"supported-color-schemes\" content=\"light dark\"/>\n<title>",
+        if rtl { "rtl" } else { "ltr" }
+    ));
+    w.text(&title);
+    w.raw("</title>\n</head>\n<body>\n<main class=\"email\">\n<header class=\"titlepage\">\n");
+    masthead(&mut w, doc, 1, &words);
+    w.raw("</header>\n<section class=\"statement\">\n");
+    statement_body(&mut w, doc, &words);
+    w.raw("</section>\n");
+    if !doc.meta.about.is_empty() {
+        w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
+        w.text(&words.about(doc));
+        w.raw("</h2>\n");
+        w.notes_here = false;
+        w.blocks(&doc.meta.about, doc, None);
+        w.raw("</section>\n");
+    }
+    w.raw("</main>\n");
     close_doc(&mut w);
     Ok(Rendered {
         bytes: w.out.into_bytes(),
