@@ -300,11 +300,17 @@ fn mime_of(name: &str) -> &'static str {
 /// written out for e-mail clients, which drop style sheets). No colours are set for text or
 /// backgrounds, so that a client's dark mode shows the text in its own colours; rules and
 /// borders are a grey that shows on light and dark.
-fn style_for(tag: &str, classes: &[&str]) -> String {
+fn style_for(tag: &str, classes: &[&str], rtl: bool) -> String {
+    // The bar beside a quotation or an alert is on the side the lines start.
+    let bar = if rtl {
+        "margin:12px 0;padding:0 12px 0 0;border-right:3px solid #888888;"
+    } else {
+        "margin:12px 0;padding:0 0 0 12px;border-left:3px solid #888888;"
+    };
     let mut s = String::from(match tag {
         "body" => "margin:0;padding:0;",
         "main" => {
-            "display:block;max-width:600px;margin:0 auto;padding:16px;font-family:Georgia,'Times New Roman',serif;font-size:16px;line-height:1.5;"
+            "display:block;box-sizing:border-box;max-width:600px;margin:0 auto;padding:16px;font-family:Georgia,'Times New Roman',serif;font-size:16px;line-height:1.5;"
         }
         "header" => "display:block;margin:0 0 16px 0;",
         "section" => "display:block;",
@@ -314,7 +320,7 @@ fn style_for(tag: &str, classes: &[&str]) -> String {
         "h3" | "h4" | "h5" | "h6" => {
             "font-size:17px;line-height:1.3;font-weight:bold;margin:16px 0 8px 0;"
         }
-        "blockquote" => "margin:12px 0;padding:0 0 0 12px;border-left:3px solid #888888;",
+        "blockquote" => bar,
         "pre" => {
             "white-space:pre-wrap;font-family:Menlo,Consolas,monospace;font-size:14px;margin:12px 0;"
         }
@@ -345,7 +351,7 @@ fn style_for(tag: &str, classes: &[&str]) -> String {
             ("footnotes", _) => "font-size:14px;margin-top:24px;",
             ("fn-back", _) => "text-decoration:none;",
             ("table-wrap", _) => "margin:12px 0;max-width:100%;overflow-x:auto;",
-            ("alert", _) => "margin:12px 0;padding:0 0 0 12px;border-left:3px solid #888888;",
+            ("alert", _) => bar,
             ("alert-label", _) => "font-weight:bold;",
             ("al", _) => "text-align:left;",
             ("ac", _) => "text-align:center;",
@@ -363,8 +369,14 @@ fn style_for(tag: &str, classes: &[&str]) -> String {
 /// `crate::epub::email_html` wrote: text and attribute values are escaped, so `<` always
 /// opens a tag and `>` always closes one.
 fn inline_styles(html: &str) -> String {
+    let rtl = html
+        .find("<html")
+        .and_then(|i| html[i..].find('>').map(|j| &html[i..i + j]))
+        .is_some_and(|t| t.contains(" dir=\"rtl\""));
     let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
+    // Inside the letterhead's `<p class="logo">`: its image is set at a letterhead's height.
+    let mut in_logo = false;
     while let Some(i) = rest.find('<') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
@@ -379,6 +391,9 @@ fn inline_styles(html: &str) -> String {
             .collect::<String>()
             .to_ascii_lowercase();
         if name.is_empty() || tag.starts_with("</") {
+            if tag == "</p>" {
+                in_logo = false;
+            }
             out.push_str(tag);
             continue;
         }
@@ -403,7 +418,12 @@ fn inline_styles(html: &str) -> String {
             }
         }
         let classes: Vec<&str> = classes.split_whitespace().collect();
-        let mut style = style_for(&name, &classes);
+        let mut style = style_for(&name, &classes, rtl);
+        if name == "p" {
+            in_logo = classes.contains(&"logo");
+        } else if name == "img" && in_logo {
+            style.push_str("height:64px;width:auto;");
+        }
         if let Some(p) = body.find(" style=\"")
             && let Some(q) = body[p + 8..].find('"')
         {

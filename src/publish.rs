@@ -206,7 +206,11 @@ pub fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per call: two pages of a batch may write the same image beside them (the same
+    // logo, the same generated card), each through its own temporary file.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
     match result {
         Ok(()) => Ok(tmp),

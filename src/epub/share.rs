@@ -67,7 +67,7 @@ pub(super) fn page_meta(
     if let Some(u) = url {
         meta(w, "property", "og:url", u);
     }
-    meta(w, "property", "og:locale", &lang.replace('-', "_"));
+    meta(w, "property", "og:locale", &og_locale(&lang));
     if let Some(o) = org {
         meta(w, "property", "og:site_name", o);
     }
@@ -181,6 +181,42 @@ pub(super) fn page_meta(
     w.raw("<script type=\"application/ld+json\">");
     w.raw(&script_json(&serde_json::Value::Object(ld)));
     w.raw("</script>\n");
+}
+
+/// OpenGraph's `language_TERRITORY` (`en_US`) from a BCP 47 tag: its region when it has one,
+/// else the usual territory of the UN languages and German, else the language alone.
+fn og_locale(lang: &str) -> String {
+    let mut parts = lang.split(['-', '_']);
+    let language = parts.next().unwrap_or("en").to_ascii_lowercase();
+    let rest: Vec<&str> = parts.collect();
+    let region = rest
+        .iter()
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(|r| r.to_ascii_uppercase());
+    let script = rest
+        .iter()
+        .find(|p| p.len() == 4)
+        .map(|s| s.to_ascii_lowercase());
+    let region = region.or_else(|| {
+        Some(
+            match (language.as_str(), script.as_deref()) {
+                ("en", _) => "US",
+                ("fr", _) => "FR",
+                ("es", _) => "ES",
+                ("ru", _) => "RU",
+                ("de", _) => "DE",
+                ("ar", _) => "AR",
+                ("zh", Some("hant")) => "TW",
+                ("zh", _) => "CN",
+                _ => return None,
+            }
+            .to_string(),
+        )
+    });
+    match region {
+        Some(r) => format!("{language}_{r}"),
+        None => language,
+    }
 }
 
 /// JSON for a `<script>` element: `<`, `>` and `&` as `\u` escapes, so that no string can
@@ -303,6 +339,16 @@ fn png_size(b: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locales() {
+        assert_eq!(og_locale("en-US"), "en_US");
+        assert_eq!(og_locale("en-GB"), "en_GB");
+        assert_eq!(og_locale("zh-Hans"), "zh_CN");
+        assert_eq!(og_locale("zh-Hant"), "zh_TW");
+        assert_eq!(og_locale("ar"), "ar_AR");
+        assert_eq!(og_locale("sw"), "sw");
+    }
 
     #[test]
     fn json_cannot_close_the_script() {
