@@ -1198,6 +1198,11 @@ lang = "en-US"
 # A logo for the letterhead, relative to this file.
 # logo = "logo.png"
 
+# The newsroom's public address: the HTML page of content/x.md is at <base_url>x.html. It
+# gives the page its canonical link and the absolute og:url and og:image that a shared link's
+# preview card needs; without it they are left out.
+# base_url = "https://example.org/news/"
+
 # Media contacts printed on every release.
 [[contacts]]
 name = "Press Office"
@@ -1211,6 +1216,15 @@ phone = "+1 202 555 0100"
 # more = "- more -"
 # end = "###"
 # page = "Page {n} of {total}"
+
+# The e-mail draft (`-f eml`): sender and recipients. Without this table the draft has no
+# addresses and the mail client asks for them. `to`, `reply_to` and `bcc` take one address
+# or a list; press lists go in `bcc`.
+# [email]
+# from = "Example Organization Press Office <press@example.org>"
+# reply_to = "press@example.org"
+# to = "press@example.org"
+# bcc = ["desk@newspaper.example", "Newsroom <news@agency.example>"]
 
 # The press-release design. Every key is optional; the values shown are the defaults.
 # Sizes, margins and spaces are in points (72 to the inch); leading is a ratio of the type

@@ -89,7 +89,9 @@ impl Mailbox {
         if let Some(n) = &name
             && n.chars().any(|c| c.is_control() || c == '<' || c == '>')
         {
-            return Err(format!("`{s}` has a display name with `<`, `>` or a control character"));
+            return Err(format!(
+                "`{s}` has a display name with `<`, `>` or a control character"
+            ));
         }
         let addr = addr.trim();
         let bad = || {
@@ -328,7 +330,11 @@ fn email_table(path: &Path, key: &Node, table: &Node) -> Result<EmailConfig, Vec
                 _ => errors.push(
                     Diagnostic::error(format!(
                         "[email] `{name}` must be an address in quotes{}",
-                        if name == "from" { "" } else { ", or a list of them" }
+                        if name == "from" {
+                            ""
+                        } else {
+                            ", or a list of them"
+                        }
                     ))
                     .at_line_col(path, n.line, n.col),
                 ),
@@ -354,7 +360,9 @@ fn base_url(path: &Path, v: &Node) -> Result<String, Vec<Diagnostic>> {
         vec![
             Diagnostic::error(format!("`base_url` {msg}"))
                 .at_line_col(path, v.line, v.col)
-                .help("write the newsroom's address, e.g. `base_url = \"https://example.org/news/\"`"),
+                .help(
+                    "write the newsroom's address, e.g. `base_url = \"https://example.org/news/\"`",
+                ),
         ]
     };
     let Value::Str(s) = &v.value else {
@@ -367,7 +375,8 @@ fn base_url(path: &Path, v: &Node) -> Result<String, Vec<Diagnostic>> {
         .ok_or_else(|| err("must start with https:// or http://"))?;
     if rest.is_empty()
         || rest.starts_with('/')
-        || s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}|\\^".contains(c))
+        || s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}|\\^".contains(c))
         || s.contains(['?', '#'])
     {
         return Err(err("is not a web address (no spaces, quotes, `?` or `#`)"));
@@ -592,9 +601,17 @@ mod tests {
             "{}",
             e[0]
         );
-        assert!(e[0].to_string().contains("not an e-mail address"), "{}", e[0]);
+        assert!(
+            e[0].to_string().contains("not an e-mail address"),
+            "{}",
+            e[0]
+        );
         let e = parse(Path::new("communique.toml"), "[email]\nform = \"a@b.c\"\n").unwrap_err();
-        assert!(e[0].to_string().contains("did you mean `from`?"), "{}", e[0]);
+        assert!(
+            e[0].to_string().contains("did you mean `from`?"),
+            "{}",
+            e[0]
+        );
         let e = parse(Path::new("communique.toml"), "base_url = \"x.org\"\n").unwrap_err();
         assert!(e[0].to_string().contains("1:12"), "{}", e[0]);
     }

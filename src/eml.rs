@@ -38,7 +38,12 @@ pub struct EmlOptions {
 /// The subject line: the headline, after the embargo notice when embargoed
 /// (`EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026: Headline`).
 pub fn subject(doc: &Document) -> String {
-    let title: String = doc.meta.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title: String = doc
+        .meta
+        .title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let title = if title.is_empty() {
         "Untitled statement".to_string()
     } else {
@@ -89,7 +94,12 @@ pub fn eml(
 
     // Everything that would vary from run to run is derived from the content.
     let mut seed = Vec::with_capacity(text.len() + html.len() + 256);
-    for part in [subject.as_bytes(), text.as_bytes(), html.as_bytes(), stem.as_bytes()] {
+    for part in [
+        subject.as_bytes(),
+        text.as_bytes(),
+        html.as_bytes(),
+        stem.as_bytes(),
+    ] {
         seed.extend_from_slice(part);
         seed.push(0);
     }

@@ -128,7 +128,11 @@ impl Text<'_> {
         parts.push(title);
 
         // The dateline opens the first top-level paragraph of the body's own text.
-        let city = m.dateline.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let city = m
+            .dateline
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
         let mut lead = locale::dateline(city, m.date.as_ref(), &m.lang);
         let has_paragraph = doc
             .blocks

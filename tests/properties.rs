@@ -628,7 +628,14 @@ proptest! {
         check_epub(&epub.bytes, &w.words);
 
         let html = render(&doc, Format::Html, &job).expect("the HTML page builds");
-        assert_clean("the HTML page", &String::from_utf8_lossy(&html.bytes));
+        // The page's one script is its JSON-LD, whose strings escape `<`: take it out, and no
+        // other script may be left.
+        let page = String::from_utf8_lossy(&html.bytes).into_owned();
+        const LD: &str = "<script type=\"application/ld+json\">";
+        let (before, after) = page.split_once(LD).expect("the page has its JSON-LD");
+        let (json, after) = after.split_once("</script>").expect("the JSON-LD is closed");
+        serde_json::from_str::<serde_json::Value>(json).expect("the JSON-LD is JSON");
+        assert_clean("the HTML page", &format!("{before}{after}"));
 
         match render(&doc, Format::Pdf, &job) {
             Ok(pdf) => {
@@ -643,6 +650,13 @@ proptest! {
         }
         let model = render(&doc, Format::Model, &job).expect("the model dumps");
         prop_assert!(!model.bytes.is_empty());
+
+        // The plain text holds every word, as typed.
+        let txt = render(&doc, Format::Txt, &job).expect("the plain text renders");
+        let txt = String::from_utf8(txt.bytes).expect("UTF-8");
+        for word in &w.words {
+            prop_assert!(txt.contains(word.as_str()), "`{}` missing from the plain text:\n{}\n{}", word, markdown, txt);
+        }
     }
 }
 

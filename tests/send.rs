@@ -53,11 +53,7 @@ fn build(dir: &Path, formats: &str, house: Option<&str>) -> PathBuf {
     }
     cmd.args(statements());
     let o = cmd.output().unwrap();
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out
 }
 
@@ -185,7 +181,11 @@ fn drafts_parse_clean_and_carry_the_whole_statement() {
         assert!(head.contains("\r\nMessage-ID: <"), "{head}");
         assert!(head.contains("\r\nDate: "), "{head}");
         assert!(head.contains("\r\nBcc: "), "{head}");
-        assert!(bytes.iter().all(|b| *b < 0x80), "8-bit byte in {}", e.display());
+        assert!(
+            bytes.iter().all(|b| *b < 0x80),
+            "8-bit byte in {}",
+            e.display()
+        );
         assert!(
             bytes.split(|b| *b == b'\n').all(|l| l.len() <= 998 + 1),
             "a line over 998 bytes in {}",
@@ -226,12 +226,25 @@ fn drafts_parse_clean_and_carry_the_whole_statement() {
         let (doc, words) = body_words(s);
         assert!(words.len() > 10, "{}", words.len());
         for w in &words {
-            assert!(text.contains(w.as_str()), "`{w}` missing from the text part of {}", e.display());
-            assert!(shown.contains(w.as_str()), "`{w}` missing from the HTML part of {}", e.display());
+            assert!(
+                text.contains(w.as_str()),
+                "`{w}` missing from the text part of {}",
+                e.display()
+            );
+            assert!(
+                shown.contains(w.as_str()),
+                "`{w}` missing from the HTML part of {}",
+                e.display()
+            );
         }
         // The subject decodes back to the headline (after the embargo notice).
         let subject = read("subject.txt");
-        let title = doc.meta.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = doc
+            .meta
+            .title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         match doc.meta.release {
             communique::model::Release::Immediate => assert_eq!(subject, title),
             _ => assert!(
@@ -240,13 +253,25 @@ fn drafts_parse_clean_and_carry_the_whole_statement() {
             ),
         }
         let headers = read("headers.txt");
-        assert!(headers.contains("From: Press Office <press@example.org>"), "{headers}");
-        assert!(headers.contains("مكتب الصحافة <ar@example.org>"), "{headers}");
+        assert!(
+            headers.contains("From: Press Office <press@example.org>"),
+            "{headers}"
+        );
+        assert!(
+            headers.contains("مكتب الصحافة <ar@example.org>"),
+            "{headers}"
+        );
         // The HTML part: no script, no style sheet, nothing fetched from outside, inline
         // styles only.
         let lower = html.to_ascii_lowercase();
-        for bad in ["<script", "<style", "<link", "<iframe", "<object", "url(", "@import"] {
-            assert!(!lower.contains(bad), "`{bad}` in the HTML part of {}", e.display());
+        for bad in [
+            "<script", "<style", "<link", "<iframe", "<object", "url(", "@import",
+        ] {
+            assert!(
+                !lower.contains(bad),
+                "`{bad}` in the HTML part of {}",
+                e.display()
+            );
         }
         for (tag, attr, value) in attributes(&html) {
             assert_ne!(attr, "class", "<{tag} class> in {}", e.display());
@@ -266,11 +291,15 @@ fn drafts_parse_clean_and_carry_the_whole_statement() {
         let imgs = html.matches(" src=\"cid:").count();
         if stem(s) == "briefing" {
             assert!(imgs >= 3, "{imgs}");
-            assert!(structure.contains("multipart/related text/html image/"), "{structure}");
+            assert!(
+                structure.contains("multipart/related text/html image/"),
+                "{structure}"
+            );
         }
     }
     // The Arabic and Chinese subjects, exactly.
-    let subject = |n: &str| std::fs::read_to_string(out.join(format!("{n}.parts/subject.txt"))).unwrap();
+    let subject =
+        |n: &str| std::fs::read_to_string(out.join(format!("{n}.parts/subject.txt"))).unwrap();
     assert_eq!(
         subject("ar"),
         "على كل دولة أن تشارك في الاستعراض الأممي لحالة حقوق الإنسان فيها"
@@ -313,8 +342,16 @@ fn plain_text_is_wire_ready() {
     let dir = common::scratch("send", "txt");
     let out = build(&dir, "txt", None);
     let t = std::fs::read_to_string(out.join("embargoed-statement.txt")).unwrap();
-    assert!(t.starts_with("EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026\nNovember 27, 2026\n\nMedia contact:\n"), "{t}");
-    assert!(t.contains("\n\nNEW YORK (Nov. 27, 2026) — Example Rights Watch today released"), "{t}");
+    assert!(
+        t.starts_with(
+            "EMBARGOED UNTIL 00:01 EST, 28 NOVEMBER 2026\nNovember 27, 2026\n\nMedia contact:\n"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("\n\nNEW YORK (Nov. 27, 2026) — Example Rights Watch today released"),
+        "{t}"
+    );
     assert!(t.contains("\n- The cycle: how often"), "{t}");
     assert!(t.contains("\n1. Read the one-page overview"), "{t}");
     assert!(t.contains("https://example.org/upr-guide"), "{t}");
@@ -328,7 +365,10 @@ fn plain_text_is_wire_ready() {
     let b = std::fs::read_to_string(out.join("briefing.txt")).unwrap();
     // Tables as aligned text, footnotes at the end.
     assert!(b.contains("\n[1] "), "{b}");
-    let rule = b.lines().find(|l| l.starts_with("---")).expect("a table rule");
+    let rule = b
+        .lines()
+        .find(|l| l.starts_with("---"))
+        .expect("a table rule");
     assert!(rule.contains("  -"), "{rule}");
 }
 
@@ -372,7 +412,10 @@ fn page_shares_well() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_extruct {
-        assert!(!common::required(), "extruct is required (pip install extruct)");
+        assert!(
+            !common::required(),
+            "extruct is required (pip install extruct)"
+        );
         eprintln!("SKIPPED: extruct is not installed (pip install extruct)");
         return;
     }
@@ -394,18 +437,37 @@ fn page_shares_well() {
         let ld = &data["json-ld"];
         assert_eq!(ld.as_array().map(Vec::len), Some(1), "{data}");
         let ld = &ld[0];
-        let title = doc.meta.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = doc
+            .meta
+            .title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let date = doc.meta.date.unwrap().to_string();
         let page = format!("https://news.example.org/releases/{}.html", stem(s));
         assert_eq!(og["og:title"], title.as_str(), "{og}");
         assert_eq!(og["@type"], "article", "{og}");
         assert_eq!(og["og:url"], page.as_str(), "{og}");
         assert_eq!(og["article:published_time"], date.as_str(), "{og}");
-        assert!(og["og:locale"].as_str().is_some_and(|l| l.starts_with(&doc.meta.lang[..2])), "{og}");
+        assert!(
+            og["og:locale"]
+                .as_str()
+                .is_some_and(|l| l.starts_with(&doc.meta.lang[..2])),
+            "{og}"
+        );
         let image = og["og:image"].as_str().unwrap();
-        assert!(image.starts_with("https://news.example.org/releases/images/"), "{og}");
-        assert!(og["og:image:alt"].as_str().is_some_and(|a| !a.is_empty()), "{og}");
-        assert!(og["og:description"].as_str().is_some_and(|a| a.len() > 20), "{og}");
+        assert!(
+            image.starts_with("https://news.example.org/releases/images/"),
+            "{og}"
+        );
+        assert!(
+            og["og:image:alt"].as_str().is_some_and(|a| !a.is_empty()),
+            "{og}"
+        );
+        assert!(
+            og["og:description"].as_str().is_some_and(|a| a.len() > 20),
+            "{og}"
+        );
         assert_eq!(ld["@context"], "https://schema.org");
         assert_eq!(ld["@type"], "NewsArticle");
         assert_eq!(ld["headline"], title.as_str());

@@ -38,7 +38,8 @@ pub(super) fn page_meta(
         .filter(|o| !o.is_empty());
     let url = opts.page_url.as_deref();
     // Absolute addresses of files beside the page.
-    let abs = |href: &str| url.map(|u| format!("{}{href}", &u[..u.rfind('/').map_or(0, |i| i + 1)]));
+    let abs =
+        |href: &str| url.map(|u| format!("{}{href}", &u[..u.rfind('/').map_or(0, |i| i + 1)]));
     let card = url.and_then(|_| card(w, doc, opts, words, files));
     let logo = m
         .logo
@@ -266,7 +267,10 @@ fn description(doc: &Document) -> Option<String> {
         Some(i) if i > 100 => cut[..i].to_string(),
         _ => cut,
     };
-    Some(format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' '])))
+    Some(format!(
+        "{}…",
+        cut.trim_end_matches([',', ';', ':', '.', ' '])
+    ))
 }
 
 /// The card's image: the first figure with alt text (not an SVG: sharing sites do not show
@@ -354,7 +358,10 @@ mod tests {
     fn json_cannot_close_the_script() {
         let v = serde_json::json!({ "headline": "a </script><!-- & b" });
         let s = script_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
     }
