@@ -175,7 +175,7 @@ pub fn eml(
         .date(date)
         .message_id(message_id)
         .header("X-Unsent", Raw::new("1"))
-        .header("Content-Language", Raw::new(doc.meta.lang.clone()))
+        .header("Content-Language", Raw::new(content_language(&doc.meta.lang)))
         .body(body);
     let mut bytes = head;
     bytes.extend(m.write_to_vec().map_err(|e| failed(&e))?);
@@ -219,6 +219,22 @@ fn subject_header(subject: &str) -> std::io::Result<Vec<u8>> {
         mail_builder::headers::text::Text::new(subject).write_header(&mut out, 9)?;
     }
     Ok(out)
+}
+
+/// The language tag as a header value: letters, digits and `-` only (nothing else can reach
+/// the header), `en-US` when nothing is left.
+fn content_language(lang: &str) -> String {
+    let t: String = lang
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    if t.is_empty() {
+        crate::model::DEFAULT_LANG.to_string()
+    } else {
+        t
+    }
 }
 
 /// `\n` line ends as `\r\n`.

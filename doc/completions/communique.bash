@@ -108,11 +108,11 @@ _communique() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pdf epub html model txt eml all" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pdf epub html model txt eml all" -- "${cur}"))
                     return 0
                     ;;
                 --out-dir)
@@ -414,11 +414,11 @@ _communique() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pdf epub html model txt eml all" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "pdf epub html model all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pdf epub html model txt eml all" -- "${cur}"))
                     return 0
                     ;;
                 --out-dir)

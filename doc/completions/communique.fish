@@ -39,10 +39,12 @@ complete -c communique -n "__fish_communique_needs_command" -f -a "help" -d 'Pri
 complete -c communique -n "__fish_communique_using_subcommand build" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand build" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
-complete -c communique -n "__fish_communique_using_subcommand build" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
+complete -c communique -n "__fish_communique_using_subcommand build" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all' -r -f -a "pdf\t''
 epub\t''
 html\t''
 model\t''
+txt\t'Wire-ready plain text, OUT/<stem>.txt'
+eml\t'An e-mail draft with the PDF attached, OUT/<stem>.eml'
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand build" -s o -l out-dir -d 'Folder for the outputs' -r -F
 complete -c communique -n "__fish_communique_using_subcommand build" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
@@ -62,14 +64,16 @@ complete -c communique -n "__fish_communique_using_subcommand build" -l embed-fo
 complete -c communique -n "__fish_communique_using_subcommand build" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand build" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand build" -l no-system-fonts -d 'Use only the bundled fonts and --font-dir, never the system\'s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)'
-complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help'
+complete -c communique -n "__fish_communique_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand watch" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F
-complete -c communique -n "__fish_communique_using_subcommand watch" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output) or all' -r -f -a "pdf\t''
+complete -c communique -n "__fish_communique_using_subcommand watch" -s f -l format -d 'Output formats, comma-separated or repeated: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all' -r -f -a "pdf\t''
 epub\t''
 html\t''
 model\t''
+txt\t'Wire-ready plain text, OUT/<stem>.txt'
+eml\t'An e-mail draft with the PDF attached, OUT/<stem>.eml'
 all\t''"
 complete -c communique -n "__fish_communique_using_subcommand watch" -s o -l out-dir -d 'Folder for the outputs' -r -F
 complete -c communique -n "__fish_communique_using_subcommand watch" -l bundle -d 'Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)' -r
@@ -89,7 +93,7 @@ complete -c communique -n "__fish_communique_using_subcommand watch" -l embed-fo
 complete -c communique -n "__fish_communique_using_subcommand watch" -l allow-outside -d 'Allow images outside the statement\'s folder (`..`, absolute paths, links pointing out)'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l ragged -d 'Set the PDF\'s body text ragged-right instead of justified'
 complete -c communique -n "__fish_communique_using_subcommand watch" -l no-system-fonts -d 'Use only the bundled fonts and --font-dir, never the system\'s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)'
-complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c communique -n "__fish_communique_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-input-mb -d 'Largest input file accepted, in megabytes' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l max-depth -d 'Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256' -r
 complete -c communique -n "__fish_communique_using_subcommand check" -l config -d 'House configuration to use instead of the nearest `communique.toml` in the input\'s folder or its parents' -r -F

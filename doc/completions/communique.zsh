@@ -34,8 +34,20 @@ _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
 '--max-depth=[Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256]:LEVELS:_default' \
 '--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
-'*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
-'*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
+'*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all]:FORMATS:((pdf\:""
+epub\:""
+html\:""
+model\:""
+txt\:"Wire-ready plain text, OUT/<stem>.txt"
+eml\:"An e-mail draft with the PDF attached, OUT/<stem>.eml"
+all\:""))' \
+'*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all]:FORMATS:((pdf\:""
+epub\:""
+html\:""
+model\:""
+txt\:"Wire-ready plain text, OUT/<stem>.txt"
+eml\:"An e-mail draft with the PDF attached, OUT/<stem>.eml"
+all\:""))' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
@@ -54,8 +66,8 @@ _arguments "${_arguments_options[@]}" : \
 '--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '--no-system-fonts[Use only the bundled fonts and --font-dir, never the system'\''s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
 && ret=0
 ;;
@@ -64,8 +76,20 @@ _arguments "${_arguments_options[@]}" : \
 '--max-input-mb=[Largest input file accepted, in megabytes]:MB:_default' \
 '--max-depth=[Lists and block quotes nested deeper than this are flattened, with a warning; so are inline spans (emphasis, links) nested deeper. At most 256]:LEVELS:_default' \
 '--config=[House configuration to use instead of the nearest \`communique.toml\` in the input'\''s folder or its parents]:FILE:_files' \
-'*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
-'*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output) or all]:FORMATS:(pdf epub html model all)' \
+'*-f+[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all]:FORMATS:((pdf\:""
+epub\:""
+html\:""
+model\:""
+txt\:"Wire-ready plain text, OUT/<stem>.txt"
+eml\:"An e-mail draft with the PDF attached, OUT/<stem>.eml"
+all\:""))' \
+'*--format=[Output formats, comma-separated or repeated\: pdf, epub, html, model (printed to standard output), txt (wire-ready plain text), eml (e-mail draft with the PDF attached) or all]:FORMATS:((pdf\:""
+epub\:""
+html\:""
+model\:""
+txt\:"Wire-ready plain text, OUT/<stem>.txt"
+eml\:"An e-mail draft with the PDF attached, OUT/<stem>.eml"
+all\:""))' \
 '-o+[Folder for the outputs]:DIR:_files' \
 '--out-dir=[Folder for the outputs]:DIR:_files' \
 '--bundle=[Bundle every input into one EPUB briefing pack with this title (written as OUT/<slug of title>.epub instead of one EPUB per statement)]:TITLE:_default' \
@@ -84,8 +108,8 @@ _arguments "${_arguments_options[@]}" : \
 '--allow-outside[Allow images outside the statement'\''s folder (\`..\`, absolute paths, links pointing out)]' \
 '--ragged[Set the PDF'\''s body text ragged-right instead of justified]' \
 '--no-system-fonts[Use only the bundled fonts and --font-dir, never the system'\''s font folders (the same PDF on every machine; emoji are then drawn in the bundled monochrome Noto Emoji)]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '*::paths -- Markdown files or folders (a folder means every `*.md` in it). Default\: content/:_files' \
 && ret=0
 ;;
