@@ -1035,10 +1035,12 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
             failed.push(file.clone());
             continue;
         };
+        let (doc, diags) = publish::read_file(file, &job);
         if args.explain {
-            match publish::load(file, job.max_input_bytes)
-                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read))
-            {
+            let tree = publish::load(file, job.max_input_bytes)
+                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read));
+            let given = matches!(&tree, Ok((Some(t), _)) if t.get("lang").is_some());
+            match tree {
                 Ok((Some(tree), _)) => {
                     println!("# {}", file.display());
                     print!("{}", communique::config::explain(&tree));
@@ -1046,8 +1048,11 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
                 Ok((None, _)) => println!("# {}: no front matter", file.display()),
                 Err(_) => {}
             }
+            // A language not given was read from the text (or left at the default).
+            if let Some(doc) = doc.as_ref().filter(|_| !given) {
+                print!("{}", communique::detect::explain(doc));
+            }
         }
-        let (_, diags) = publish::read_file(file, &job);
         if report(&diags, &args.input, printer) {
             failed.push(file.clone());
         } else if !args.input.quiet {

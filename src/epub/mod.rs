@@ -643,6 +643,20 @@ impl Words {
             ],
             Lang::Zh => ["声明", "封面", "注释", "导航", "正文开始"],
             Lang::Ar => ["البيان", "الغلاف", "الحواشي", "معالم", "بداية النص"],
+            Lang::De => [
+                "Erklärung",
+                "Titelbild",
+                "Anmerkungen",
+                "Orientierungspunkte",
+                "Textanfang",
+            ],
+            Lang::Pt => [
+                "Declaração",
+                "Capa",
+                "Notas",
+                "Pontos de referência",
+                "Início do texto",
+            ],
         };
         Words {
             lang: lang.to_string(),
