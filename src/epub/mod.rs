@@ -251,6 +251,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         },
         title: title.clone(),
         footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
+        lang: lang.clone(),
     };
     let cover_png = cover::cover_png(&cover::showable(&ct).0);
     let cover_res = Resource {
@@ -926,6 +927,7 @@ fn cover_text(doc: &Document, words: &Words) -> CoverText {
             .date
             .map(|d| words.long_date(d))
             .unwrap_or_default(),
+        lang: words.lang.clone(),
     }
 }
 
@@ -1015,10 +1017,10 @@ fn cover_for(
     if lost {
         diags.push(
             Diagnostic::warning(
-                "the generated cover leaves out text in a script that the bundled fonts cannot show",
+                "the generated cover leaves out text in a script that no font on this machine can show",
             )
             .at(&doc.source, front_matter_key(doc.source.text(), "title"))
-            .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
+            .help("install a font for it (e.g. fonts-noto-core, fonts-noto-cjk), or give a `cover` image in front matter"),
         );
         if shown.footer.is_empty()
             && let Some(d) = doc.meta.date
