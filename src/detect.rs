@@ -1,6 +1,6 @@
 //! The statement's language when neither its front matter nor `communique.toml` gives `lang`
 //! (issue 16): statements copied from a site generator often keep their language elsewhere.
-//! The body is read by `whatlang` (trigram profiles of 69 languages); a reliable guess
+//! The body is read by `whatlang` (trigram profiles of 70 languages); a reliable guess
 //! becomes the document's `lang` — furniture, dates, paper, hyphenation, direction — and a
 //! warning says so once. A short or mixed text keeps [`DEFAULT_LANG`], with a warning too.
 
