@@ -451,6 +451,7 @@ fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.pdf.standards = args.pdf_standard;
     job.pdf.font_dirs = args.font_dir.clone();
     job.pdf.no_system_fonts = args.no_system_fonts;
+    job.epub.no_system_fonts = args.no_system_fonts;
     job.pdf.paper = args.paper.map(|p| match p {
         PaperArg::Letter => communique::pdf::Paper::Letter,
         PaperArg::A4 => communique::pdf::Paper::A4,

@@ -68,6 +68,9 @@ pub(crate) struct CoverText {
     pub footer: String,
     /// The statement's language (BCP 47): shaping, direction and the CJK face.
     pub lang: String,
+    /// Whether system fonts may draw what the bundled ones lack (not under
+    /// `--no-system-fonts`).
+    pub system_fonts: bool,
 }
 
 /// The cover PNG for `text`. Covers are cached per process (a few, keyed by their text),
@@ -103,7 +106,7 @@ pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
         if plain(font, s) {
             return s.to_string();
         }
-        let book = book_for(s, &text.lang);
+        let book = book_for(s, &text.lang, text.system_fonts);
         if crate::pdf::fallback::uncovered(&book, s).is_empty() {
             s.to_string()
         } else {
@@ -117,6 +120,7 @@ pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
         title: keep(&f.serif_bold, &text.title),
         footer: keep(&f.sans, &text.footer),
         lang: text.lang.clone(),
+        system_fonts: text.system_fonts,
     };
     (out, lost)
 }
@@ -129,9 +133,14 @@ fn plain(font: &FontRef<'static>, s: &str) -> bool {
     })
 }
 
-/// The PDF's font book for `s`: the bundled faces, plus the system faces for what they lack.
-fn book_for(s: &str, lang: &str) -> Arc<FontBook> {
-    crate::pdf::fallback::with_system_fonts(FontBook::bundled(), s, lang)
+/// The PDF's font book for `s`: the bundled faces, plus the system faces for what they lack
+/// when `system` allows.
+fn book_for(s: &str, lang: &str, system: bool) -> Arc<FontBook> {
+    if system {
+        crate::pdf::fallback::with_system_fonts(FontBook::bundled(), s, lang)
+    } else {
+        FontBook::bundled()
+    }
 }
 
 /// Renders without the cache.
@@ -153,7 +162,7 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
                 }
                 canvas.line(&f.sans, size, MARGIN, 200.0, &text.kicker, true, 0.12);
             } else {
-                let set = Shaped::new(&text.kicker, &text.lang, Bundled::Sans);
+                let set = Shaped::new(&text.kicker, &text.lang, Bundled::Sans, text.system_fonts);
                 let (size, lines) = set.fit(width, 54.0, 30.0, 1, 100.0);
                 if let Some(l) = lines.first() {
                     canvas.shaped(&set, size, 200.0, l, true, rtl);
@@ -170,7 +179,7 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
                     y += lh;
                 }
             } else {
-                let set = Shaped::new(&text.band, &text.lang, Bundled::SansBold);
+                let set = Shaped::new(&text.band, &text.lang, Bundled::SansBold, text.system_fonts);
                 let (size, lines) = set.fit(width, 120.0, 60.0, 3, 380.0);
                 let lh = size * 1.2;
                 let mut y = BAND as f32 - 110.0 - lh * (lines.len() as f32 - 1.0);
@@ -190,7 +199,12 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
                 y += lh;
             }
         } else {
-            let set = Shaped::new(&text.title, &text.lang, Bundled::SerifBold);
+            let set = Shaped::new(
+                &text.title,
+                &text.lang,
+                Bundled::SerifBold,
+                text.system_fonts,
+            );
             let (size, lines) = set.fit(width, 150.0, 56.0, 12, 1280.0);
             let lh = size * 1.18;
             let mut y = BAND as f32 + 180.0 + size * 0.8;
@@ -213,7 +227,7 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
                     canvas.line(&f.sans, size, MARGIN, 2410.0, l, false, 0.0);
                 }
             } else {
-                let set = Shaped::new(&text.footer, &text.lang, Bundled::Sans);
+                let set = Shaped::new(&text.footer, &text.lang, Bundled::Sans, text.system_fonts);
                 let (size, lines) = set.fit(width, 76.0, 40.0, 1, 100.0);
                 if let Some(l) = lines.first() {
                     canvas.shaped(&set, size, 2410.0, l, false, rtl);
@@ -237,8 +251,8 @@ struct Shaped {
 }
 
 impl Shaped {
-    fn new(text: &str, lang: &str, face: Bundled) -> Shaped {
-        let book = book_for(text, lang);
+    fn new(text: &str, lang: &str, face: Bundled, system: bool) -> Shaped {
+        let book = book_for(text, lang, system);
         let f = book.face(face.id());
         let height = ((f.ascender - f.descender) / f.units_per_em).max(0.5);
         Shaped {
@@ -693,6 +707,7 @@ mod tests {
             title: "Amnesty International USA responds to U.S. plan to walk away from UN human rights review".into(),
             footer: "November 27, 2026".into(),
             lang: "en-US".into(),
+            system_fonts: true,
         });
         assert_eq!(&png[1..4], b"PNG");
         assert!(png.len() < 300_000, "{} bytes", png.len());
@@ -729,8 +744,9 @@ mod tests {
                 title: title.into(),
                 footer: String::new(),
                 lang: lang.into(),
+                system_fonts: true,
             };
-            let set = Shaped::new(title, lang, Bundled::SerifBold);
+            let set = Shaped::new(title, lang, Bundled::SerifBold, true);
             if !crate::pdf::fallback::uncovered(&set.book, title).is_empty() {
                 eprintln!("SKIPPED: {lang}: no font covers the headline; install fonts-noto-cjk");
                 continue;

@@ -34,6 +34,8 @@ pub struct EpubOptions {
     pub assets: AssetPolicy,
     /// The theme the style sheets derive from (`[theme]` in `communique.toml`).
     pub theme: std::sync::Arc<crate::theme::Theme>,
+    /// The generated cover uses the bundled fonts only (`--no-system-fonts`), as the PDF.
+    pub no_system_fonts: bool,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
@@ -56,13 +58,9 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let imgs = set.add_document(doc, &opts.assets)?;
     diags.append(&mut set.warnings);
 
-    let (cover_res, cover_alt) = cover_for(
-        doc,
-        &cover_text(doc, &words),
-        &words,
-        &opts.assets,
-        &mut diags,
-    );
+    let mut ct = cover_text(doc, &words);
+    ct.system_fonts = !opts.no_system_fonts;
+    let (cover_res, cover_alt) = cover_for(doc, &ct, &words, &opts.assets, &mut diags);
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
 
     // Title page.
@@ -252,6 +250,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         title: title.clone(),
         footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
         lang: lang.clone(),
+        system_fonts: !opts.no_system_fonts,
     };
     let cover_png = cover::cover_png(&cover::showable(&ct).0);
     let cover_res = Resource {
@@ -928,6 +927,7 @@ fn cover_text(doc: &Document, words: &Words) -> CoverText {
             .map(|d| words.long_date(d))
             .unwrap_or_default(),
         lang: words.lang.clone(),
+        system_fonts: true,
     }
 }
 
@@ -1017,7 +1017,7 @@ fn cover_for(
     if lost {
         diags.push(
             Diagnostic::warning(
-                "the generated cover leaves out text in a script that no font on this machine can show",
+                "the generated cover leaves out text in a script that no available font can show",
             )
             .at(&doc.source, front_matter_key(doc.source.text(), "title"))
             .help("install a font for it (e.g. fonts-noto-core, fonts-noto-cjk), or give a `cover` image in front matter"),
