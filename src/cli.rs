@@ -469,6 +469,7 @@ fn apply_output_flags(job: &mut Job, args: &BuildArgs) {
     job.pdf.standards = args.pdf_standard;
     job.pdf.font_dirs = args.font_dir.clone();
     job.pdf.no_system_fonts = args.no_system_fonts;
+    job.epub.no_system_fonts = args.no_system_fonts;
     job.pdf.paper = args.paper.map(|p| match p {
         PaperArg::Letter => communique::pdf::Paper::Letter,
         PaperArg::A4 => communique::pdf::Paper::A4,
@@ -1094,10 +1095,12 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
             failed.push(file.clone());
             continue;
         };
+        let (doc, diags) = publish::read_file(file, &job);
         if args.explain {
-            match publish::load(file, job.max_input_bytes)
-                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read))
-            {
+            let tree = publish::load(file, job.max_input_bytes)
+                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read));
+            let given = matches!(&tree, Ok((Some(t), _)) if t.get("lang").is_some());
+            match tree {
                 Ok((Some(tree), _)) => {
                     println!("# {}", file.display());
                     print!("{}", communique::config::explain(&tree));
@@ -1114,8 +1117,11 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
                 Ok((None, _)) => println!("# {}: no front matter", file.display()),
                 Err(_) => {}
             }
+            // A language not given was read from the text (or left at the default).
+            if let Some(doc) = doc.as_ref().filter(|_| !given) {
+                print!("{}", communique::detect::explain(doc));
+            }
         }
-        let (_, diags) = publish::read_file(file, &job);
         if report(&diags, &args.input, printer) {
             failed.push(file.clone());
         } else if !args.input.quiet {

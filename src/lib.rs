@@ -17,6 +17,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod detect;
 pub mod diag;
 pub mod dump;
 pub mod eml;

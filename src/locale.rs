@@ -21,6 +21,8 @@ pub enum Lang {
     Ru,
     Zh,
     Ar,
+    De,
+    Pt,
 }
 
 impl Lang {
@@ -37,6 +39,8 @@ impl Lang {
             "ru" => Lang::Ru,
             "zh" => Lang::Zh,
             "ar" => Lang::Ar,
+            "de" => Lang::De,
+            "pt" => Lang::Pt,
             _ => Lang::En,
         }
     }
@@ -141,6 +145,26 @@ impl Labels {
                 "الصفحة {n} من {total}",
                 "المحتويات",
             ],
+            Lang::De => [
+                "ZUR SOFORTIGEN VERÖFFENTLICHUNG",
+                "SPERRFRIST BIS",
+                "Pressekontakt",
+                "Über {organization}",
+                "- Fortsetzung folgt -",
+                "###",
+                "Seite {n} von {total}",
+                "Inhalt",
+            ],
+            Lang::Pt => [
+                "PARA DIVULGAÇÃO IMEDIATA",
+                "EMBARGO ATÉ",
+                "Contato para a imprensa",
+                "Sobre {organization}",
+                "- continua -",
+                "###",
+                "Página {n} de {total}",
+                "Índice",
+            ],
         };
         let pick = |o: &Option<String>, d: &str| o.clone().unwrap_or_else(|| d.to_string());
         Labels {
@@ -195,6 +219,7 @@ pub fn alert_label(kind: AlertKind, lang: &str) -> &'static str {
         "zh" => ["备注", "提示", "重要", "警告", "注意"],
         "ar" => ["ملاحظة", "نصيحة", "مهم", "تحذير", "تنبيه"],
         "de" => ["Hinweis", "Tipp", "Wichtig", "Warnung", "Achtung"],
+        "pt" => ["Nota", "Dica", "Importante", "Aviso", "Cuidado"],
         _ => ["Note", "Tip", "Important", "Warning", "Caution"],
     };
     match kind {
@@ -219,15 +244,23 @@ pub fn long_date(date: &DateTime, lang: &str) -> String {
 
 /// The date for the dateline: AP style in English ("Nov. 27, 2026"), else [`long_date`].
 pub fn dateline_date(date: &DateTime, lang: &str) -> String {
-    match Lang::of(lang) {
-        Lang::En => format!(
+    if is_english(lang) {
+        format!(
             "{} {}, {}",
             AP_MONTHS[(date.month as usize).clamp(1, 12) - 1],
             date.day,
             date.year
-        ),
-        _ => long_date(date, lang),
+        )
+    } else {
+        long_date(date, lang)
     }
+}
+
+/// Whether `lang` is English (or names no language): dates in English wording. Every other
+/// language has its dates from ICU4X, also where its furniture labels are English.
+fn is_english(lang: &str) -> bool {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    primary.is_empty() || primary.eq_ignore_ascii_case("en")
 }
 
 /// "WASHINGTON (Nov. 27, 2026) — ", the lead-in of the first paragraph. Chinese and Arabic
@@ -266,14 +299,15 @@ pub fn embargo_line(labels: &Labels, until: &DateTime, zone: Option<&str>, lang:
             ),
         },
     };
-    let date = match Lang::of(lang) {
-        Lang::En => format!(
+    let date = if is_english(lang) {
+        format!(
             "{} {} {}",
             until.day,
             EN_MONTHS[(until.month as usize).clamp(1, 12) - 1],
             until.year
-        ),
-        _ => long_date(until, lang),
+        )
+    } else {
+        long_date(until, lang)
     };
     format!(
         "{} {:02}:{:02} {zone}, {}",
@@ -307,7 +341,7 @@ fn icu_date(date: &DateTime, lang: &str) -> Option<String> {
     let tag = match Lang::of(lang) {
         // Latin digits in Arabic dates, as most Arabic news media print them.
         Lang::Ar => "ar-u-nu-latn".to_string(),
-        Lang::En => {
+        _ if is_english(lang) => {
             return Some(format!(
                 "{} {}, {}",
                 EN_MONTHS[(date.month as usize).clamp(1, 12) - 1],
@@ -344,6 +378,28 @@ mod tests {
         assert_eq!(long_date(&date, "ar"), "27 نوفمبر 2026");
         assert_eq!(dateline_date(&d("2026-03-05"), "en"), "March 5, 2026");
         assert_eq!(dateline_date(&d("2026-09-05"), "en"), "Sept. 5, 2026");
+    }
+
+    /// German and Portuguese have their own labels; every language has its own dates, also
+    /// one whose labels are English.
+    #[test]
+    fn german_portuguese_and_other_languages() {
+        let date = d("2026-11-27");
+        assert_eq!(long_date(&date, "de"), "27. November 2026");
+        assert_eq!(dateline_date(&date, "de-DE"), "27. November 2026");
+        assert_eq!(long_date(&date, "pt"), "27 de novembro de 2026");
+        assert_eq!(long_date(&date, "it"), "27 novembre 2026");
+        assert_eq!(long_date(&date, "nl"), "27 november 2026");
+        let de = Labels::new("de", &LabelOverrides::default());
+        assert_eq!(de.immediate, "ZUR SOFORTIGEN VERÖFFENTLICHUNG");
+        assert_eq!(de.page_of(1, 2), "Seite 1 von 2");
+        let pt = Labels::new("pt-BR", &LabelOverrides::default());
+        assert_eq!(pt.immediate, "PARA DIVULGAÇÃO IMEDIATA");
+        assert_eq!(
+            embargo_line(&de, &d("2026-11-28T00:01:00+01:00"), Some("MEZ"), "de"),
+            "SPERRFRIST BIS 00:01 MEZ, 28. NOVEMBER 2026"
+        );
+        assert_eq!(alert_label(AlertKind::Tip, "pt"), "Dica");
     }
 
     #[test]

@@ -230,12 +230,16 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     }
 
     let ok = !crate::diag::has_errors(&diags);
-    let doc = Document {
+    let mut doc = Document {
         meta,
         blocks,
         footnotes,
         source,
     };
+    // No `lang` in the front matter or house config: the text's own language (issue 16).
+    if ok && tree.as_ref().and_then(|root| root.get("lang")).is_none() {
+        crate::detect::fill_lang(&mut doc, 0, &mut diags);
+    }
     (ok.then_some(doc), diags)
 }
 

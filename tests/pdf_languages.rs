@@ -369,3 +369,56 @@ fn mixed_scripts_never_lose_characters() {
         assert!(got.contains(c), "{c} (U+{:04X}) lost: {out}", c as u32);
     }
 }
+
+/// Issue 16: Chinese bold is set in the bold CJK face, headings in the sans CJK face (the
+/// theme's `headings` family is Noto Sans), emphasis upright in the body face — as a Chinese
+/// typesetter pairs them — and `pdffonts` lists those faces embedded.
+#[test]
+fn chinese_bold_and_headings_have_their_own_faces() {
+    let path = "tests/fixtures/languages/zh-bold.md";
+    let doc = read(path, &std::fs::read_to_string(path).expect("fixture"));
+    if !covered_or_skip(&doc, "zh-bold") {
+        return;
+    }
+    let book = book_for(&doc);
+    let mut diags = Vec::new();
+    let laid = lay_out(&doc, &book, &PdfOptions::default(), &mut diags);
+    let face_of = |s: &str| -> String {
+        let first = s.chars().next().expect("text");
+        for page in &laid.pages {
+            for p in &page.items {
+                if let Item::Text(run) = &p.item
+                    && run.glyphs.iter().any(|g| g.text.starts_with(first))
+                {
+                    let text: String = run.glyphs.iter().map(|g| g.text.to_string()).collect();
+                    if text.contains(s) {
+                        return book.face(run.face).name.clone();
+                    }
+                }
+            }
+        }
+        panic!("{s} not found");
+    };
+    let bold = face_of("加粗文字");
+    assert!(bold.contains("SerifCJK") && bold.contains("Bold"), "{bold}");
+    let heading = face_of("主要特性");
+    assert!(heading.contains("SansCJK"), "{heading}");
+    let emphasis = face_of("强调的文字");
+    assert!(
+        emphasis.contains("SerifCJK") && !emphasis.contains("Bold"),
+        "{emphasis}"
+    );
+    let body = face_of("社区将继续");
+    assert!(
+        body.contains("SerifCJKSC") && !body.contains("Bold"),
+        "{body}"
+    );
+
+    let p = write_pdf("zh-bold", &doc);
+    let Some(o) = tool("pdffonts", &[p.to_str().expect("utf-8 path")]) else {
+        return;
+    };
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("NotoSerifCJKsc-Bold"), "{out}");
+    assert!(out.contains("NotoSansCJKsc-"), "{out}");
+}

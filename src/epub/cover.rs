@@ -7,6 +7,9 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 
+use crate::pdf::fonts::{Bundled, FaceId, FontBook};
+use crate::pdf::shape::{BLACK, Glyph, ShapeCache, Span, Style, shape};
+
 pub(crate) const WIDTH: u32 = 1600;
 pub(crate) const HEIGHT: u32 = 2560;
 const ROW: usize = (WIDTH as usize) / 4; // bytes per row at 2 bits per pixel
@@ -35,6 +38,23 @@ fn fonts() -> Option<&'static Fonts> {
     .as_ref()
 }
 
+/// A face of the PDF's font book as `ab_glyph` reads it, parsed once per process (keyed by
+/// the face's bytes and index; the book keeps its bytes for the whole process).
+fn font_ref(data: &'static [u8], index: u32) -> Option<&'static FontRef<'static>> {
+    type Refs = Vec<((usize, u32), &'static FontRef<'static>)>;
+    static REFS: Mutex<Refs> = Mutex::new(Vec::new());
+    let key = (data.as_ptr() as usize, index);
+    let mut refs = REFS.lock().ok()?;
+    if let Some((_, f)) = refs.iter().find(|(k, _)| *k == key) {
+        return Some(f);
+    }
+    let f: &'static FontRef<'static> = Box::leak(Box::new(
+        FontRef::try_from_slice_and_index(data, index).ok()?,
+    ));
+    refs.push((key, f));
+    Some(f)
+}
+
 /// What the cover says.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CoverText {
@@ -46,6 +66,11 @@ pub(crate) struct CoverText {
     pub title: String,
     /// At the foot: the date.
     pub footer: String,
+    /// The statement's language (BCP 47): shaping, direction and the CJK face.
+    pub lang: String,
+    /// Whether system fonts may draw what the bundled ones lack (not under
+    /// `--no-system-fonts`).
+    pub system_fonts: bool,
 }
 
 /// The cover PNG for `text`. Covers are cached per process (a few, keyed by their text),
@@ -68,17 +93,21 @@ pub(crate) fn cover_png(text: &CoverText) -> Vec<u8> {
     png
 }
 
-/// The cover text with every part that the bundled fonts cannot show left out (no boxes for
-/// missing glyphs), and whether anything was left out.
+/// The cover text with every part that no font can show left out (no boxes for missing
+/// glyphs), and whether anything was left out. Text the bundled Latin faces lack is set by
+/// the PDF's shaper with its font fallback (system CJK faces, Noto Naskh Arabic …), so only
+/// a script that no font on the machine covers is left out.
 pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
     let Some(f) = fonts() else {
         return (text.clone(), false);
     };
     let mut lost = false;
     let mut keep = |font: &FontRef<'static>, s: &str| {
-        if s.chars()
-            .all(|c| c.is_whitespace() || font.glyph_id(c).0 != 0)
-        {
+        if plain(font, s) {
+            return s.to_string();
+        }
+        let book = book_for(s, &text.lang, text.system_fonts);
+        if crate::pdf::fallback::uncovered(&book, s).is_empty() {
             s.to_string()
         } else {
             lost = true;
@@ -90,53 +119,230 @@ pub(crate) fn showable(text: &CoverText) -> (CoverText, bool) {
         band: keep(&f.sans_bold, &text.band),
         title: keep(&f.serif_bold, &text.title),
         footer: keep(&f.sans, &text.footer),
+        lang: text.lang.clone(),
+        system_fonts: text.system_fonts,
     };
     (out, lost)
+}
+
+/// Whether the bundled face draws `s` character by character: every character has a glyph
+/// and none is right to left (which needs shaping and reordering).
+fn plain(font: &FontRef<'static>, s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace() || (font.glyph_id(c).0 != 0 && !crate::pdf::bidi::is_rtl_char(c))
+    })
+}
+
+/// The PDF's font book for `s`: the bundled faces, plus the system faces for what they lack
+/// when `system` allows.
+fn book_for(s: &str, lang: &str, system: bool) -> Arc<FontBook> {
+    if system {
+        crate::pdf::fallback::with_system_fonts(FontBook::bundled(), s, lang)
+    } else {
+        FontBook::bundled()
+    }
 }
 
 /// Renders without the cache.
 pub(crate) fn render(text: &CoverText) -> Vec<u8> {
     let mut canvas = Canvas::new();
     canvas.fill_rows(0, BAND, 3);
+    let rtl = crate::locale::is_rtl(&text.lang);
     if let Some(f) = fonts() {
         let width = WIDTH as f32 - 2.0 * MARGIN;
         // Kicker and organization, white on black.
         if !text.kicker.is_empty() {
-            // Letter-spaced capitals, made smaller until they fit on one line.
-            let mut size = 54.0;
-            let n = text.kicker.chars().count() as f32;
-            while size > 30.0 && measure(&f.sans, size, &text.kicker) + 0.12 * size * n > width {
-                size -= 2.0;
+            if !rtl && plain(&f.sans, &text.kicker) {
+                // Letter-spaced capitals, made smaller until they fit on one line.
+                let mut size = 54.0;
+                let n = text.kicker.chars().count() as f32;
+                while size > 30.0 && measure(&f.sans, size, &text.kicker) + 0.12 * size * n > width
+                {
+                    size -= 2.0;
+                }
+                canvas.line(&f.sans, size, MARGIN, 200.0, &text.kicker, true, 0.12);
+            } else {
+                let set = Shaped::new(&text.kicker, &text.lang, Bundled::Sans, text.system_fonts);
+                let (size, lines) = set.fit(width, 54.0, 30.0, 1, 100.0);
+                if let Some(l) = lines.first() {
+                    canvas.shaped(&set, size, 200.0, l, true, rtl);
+                }
             }
-            canvas.line(&f.sans, size, MARGIN, 200.0, &text.kicker, true, 0.12);
         }
         if !text.band.is_empty() {
-            let (size, lines) = fit(&f.sans_bold, &text.band, width, 120.0, 60.0, 3, 380.0);
-            let lh = size * 1.2;
-            let mut y = BAND as f32 - 110.0 - lh * (lines.len() as f32 - 1.0);
-            for l in &lines {
-                canvas.line(&f.sans_bold, size, MARGIN, y, l, true, 0.0);
-                y += lh;
+            if !rtl && plain(&f.sans_bold, &text.band) {
+                let (size, lines) = fit(&f.sans_bold, &text.band, width, 120.0, 60.0, 3, 380.0);
+                let lh = size * 1.2;
+                let mut y = BAND as f32 - 110.0 - lh * (lines.len() as f32 - 1.0);
+                for l in &lines {
+                    canvas.line(&f.sans_bold, size, MARGIN, y, l, true, 0.0);
+                    y += lh;
+                }
+            } else {
+                let set = Shaped::new(&text.band, &text.lang, Bundled::SansBold, text.system_fonts);
+                let (size, lines) = set.fit(width, 120.0, 60.0, 3, 380.0);
+                let lh = size * 1.2;
+                let mut y = BAND as f32 - 110.0 - lh * (lines.len() as f32 - 1.0);
+                for l in &lines {
+                    canvas.shaped(&set, size, y, l, true, rtl);
+                    y += lh;
+                }
             }
         }
         // Headline, black on white.
-        let (size, lines) = fit(&f.serif_bold, &text.title, width, 150.0, 56.0, 12, 1280.0);
-        let lh = size * 1.18;
-        let mut y = BAND as f32 + 180.0 + size * 0.8;
-        for l in &lines {
-            canvas.line(&f.serif_bold, size, MARGIN, y, l, false, 0.0);
-            y += lh;
+        if !rtl && plain(&f.serif_bold, &text.title) {
+            let (size, lines) = fit(&f.serif_bold, &text.title, width, 150.0, 56.0, 12, 1280.0);
+            let lh = size * 1.18;
+            let mut y = BAND as f32 + 180.0 + size * 0.8;
+            for l in &lines {
+                canvas.line(&f.serif_bold, size, MARGIN, y, l, false, 0.0);
+                y += lh;
+            }
+        } else {
+            let set = Shaped::new(
+                &text.title,
+                &text.lang,
+                Bundled::SerifBold,
+                text.system_fonts,
+            );
+            let (size, lines) = set.fit(width, 150.0, 56.0, 12, 1280.0);
+            let lh = size * 1.18;
+            let mut y = BAND as f32 + 180.0 + size * 0.8;
+            for l in &lines {
+                canvas.shaped(&set, size, y, l, false, rtl);
+                y += lh;
+            }
         }
-        // Rule and date at the foot.
-        canvas.fill_rect(MARGIN as u32, 2290, 360, 10, 2);
+        // Rule and date at the foot (at the right for a right-to-left statement).
+        let rule_x = if rtl {
+            WIDTH - MARGIN as u32 - 360
+        } else {
+            MARGIN as u32
+        };
+        canvas.fill_rect(rule_x, 2290, 360, 10, 2);
         if !text.footer.is_empty() {
-            let (size, lines) = fit(&f.sans, &text.footer, width, 76.0, 40.0, 1, 100.0);
-            if let Some(l) = lines.first() {
-                canvas.line(&f.sans, size, MARGIN, 2410.0, l, false, 0.0);
+            if !rtl && plain(&f.sans, &text.footer) {
+                let (size, lines) = fit(&f.sans, &text.footer, width, 76.0, 40.0, 1, 100.0);
+                if let Some(l) = lines.first() {
+                    canvas.line(&f.sans, size, MARGIN, 2410.0, l, false, 0.0);
+                }
+            } else {
+                let set = Shaped::new(&text.footer, &text.lang, Bundled::Sans, text.system_fonts);
+                let (size, lines) = set.fit(width, 76.0, 40.0, 1, 100.0);
+                if let Some(l) = lines.first() {
+                    canvas.shaped(&set, size, 2410.0, l, false, rtl);
+                }
             }
         }
     }
     canvas.png()
+}
+
+/// One part of the cover set by the PDF's shaper (rustybuzz with the book's font fallback,
+/// Arabic joining, CJK faces by language), for text the bundled Latin face cannot draw alone.
+struct Shaped {
+    book: Arc<FontBook>,
+    lang: String,
+    face: FaceId,
+    text: String,
+    /// The face's height (ascender − descender) in ems: sizes on the cover are heights, as
+    /// `ab_glyph` reads them, and the shaper's sizes are ems.
+    height: f32,
+}
+
+impl Shaped {
+    fn new(text: &str, lang: &str, face: Bundled, system: bool) -> Shaped {
+        let book = book_for(text, lang, system);
+        let f = book.face(face.id());
+        let height = ((f.ascender - f.descender) / f.units_per_em).max(0.5);
+        Shaped {
+            book,
+            lang: lang.to_string(),
+            face: face.id(),
+            text: text.to_string(),
+            height,
+        }
+    }
+
+    /// The glyphs of `s` at cover size `size`, in logical order, and their total advance.
+    fn glyphs(&self, s: &str, size: f32) -> (Vec<Glyph>, f32) {
+        let mut cache = ShapeCache::for_document(&self.book, &self.lang);
+        let span = Span {
+            range: 0..s.len(),
+            style: Style {
+                face: self.face,
+                size: size / self.height,
+                color: BLACK,
+                hyphenate: false,
+                rise: 0.0,
+                strike: false,
+            },
+            link: None,
+            source: None,
+            exact: false,
+        };
+        let mut missing = Vec::new();
+        let glyphs = shape(&self.book, &mut cache, s, &[span], &self.lang, &mut missing);
+        let w = glyphs.iter().map(|g| g.advance).sum();
+        (glyphs, w)
+    }
+
+    /// Lines of the text at `size`, broken at UAX #14 opportunities (between words, and
+    /// between ideographs).
+    fn wrap(&self, size: f32, width: f32) -> Vec<String> {
+        let text = self.text.trim();
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut last_fit: Option<usize> = None;
+        for (at, _) in unicode_linebreak::linebreaks(text) {
+            let cand = text[start..at].trim();
+            if cand.is_empty() {
+                continue;
+            }
+            if self.glyphs(cand, size).1 <= width || last_fit.is_none() {
+                last_fit = Some(at);
+                continue;
+            }
+            if let Some(end) = last_fit {
+                lines.push(text[start..end].trim().to_string());
+                start = end;
+                last_fit = Some(at);
+            }
+        }
+        if start < text.len() {
+            lines.push(text[start..].trim().to_string());
+        }
+        lines.retain(|l| !l.is_empty());
+        lines
+    }
+
+    /// As [`fit`], with the shaper's measures.
+    fn fit(
+        &self,
+        width: f32,
+        max: f32,
+        min: f32,
+        max_lines: usize,
+        height: f32,
+    ) -> (f32, Vec<String>) {
+        let mut size = max;
+        loop {
+            let lines = self.wrap(size, width);
+            let fits = lines.len() <= max_lines && lines.len() as f32 * size * 1.2 <= height;
+            if fits || size <= min {
+                let mut lines = lines;
+                let keep = max_lines.min((height / (size * 1.2)).floor().max(1.0) as usize);
+                if lines.len() > keep {
+                    lines.truncate(keep);
+                    if let Some(last) = lines.last_mut() {
+                        last.push('…');
+                    }
+                }
+                return (size, lines);
+            }
+            size = (size * 0.9).max(min);
+        }
+    }
 }
 
 /// Largest size from `max` down to `min` at which `text` wraps into at most `max_lines` lines
@@ -419,6 +625,55 @@ impl Canvas {
         }
     }
 
+    /// Draws one shaped line with its baseline at `y`, from the left margin, or ending at the
+    /// right margin when the statement is right to left; mixed directions are put in visual
+    /// order by UAX #9, as in the PDF.
+    fn shaped(&mut self, set: &Shaped, size: f32, y: f32, s: &str, inverse: bool, rtl: bool) {
+        let (glyphs, width) = set.glyphs(s, size);
+        let mut placed: Vec<(usize, f32)> = Vec::with_capacity(glyphs.len());
+        let mut x = 0.0;
+        for (i, g) in glyphs.iter().enumerate() {
+            placed.push((i, x));
+            x += g.advance;
+        }
+        let mut gids: Vec<u16> = glyphs.iter().map(|g| g.gid).collect();
+        if let Some(levels) = crate::pdf::bidi::levels(s, Some(rtl)) {
+            let widths: Vec<f32> = glyphs.iter().map(|g| g.advance).collect();
+            let (mirrored, _) = crate::pdf::bidi::reorder_line(
+                &set.book,
+                s,
+                &levels,
+                &glyphs,
+                &mut placed,
+                &widths,
+            );
+            for (pos, gid) in mirrored {
+                if let Some(&(gi, _)) = placed.get(pos) {
+                    gids[gi] = gid;
+                }
+            }
+        }
+        let x0 = if rtl {
+            WIDTH as f32 - MARGIN - width
+        } else {
+            MARGIN
+        };
+        let em = size / set.height;
+        for &(gi, gx) in &placed {
+            let g = &glyphs[gi];
+            let face = set.book.face(g.face);
+            let Some(font) = font_ref(face.data, face.index) else {
+                continue;
+            };
+            let scale = PxScale::from(em * font.height_unscaled() / face.units_per_em);
+            if let Some(bm) = glyph(font, ab_glyph::GlyphId(gids[gi]), scale) {
+                let pen = x0 + gx + g.x_offset;
+                let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                blit(&mut self.px, &bm, ox, oy, inverse);
+            }
+        }
+    }
+
     fn png(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 * 1024);
         let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
@@ -451,8 +706,105 @@ mod tests {
             band: "Amnesty International USA".into(),
             title: "Amnesty International USA responds to U.S. plan to walk away from UN human rights review".into(),
             footer: "November 27, 2026".into(),
+            lang: "en-US".into(),
+            system_fonts: true,
         });
         assert_eq!(&png[1..4], b"PNG");
         assert!(png.len() < 300_000, "{} bytes", png.len());
+    }
+
+    /// The cover's pixels, one level (0 white … 3 black) per pixel.
+    fn pixels(png_bytes: &[u8]) -> Vec<u8> {
+        let dec = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        let mut out = Vec::with_capacity((WIDTH * HEIGHT) as usize);
+        for b in buf {
+            for k in 0..4 {
+                out.push((b >> (6 - 2 * k)) & 3);
+            }
+        }
+        out
+    }
+
+    /// Issue 16: an Arabic headline is shaped (joined forms, not the isolated letters of the
+    /// cmap) in Noto Naskh Arabic and set from the right margin; a Chinese one in a CJK face;
+    /// neither is left out.
+    #[test]
+    fn arabic_and_chinese_headlines_are_set_in_their_script() {
+        let cases = [
+            ("ar", "على كل دولة أن تشارك في الاستعراض", "NaskhArabic"),
+            ("zh-Hans", "每个国家都应参加联合国对其人权状况的审议", "CJK"),
+        ];
+        for (lang, title, face) in cases {
+            let ct = CoverText {
+                kicker: String::new(),
+                band: "Example Rights Watch".into(),
+                title: title.into(),
+                footer: String::new(),
+                lang: lang.into(),
+                system_fonts: true,
+            };
+            let set = Shaped::new(title, lang, Bundled::SerifBold, true);
+            if !crate::pdf::fallback::uncovered(&set.book, title).is_empty() {
+                eprintln!("SKIPPED: {lang}: no font covers the headline; install fonts-noto-cjk");
+                continue;
+            }
+            let (shown, lost) = showable(&ct);
+            assert!(!lost, "{lang}");
+            assert_eq!(shown.title, title);
+            let (glyphs, _) = set.glyphs(title, 100.0);
+            assert!(!glyphs.is_empty());
+            for g in &glyphs {
+                let f = set.book.face(g.face);
+                assert!(g.gid != 0, "{lang}: glyph 0");
+                if !f.name.contains(face) {
+                    // Spaces may come from the Latin face.
+                    assert!(f.advance_width(g.gid) > 0.0, "{lang}: {}", f.name);
+                }
+            }
+            let in_face = glyphs
+                .iter()
+                .filter(|g| set.book.face(g.face).name.contains(face))
+                .count();
+            assert!(
+                in_face * 2 > glyphs.len(),
+                "{lang}: {in_face} of {}",
+                glyphs.len()
+            );
+            if lang == "ar" {
+                // Joined: some glyph is a contextual form, not the letter's own glyph.
+                let naskh = set.book.face(glyphs[0].face);
+                let isolated: Vec<u16> = title
+                    .chars()
+                    .filter_map(|c| naskh.shaper.glyph_index(c).map(|g| g.0))
+                    .collect();
+                assert!(glyphs.iter().any(|g| !isolated.contains(&g.gid)));
+            }
+            // Ink in the headline's area, reaching the right margin for Arabic and starting
+            // at the left one for Chinese.
+            let px = pixels(&render(&shown));
+            let (mut min_x, mut max_x, mut ink) = (WIDTH, 0, 0);
+            for y in BAND + 150..BAND + 700 {
+                for x in 0..WIDTH {
+                    if px[(y * WIDTH + x) as usize] >= 2 {
+                        ink += 1;
+                        min_x = min_x.min(x);
+                        max_x = max_x.max(x);
+                    }
+                }
+            }
+            assert!(ink > 20_000, "{lang}: {ink} dark pixels");
+            let margin = MARGIN as u32;
+            if lang == "ar" {
+                assert!(
+                    max_x > WIDTH - margin - 20 && max_x <= WIDTH - margin + 5,
+                    "{max_x}"
+                );
+            } else {
+                assert!(min_x >= margin - 5 && min_x < margin + 20, "{min_x}");
+            }
+        }
     }
 }

@@ -38,6 +38,8 @@ pub struct EpubOptions {
     /// The HTML page's public address, for its canonical link, `og:url` and absolute
     /// `og:image` (from `base_url` in `communique.toml`).
     pub page_url: Option<String>,
+    /// The generated cover uses the bundled fonts only (`--no-system-fonts`), as the PDF.
+    pub no_system_fonts: bool,
 }
 
 /// Namespace for the content-derived identifiers (a UUID v5 of the URL namespace).
@@ -60,13 +62,9 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let imgs = set.add_document(doc, &opts.assets)?;
     diags.append(&mut set.warnings);
 
-    let (cover_res, cover_alt) = cover_for(
-        doc,
-        &cover_text(doc, &words),
-        &words,
-        &opts.assets,
-        &mut diags,
-    );
+    let mut ct = cover_text(doc, &words);
+    ct.system_fonts = !opts.no_system_fonts;
+    let (cover_res, cover_alt) = cover_for(doc, &ct, &words, &opts.assets, &mut diags);
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
 
     // Title page.
@@ -255,6 +253,8 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         },
         title: title.clone(),
         footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
+        lang: lang.clone(),
+        system_fonts: !opts.no_system_fonts,
     };
     let cover_png = cover::cover_png(&cover::showable(&ct).0);
     let cover_res = Resource {
@@ -710,6 +710,20 @@ impl Words {
             ],
             Lang::Zh => ["声明", "封面", "注释", "导航", "正文开始"],
             Lang::Ar => ["البيان", "الغلاف", "الحواشي", "معالم", "بداية النص"],
+            Lang::De => [
+                "Erklärung",
+                "Titelbild",
+                "Anmerkungen",
+                "Orientierungspunkte",
+                "Textanfang",
+            ],
+            Lang::Pt => [
+                "Declaração",
+                "Capa",
+                "Notas",
+                "Pontos de referência",
+                "Início do texto",
+            ],
         };
         Words {
             lang: lang.to_string(),
@@ -979,6 +993,8 @@ fn cover_text(doc: &Document, words: &Words) -> CoverText {
             .date
             .map(|d| words.long_date(d))
             .unwrap_or_default(),
+        lang: words.lang.clone(),
+        system_fonts: true,
     }
 }
 
@@ -1068,10 +1084,10 @@ fn cover_for(
     if lost {
         diags.push(
             Diagnostic::warning(
-                "the generated cover leaves out text in a script that the bundled fonts cannot show",
+                "the generated cover leaves out text in a script that no available font can show",
             )
             .at(&doc.source, front_matter_key(doc.source.text(), "title"))
-            .help("the bundled fonts cover Latin, Greek and Cyrillic; give a `cover` image in front matter"),
+            .help("install a font for it (e.g. fonts-noto-core, fonts-noto-cjk), or give a `cover` image in front matter"),
         );
         if shown.footer.is_empty()
             && let Some(d) = doc.meta.date

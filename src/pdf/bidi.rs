@@ -34,7 +34,7 @@ pub fn is_rtl_script(script: rustybuzz::Script) -> bool {
 }
 
 /// Whether `c` is a strong right-to-left character (or an Arabic digit or letter block).
-fn is_rtl_char(c: char) -> bool {
+pub(crate) fn is_rtl_char(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
 }
 

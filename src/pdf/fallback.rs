@@ -177,50 +177,108 @@ fn search(missing: &[char], color: &[char], lang: &str) -> Vec<Face> {
     let mut left: Vec<char> = missing.to_vec();
     let mut left_color: Vec<char> = color.to_vec();
     let mut faces = Vec::new();
-    for (_, path) in files {
+    let mut loaded: Vec<PathBuf> = Vec::new();
+    for (_, path) in &files {
         if (left.is_empty() && left_color.is_empty()) || faces.len() >= 16 {
             break;
         }
         // Only colour emoji are wanted: only emoji fonts are read (not every CJK file).
-        if left.is_empty() && !is_emoji(&path) {
+        if left.is_empty() && !is_emoji(path) {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let count = rustybuzz::ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
-        let names: Vec<String> = (0..count).map(|i| family_name(&bytes, i)).collect();
-        let index = preferred_in_collection(&names, lang) as u32;
-        let covers = {
-            let Ok(f) = rustybuzz::ttf_parser::Face::parse(&bytes, index) else {
-                continue;
-            };
+        let Some(face) = load(path, lang, |f| {
             left.iter().any(|c| f.glyph_index(*c).is_some())
-                || (super::type3::has_color_bitmaps(&f)
+                || (super::type3::has_color_bitmaps(f)
                     && left_color.iter().any(|c| f.glyph_index(*c).is_some()))
-        };
-        if !covers {
+        }) else {
             continue;
-        }
-        // The book lives for the whole process, so the font's bytes may too.
-        let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = match names.get(index as usize) {
-            Some(n) if !n.is_empty() => n.replace(' ', ""),
-            _ => stem,
         };
-        if let Some(face) = Face::parse_at(name, data, index) {
-            left.retain(|c| !face.covers(*c));
-            if face.raster {
-                left_color.retain(|c| !face.covers(*c));
+        left.retain(|c| !face.covers(*c));
+        if face.raster {
+            left_color.retain(|c| !face.covers(*c));
+        }
+        loaded.push(path.clone());
+        faces.push(face);
+        // The same family's bold, and its serif or sans companion, so that bold text and
+        // sans headings keep their look in this script (`FontBook::face_for` picks them).
+        for sib in siblings(path) {
+            if faces.len() < 16
+                && !loaded.contains(&sib)
+                && files.iter().any(|(_, p)| *p == sib)
+                && let Some(face) = load(&sib, lang, |_| true)
+            {
+                loaded.push(sib);
+                faces.push(face);
             }
-            faces.push(face);
         }
     }
     faces
+}
+
+/// Reads the face of `path` for `lang` (the language's face of a collection) when `wanted`
+/// says it is of use.
+fn load(
+    path: &Path,
+    lang: &str,
+    wanted: impl Fn(&rustybuzz::ttf_parser::Face) -> bool,
+) -> Option<Face> {
+    let bytes = std::fs::read(path).ok()?;
+    let count = rustybuzz::ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
+    let names: Vec<String> = (0..count).map(|i| family_name(&bytes, i)).collect();
+    let index = preferred_in_collection(&names, lang) as u32;
+    let bold = {
+        let f = rustybuzz::ttf_parser::Face::parse(&bytes, index).ok()?;
+        if !wanted(&f) {
+            return None;
+        }
+        f.is_bold() || f.weight().to_number() >= 600
+    };
+    // The book lives for the whole process, so the font's bytes may too.
+    let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name = match names.get(index as usize) {
+        Some(n) if !n.is_empty() => n.replace(' ', ""),
+        _ => stem,
+    };
+    // A bold face says so in its name (the family name of a collection's bold file does not).
+    if bold && !name.contains("Bold") {
+        name.push_str("-Bold");
+    }
+    Face::parse_at(name, data, index)
+}
+
+/// The files of the same family in the other weight and the other style: for
+/// `NotoSerifCJK-Regular.ttc`, `NotoSerifCJK-Bold.ttc`, `NotoSansCJK-Regular.ttc` and
+/// `NotoSansCJK-Bold.ttc`.
+fn siblings(path: &Path) -> Vec<PathBuf> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    if !name.contains("Regular") {
+        return Vec::new();
+    }
+    let other = if name.contains("Serif") {
+        name.replacen("Serif", "Sans", 1)
+    } else if name.contains("Sans") {
+        name.replacen("Sans", "Serif", 1)
+    } else {
+        name.to_string()
+    };
+    let mut out = Vec::new();
+    for n in [
+        name.replacen("Regular", "Bold", 1),
+        other.clone(),
+        other.replacen("Regular", "Bold", 1),
+    ] {
+        let p = path.with_file_name(n);
+        if p != path && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Books extended with system faces, keyed by the base book and the scripts looked for.

@@ -326,14 +326,36 @@ impl FontBook {
         }
         // Colour bitmap faces and the bundled emoji face serve emoji sequences (see
         // `shape`), and other characters only when no text face has them.
+        let is_text =
+            |i: usize, f: &Face| !f.raster && i != self.emoji_fallback.0 as usize && f.covers(c);
         let text = self
             .faces
             .iter()
             .enumerate()
-            .position(|(i, f)| !f.raster && i != self.emoji_fallback.0 as usize && f.covers(c));
+            .position(|(i, f)| is_text(i, f));
+        // Among the faces added to the bundled ones (system CJK faces, `--font-dir`), the one
+        // of the preferred face's kind: sans for sans, bold for bold (CJK has no italic, so
+        // italic text stays upright), as a typesetter would pair them (issue 16).
+        if let Some(first) = text.filter(|&i| i >= BUNDLED.len()) {
+            let want = style_of(&self.face(preferred).name);
+            let matching = |pred: &dyn Fn((bool, bool)) -> bool| {
+                (first..self.faces.len())
+                    .find(|&i| is_text(i, &self.faces[i]) && pred(style_of(&self.faces[i].name)))
+            };
+            let best = matching(&|s| s == want)
+                .or_else(|| matching(&|s| s.1 == want.1))
+                .unwrap_or(first);
+            return Some(FaceId(best as u16));
+        }
         text.or_else(|| self.faces.iter().position(|f| f.covers(c)))
             .map(|i| FaceId(i as u16))
     }
+}
+
+/// Whether a face is sans-serif and bold, from its name (`NotoSans-Bold`,
+/// `NotoSerifCJKSC-Bold`, `NotoSansCJKSC`).
+pub fn style_of(name: &str) -> (bool, bool) {
+    (name.contains("Sans"), name.contains("Bold"))
 }
 
 fn font_files(dir: &Path, warnings: &mut Vec<String>) -> Vec<PathBuf> {
