@@ -11,6 +11,8 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+mod html;
+
 use crate::Diagnostic;
 use crate::frontmatter;
 use crate::model::{
@@ -315,6 +317,10 @@ fn headline_inlines(inlines: Vec<Inline>, out: &mut Vec<Inline>) {
             Inline::Emph(c) => out.push(Inline::Emph(headline_vec(c))),
             Inline::Strong(c) => out.push(Inline::Strong(headline_vec(c))),
             Inline::Strike(c) => out.push(Inline::Strike(headline_vec(c))),
+            Inline::Span(s) => out.push(Inline::Span(crate::model::HtmlSpan {
+                content: headline_vec(s.content),
+                ..s
+            })),
             Inline::Superscript(c) => out.push(Inline::Superscript(headline_vec(c))),
             Inline::Subscript(c) => out.push(Inline::Subscript(headline_vec(c))),
             other @ (Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak) => out.push(other),
@@ -419,6 +425,8 @@ fn offset_of(text: &str, line: u32, col: u32) -> Offset {
 struct IdAlloc {
     next_block: u32,
     heading_ids: HashSet<String>,
+    /// Kinds of raw-HTML tags already warned about (one warning per kind per statement).
+    html_warned: HashSet<String>,
 }
 
 impl IdAlloc {
@@ -597,10 +605,32 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push_block(&mut self, block: Block) {
+    fn push_block(&mut self, mut block: Block) {
+        if matches!(
+            block.kind,
+            BlockKind::Paragraph(_) | BlockKind::Heading { .. } | BlockKind::Table(_)
+        ) {
+            html::resolve_block_inlines(&mut self.html_cx(), &mut block);
+        }
         if let Some(f) = self.frames.last_mut() {
             f.blocks.push(block);
         }
+    }
+
+    /// What the raw-HTML reader borrows.
+    fn html_cx(&mut self) -> html::Cx<'_> {
+        html::Cx {
+            source: self.source,
+            diags: self.diags,
+            ids: self.ids,
+            max_depth: self.opts.max_depth.clamp(1, MAX_DEPTH_CEILING),
+            fixed_offset: self.fixed_offset,
+        }
+    }
+
+    /// A closed container's blocks with their raw HTML read (joined with the Markdown between).
+    fn resolve_html(&mut self, blocks: Vec<Block>) -> Vec<Block> {
+        html::resolve_blocks(&mut self.html_cx(), blocks)
     }
 
     fn depth(&self) -> usize {
@@ -711,7 +741,7 @@ impl<'a> Builder<'a> {
                     kind: BlockKind::RawHtml(t.into_string()),
                 })
             }
-            Event::InlineHtml(t) => self.push_inline(Inline::RawHtml(t.into_string()), at),
+            Event::InlineHtml(t) => self.push_inline(html::inline_piece(&t, at), at),
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
                 let next = self.note_numbers.len() as u32 + 1;
@@ -1008,6 +1038,7 @@ impl<'a> Builder<'a> {
                         blocks,
                     }) = self.frames.pop()
                 {
+                    let blocks = self.resolve_html(blocks);
                     self.push_block(Block {
                         id,
                         at,
@@ -1025,12 +1056,15 @@ impl<'a> Builder<'a> {
                         kind: Container::Item { task },
                         blocks,
                     }) = self.frames.pop()
-                    && let Some(Frame {
+                {
+                    let blocks = self.resolve_html(blocks);
+                    if let Some(Frame {
                         kind: Container::List { items, .. },
                         ..
                     }) = self.frames.last_mut()
-                {
-                    items.push(ListItem { task, blocks })
+                    {
+                        items.push(ListItem { task, blocks })
+                    }
                 }
             }
             TagEnd::List(_) => {
@@ -1066,6 +1100,7 @@ impl<'a> Builder<'a> {
                     blocks,
                 }) = self.frames.pop()
                 {
+                    let blocks = self.resolve_html(blocks);
                     self.notes.entry(label).or_insert(blocks);
                 }
             }
@@ -1185,7 +1220,8 @@ impl<'a> Builder<'a> {
             }
             self.spans.pop();
         }
-        let root = self.frames.swap_remove(0);
+        let mut root = self.frames.swap_remove(0);
+        root.blocks = self.resolve_html(std::mem::take(&mut root.blocks));
         let mut footnotes = Vec::new();
         for (i, label) in self.note_order.iter().enumerate() {
             let blocks = self.notes.remove(label).unwrap_or_default();
