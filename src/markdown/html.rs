@@ -370,16 +370,17 @@ enum Kind {
 fn kind_of(name: &str) -> Kind {
     match name {
         "script" | "style" | "iframe" | "object" | "embed" | "applet" | "form" | "template"
-        | "textarea" | "select" | "input" | "button" | "frameset" | "frame" | "noembed"
-        | "noframes" | "xmp" | "svg" | "canvas" | "audio" | "video" | "source" | "track"
-        | "portal" | "dialog" | "slot" | "plaintext" => Kind::Drop,
+        | "select" | "input" | "button" | "frameset" | "frame" | "noembed" | "noframes" | "svg"
+        | "canvas" | "audio" | "video" | "source" | "track" | "portal" | "dialog" | "slot" => {
+            Kind::Drop
+        }
         "head" | "title" | "meta" | "link" | "base" | "col" | "colgroup" | "param" => Kind::Silent,
         "p" | "div" | "center" | "section" | "article" | "aside" | "header" | "footer" | "main"
         | "nav" | "address" | "hgroup" | "search" | "body" | "html" | "blockquote" | "ul"
-        | "ol" | "menu" | "dir" | "li" | "pre" | "listing" | "hr" | "table" | "caption"
-        | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" | "figure" | "figcaption"
-        | "details" | "summary" | "dl" | "dt" | "dd" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        | "fieldset" | "legend" | "noscript" | "picture" => Kind::Block,
+        | "ol" | "menu" | "dir" | "li" | "pre" | "listing" | "xmp" | "plaintext" | "textarea"
+        | "hr" | "table" | "caption" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
+        | "figure" | "figcaption" | "details" | "summary" | "dl" | "dt" | "dd" | "h1" | "h2"
+        | "h3" | "h4" | "h5" | "h6" | "fieldset" | "legend" | "noscript" | "picture" => Kind::Block,
         "b" | "strong" | "i" | "em" | "s" | "del" | "strike" | "sup" | "sub" | "code" | "tt"
         | "kbd" | "samp" | "var" | "small" | "mark" | "abbr" | "acronym" | "ins" | "u" | "q"
         | "cite" | "dfn" | "time" | "bdi" | "a" | "img" | "br" | "wbr" => Kind::Inline,
@@ -774,7 +775,11 @@ impl<'c, 'a> Mapper<'c, 'a> {
             }
             "ul" | "ol" | "menu" | "dir" => self.list(node, name == "ol", depth),
             "li" => self.child_blocks(node, depth),
-            "pre" | "listing" => {
+            "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
+                if name != "pre" {
+                    // Shown as written by a browser, but no output has the element.
+                    self.drop_tag(name, false);
+                }
                 let text = self.deep_text_pre(node);
                 let lang = node
                     .children
@@ -1141,7 +1146,10 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 }
                 match name.as_str() {
                     "hr" => {}
-                    "pre" | "listing" => {
+                    "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
+                        if name != "pre" {
+                            self.drop_tag(&name, false);
+                        }
                         let t = self.deep_text_pre(node);
                         out.push(Inline::Code(t));
                     }
