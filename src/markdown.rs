@@ -162,7 +162,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     for (ev, range) in events {
         b.event(ev, (range.start + body_offset) as Offset);
     }
-    let (mut blocks, footnotes) = b.finish();
+    let (mut blocks, mut footnotes) = b.finish();
 
     if !has_title && !crate::diag::has_errors(&diags) {
         let first_h1 = blocks
@@ -231,6 +231,17 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         meta.about = about;
     }
 
+    if ids.html_used {
+        // Blocks made from raw HTML were numbered when their container closed: number every
+        // block again in reading order (the PDF's tags rely on it).
+        let mut next = 0;
+        renumber(&mut blocks, &mut next);
+        for note in &mut footnotes {
+            renumber(&mut note.blocks, &mut next);
+        }
+        renumber(&mut meta.about, &mut next);
+    }
+
     let ok = !crate::diag::has_errors(&diags);
     let doc = Document {
         meta,
@@ -239,6 +250,27 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         source,
     };
     (ok.then_some(doc), diags)
+}
+
+/// Gives blocks ids 1, 2, 3 … in reading order (a container before its blocks).
+fn renumber(blocks: &mut [Block], next: &mut u32) {
+    for b in blocks {
+        *next += 1;
+        b.id = BlockId(*next);
+        match &mut b.kind {
+            BlockKind::BlockQuote(inner)
+            | BlockKind::Alert { blocks: inner, .. }
+            | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => {
+                renumber(inner, next)
+            }
+            BlockKind::List(l) => {
+                for item in &mut l.items {
+                    renumber(&mut item.blocks, next);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Reads a front-matter string as one line of inline Markdown, the way pandoc reads a
@@ -427,6 +459,8 @@ struct IdAlloc {
     heading_ids: HashSet<String>,
     /// Kinds of raw-HTML tags already warned about (one warning per kind per statement).
     html_warned: HashSet<String>,
+    /// Whether raw HTML made blocks (their ids were given after the Markdown's around them).
+    html_used: bool,
 }
 
 impl IdAlloc {

@@ -162,6 +162,7 @@ fn resolve_inlines(cx: &mut Cx, inlines: Vec<Inline>, at: Offset) -> Vec<Inline>
         }
     }
     let first_at = segments.first().map_or(at, |s| s.1);
+    cx.ids.html_used = true;
     let dom = parse(&html);
     let mut m = Mapper::new(cx, tag, segments, first_at);
     m.inline_ph = placeholders;
@@ -234,6 +235,7 @@ pub(super) fn resolve_blocks(cx: &mut Cx, blocks: Vec<Block>) -> Vec<Block> {
         }
     }
     let first_at = segments.first().map_or(0, |s| s.1);
+    cx.ids.html_used = true;
     let dom = parse(&html);
     let root = fragment_root(&dom);
     let mut m = Mapper::new(cx, tag, segments, first_at);
