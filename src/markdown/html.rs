@@ -1312,11 +1312,18 @@ impl<'c, 'a> Mapper<'c, 'a> {
         let src = attr(node, "src")
             .map(|s| s.trim().to_string())
             .unwrap_or_default();
-        let alt = attr(node, "alt").unwrap_or_default();
+        // `alt=""` is HTML's decorative image: Markdown's `![""](…)`. No `alt` at all is an
+        // image without a description, refused by the PDF as a Markdown one is.
+        let alt = match attr(node, "alt") {
+            Some(a) if a.trim().is_empty() => "\"\"".to_string(),
+            Some(a) => a,
+            None => String::new(),
+        };
         if src.is_empty() {
             // Nothing to show: its alt text stands for it.
             let at = self.at;
-            return (!alt.is_empty()).then_some(Inline::Text { text: alt, at });
+            let decorative = alt.trim_matches('"').is_empty();
+            return (!decorative).then_some(Inline::Text { text: alt, at });
         }
         let at = self.position_of("img");
         Some(Inline::Image(Image {
