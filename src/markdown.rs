@@ -653,11 +653,13 @@ impl<'a> Builder<'a> {
 
     /// What the raw-HTML reader borrows.
     fn html_cx(&mut self) -> html::Cx<'_> {
+        let base_depth = self.depth();
         html::Cx {
             source: self.source,
             diags: self.diags,
             ids: self.ids,
             max_depth: self.opts.max_depth.clamp(1, MAX_DEPTH_CEILING),
+            base_depth,
             fixed_offset: self.fixed_offset,
         }
     }

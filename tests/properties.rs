@@ -770,7 +770,9 @@ enum Html {
     Text(Vec<String>),
     /// An element: its name, its attributes, its children, whether it is closed.
     El(&'static str, &'static str, Vec<Html>, bool),
-    /// A snippet whose text must not reach any output, or that holds no body text.
+    /// A snippet whose text must not reach any output, or that holds no body text. (Not
+    /// `<form>`: text after it may be parsed into it, as a browser does, and a form is left out
+    /// with its content — `tests/hostile.rs` checks that.)
     Hostile(&'static str),
     /// A Markdown line (its words are the body's).
     Md(&'static str, Vec<String>),
@@ -853,7 +855,6 @@ const HTML_HOSTILE: &[&str] = &[
     "</div>",
     "</td></tr></table>",
     "<embed src=\"x.swf\">",
-    "<form><input value=\"x\"></form>",
 ];
 
 const MD_LINES: &[&str] = &["", "**", "*", "- ", "> ", "1. ", "## "];

@@ -40,6 +40,8 @@ pub(super) struct Cx<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
     pub ids: &'a mut IdAlloc,
     pub max_depth: usize,
+    /// How deep the Markdown lists and quotations around the HTML are nested.
+    pub base_depth: usize,
     /// Every position is this one (text that came from front matter).
     pub fixed_offset: Option<Offset>,
 }
@@ -84,11 +86,9 @@ pub(super) fn any_raw(inlines: &[Inline]) -> bool {
 /// A block's inlines with their raw HTML read (paragraphs, headings, table cells).
 pub(super) fn resolve_block_inlines(cx: &mut Cx, block: &mut Block) {
     match &mut block.kind {
-        BlockKind::Paragraph(c) | BlockKind::Heading { content: c, .. } => {
-            if any_raw(c) {
-                let v = std::mem::take(c);
-                *c = resolve_inlines(cx, v, block.at);
-            }
+        BlockKind::Paragraph(c) | BlockKind::Heading { content: c, .. } if any_raw(c) => {
+            let v = std::mem::take(c);
+            *c = resolve_inlines(cx, v, block.at);
         }
         BlockKind::Table(t) => {
             for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
@@ -459,9 +459,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 .any(|c| self.blockish.contains(&addr(c)));
             // An element is blockish when something below it is a block; a block element
             // itself counts for its parent.
-            if below {
-                self.blockish.insert(addr(&node));
-            } else if own {
+            if below || own {
                 self.blockish.insert(addr(&node));
             }
         }
@@ -698,7 +696,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
 
     /// Whether a model container may open here (the reader's nesting limit).
     fn container_ok(&mut self) -> bool {
-        if self.block_depth + 1 < self.cx.max_depth {
+        if self.cx.base_depth + self.block_depth < self.cx.max_depth {
             return true;
         }
         if !self.deep_warned {
@@ -949,16 +947,12 @@ impl<'c, 'a> Mapper<'c, 'a> {
         self.flush(&mut pending, &mut before);
         // Cells, with spans filled by empty cells.
         let mut grid: Vec<Vec<Vec<Inline>>> = Vec::new();
-        let mut header_rows = 0usize;
         let mut aligns: Vec<Align> = Vec::new();
         // Column → rows still covered by a rowspan above.
         let mut covered: Vec<usize> = Vec::new();
-        let mut all_th_first = false;
-        for (ri, (row, head)) in rows.iter().enumerate() {
+        for (row, _head) in &rows {
             let mut cells: Vec<Vec<Inline>> = Vec::new();
             let mut col = 0usize;
-            let mut all_th = true;
-            let mut any = false;
             let skip_covered =
                 |cells: &mut Vec<Vec<Inline>>, col: &mut usize, covered: &mut Vec<usize>| {
                     while covered.get(*col).is_some_and(|n| *n > 0) {
@@ -971,10 +965,6 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 let Some(cname) = name_of(cell) else { continue };
                 if cname != "td" && cname != "th" {
                     continue;
-                }
-                any = true;
-                if cname == "td" {
-                    all_th = false;
                 }
                 skip_covered(&mut cells, &mut col, &mut covered);
                 let content = self.inline_children(cell, depth + 2);
@@ -1003,12 +993,6 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 cells.push(Vec::new());
                 col += 1;
             }
-            if ri == 0 {
-                all_th_first = any && all_th;
-            }
-            if *head && header_rows == ri {
-                header_rows += 1;
-            }
             grid.push(cells);
         }
         let mut out = before;
@@ -1020,9 +1004,8 @@ impl<'c, 'a> Mapper<'c, 'a> {
             r.resize(width, Vec::new());
         }
         aligns.resize(width, Align::None);
-        // The header: the first row of `<thead>`, or a first row of `<th>` cells, or else the
-        // first row (a model table always has one).
-        let _ = (header_rows, all_th_first);
+        // The header is the first row (a `<thead>` row or `<th>` cells, as a table copied
+        // from a spreadsheet has; a model table always has one).
         let header = grid.remove(0);
         let t = self.new_block(BlockKind::Table(Table {
             aligns,
@@ -1082,7 +1065,6 @@ impl<'c, 'a> Mapper<'c, 'a> {
         // Markdown inlines inside a dropped element are dropped with it (a script's text);
         // void elements have no content to speak of.
         self.drop_tag(name, !matches!(name, "input" | "source" | "track"));
-        let _ = &mut self.inline_ph;
         mark_inline_dropped(self, node);
     }
 
