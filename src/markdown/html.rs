@@ -465,6 +465,34 @@ impl<'c, 'a> Mapper<'c, 'a> {
         }
     }
 
+    /// Text with the placeholders in it (raw text: a `<textarea>`, `<xmp>`, `<plaintext>`
+    /// takes markup as text) replaced by their inlines' text; their blocks are set after.
+    fn unplaceholder(&mut self, t: &str) -> String {
+        let open = format!("<{} n=\"", self.tag);
+        if !t.contains(&open) {
+            return t.to_string();
+        }
+        let close = format!("</{}>", self.tag);
+        let mut out = String::new();
+        let mut rest = t;
+        while let Some(i) = rest.find(&open) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + open.len()..];
+            let num: String = after.chars().take_while(char::is_ascii_digit).collect();
+            rest = after.find(&close).map_or("", |j| &after[j + close.len()..]);
+            if let Ok(k) = num.parse::<usize>() {
+                if let Some(inl) = self.inline_ph.get_mut(k).and_then(Option::take) {
+                    out.push_str(&crate::model::plain_text(&[inl]));
+                }
+                if let Some(b) = self.block_ph.get_mut(k).and_then(Option::take) {
+                    self.deferred.push(b);
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     fn placeholder_index(&self, node: &Handle) -> Option<usize> {
         if name_of(node)? != self.tag {
             return None;
@@ -559,7 +587,10 @@ impl<'c, 'a> Mapper<'c, 'a> {
         let mut stack = vec![node.clone()];
         while let Some(n) = stack.pop() {
             match &n.data {
-                NodeData::Text { contents } => s.push_str(&contents.borrow()),
+                NodeData::Text { contents } => {
+                    let t = self.unplaceholder(&contents.borrow());
+                    s.push_str(&t)
+                }
                 NodeData::Element { .. } => {
                     let name = name_of(&n).unwrap_or("");
                     if matches!(kind_of(name), Kind::Drop | Kind::Silent) {
@@ -615,7 +646,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 }
                 let at = self.at;
                 pending.push(Inline::Text {
-                    text: collapse(&t),
+                    text: collapse(&self.unplaceholder(&t)),
                     at,
                 });
                 return;
@@ -830,7 +861,10 @@ impl<'c, 'a> Mapper<'c, 'a> {
         let mut first = true;
         while let Some(n) = stack.pop() {
             match &n.data {
-                NodeData::Text { contents } => s.push_str(&contents.borrow()),
+                NodeData::Text { contents } => {
+                    let t = self.unplaceholder(&contents.borrow());
+                    s.push_str(&t)
+                }
                 NodeData::Element { .. } if first || !is_drop(&n) => {
                     if !first && name_of(&n) == Some("br") {
                         s.push('\n');
@@ -1087,7 +1121,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
             NodeData::Text { contents } => {
                 let at = self.at;
                 out.push(Inline::Text {
-                    text: collapse(&contents.borrow()),
+                    text: collapse(&self.unplaceholder(&contents.borrow())),
                     at,
                 });
                 return;
