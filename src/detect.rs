@@ -131,9 +131,9 @@ fn collect(blocks: &[Block], s: &mut String) {
         }
         match &b.kind {
             BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => push(content, s),
-            BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
-                collect(inner, s)
-            }
+            BlockKind::BlockQuote(inner)
+            | BlockKind::Alert { blocks: inner, .. }
+            | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => collect(inner, s),
             BlockKind::List(l) => {
                 for item in &l.items {
                     collect(&item.blocks, s);

@@ -226,7 +226,37 @@ fn block(w: &mut String, d: usize, b: &Block) {
             }
         }
         BlockKind::ThematicBreak => line(w, d, "ThematicBreak"),
+        BlockKind::Html(h) => {
+            // `Html` marks what raw HTML made: its element, or `fragment` for a stretch of it.
+            let mut s = match h.element {
+                crate::model::HtmlElement::Fragment => "Html fragment".to_string(),
+                crate::model::HtmlElement::Div { align } => format!(
+                    "Html div{}",
+                    match align {
+                        Align::None => "",
+                        Align::Left => " align=left",
+                        Align::Center => " align=center",
+                        Align::Right => " align=right",
+                    }
+                ),
+                e => format!("Html {}", e.name()),
+            };
+            lang_dir(&mut s, h.lang.as_deref(), h.dir);
+            line(w, d, &s);
+            blocks(w, d + 1, &h.blocks);
+        }
         BlockKind::RawHtml(h) => line(w, d, &format!("RawHtml {}", quote(h))),
+    }
+}
+
+fn lang_dir(s: &mut String, lang: Option<&str>, dir: Option<crate::model::Direction>) {
+    if let Some(l) = lang {
+        let _ = write!(s, " lang={l}");
+    }
+    match dir {
+        Some(crate::model::Direction::Rtl) => s.push_str(" dir=rtl"),
+        Some(crate::model::Direction::Ltr) => s.push_str(" dir=ltr"),
+        None => {}
     }
 }
 
@@ -274,6 +304,14 @@ fn inline(w: &mut String, d: usize, i: &Inline) {
         Inline::HardBreak => line(w, d, "HardBreak"),
         Inline::FootnoteRef { label, number } => {
             line(w, d, &format!("FootnoteRef {number} [^{label}]"))
+        }
+        Inline::Span(h) => {
+            let mut s = format!("Html {}", h.tag.name());
+            if !h.title.is_empty() {
+                let _ = write!(s, " title={}", quote(&h.title));
+            }
+            lang_dir(&mut s, h.lang.as_deref(), h.dir);
+            span(&s, &h.content)
         }
         Inline::RawHtml(h) => line(w, d, &format!("RawHtml {}", quote(h))),
     }

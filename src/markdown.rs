@@ -11,6 +11,8 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+mod html;
+
 use crate::Diagnostic;
 use crate::frontmatter;
 use crate::model::{
@@ -160,7 +162,7 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     for (ev, range) in events {
         b.event(ev, (range.start + body_offset) as Offset);
     }
-    let (mut blocks, footnotes) = b.finish();
+    let (mut blocks, mut footnotes) = b.finish();
 
     if !has_title && !crate::diag::has_errors(&diags) {
         let first_h1 = blocks
@@ -229,6 +231,17 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         meta.about = about;
     }
 
+    if ids.html_used {
+        // Blocks made from raw HTML were numbered when their container closed: number every
+        // block again in reading order (the PDF's tags rely on it).
+        let mut next = 0;
+        renumber(&mut blocks, &mut next);
+        for note in &mut footnotes {
+            renumber(&mut note.blocks, &mut next);
+        }
+        renumber(&mut meta.about, &mut next);
+    }
+
     let ok = !crate::diag::has_errors(&diags);
     let mut doc = Document {
         meta,
@@ -241,6 +254,27 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
         crate::detect::fill_lang(&mut doc, 0, &mut diags);
     }
     (ok.then_some(doc), diags)
+}
+
+/// Gives blocks ids 1, 2, 3 … in reading order (a container before its blocks).
+fn renumber(blocks: &mut [Block], next: &mut u32) {
+    for b in blocks {
+        *next += 1;
+        b.id = BlockId(*next);
+        match &mut b.kind {
+            BlockKind::BlockQuote(inner)
+            | BlockKind::Alert { blocks: inner, .. }
+            | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => {
+                renumber(inner, next)
+            }
+            BlockKind::List(l) => {
+                for item in &mut l.items {
+                    renumber(&mut item.blocks, next);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Reads a front-matter string as one line of inline Markdown, the way pandoc reads a
@@ -319,6 +353,10 @@ fn headline_inlines(inlines: Vec<Inline>, out: &mut Vec<Inline>) {
             Inline::Emph(c) => out.push(Inline::Emph(headline_vec(c))),
             Inline::Strong(c) => out.push(Inline::Strong(headline_vec(c))),
             Inline::Strike(c) => out.push(Inline::Strike(headline_vec(c))),
+            Inline::Span(s) => out.push(Inline::Span(crate::model::HtmlSpan {
+                content: headline_vec(s.content),
+                ..s
+            })),
             Inline::Superscript(c) => out.push(Inline::Superscript(headline_vec(c))),
             Inline::Subscript(c) => out.push(Inline::Subscript(headline_vec(c))),
             other @ (Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak) => out.push(other),
@@ -423,6 +461,10 @@ fn offset_of(text: &str, line: u32, col: u32) -> Offset {
 struct IdAlloc {
     next_block: u32,
     heading_ids: HashSet<String>,
+    /// Kinds of raw-HTML tags already warned about (one warning per kind per statement).
+    html_warned: HashSet<String>,
+    /// Whether raw HTML made blocks (their ids were given after the Markdown's around them).
+    html_used: bool,
 }
 
 impl IdAlloc {
@@ -601,10 +643,34 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push_block(&mut self, block: Block) {
+    fn push_block(&mut self, mut block: Block) {
+        if matches!(
+            block.kind,
+            BlockKind::Paragraph(_) | BlockKind::Heading { .. } | BlockKind::Table(_)
+        ) {
+            html::resolve_block_inlines(&mut self.html_cx(), &mut block);
+        }
         if let Some(f) = self.frames.last_mut() {
             f.blocks.push(block);
         }
+    }
+
+    /// What the raw-HTML reader borrows.
+    fn html_cx(&mut self) -> html::Cx<'_> {
+        let base_depth = self.depth();
+        html::Cx {
+            source: self.source,
+            diags: self.diags,
+            ids: self.ids,
+            max_depth: self.opts.max_depth.clamp(1, MAX_DEPTH_CEILING),
+            base_depth,
+            fixed_offset: self.fixed_offset,
+        }
+    }
+
+    /// A closed container's blocks with their raw HTML read (joined with the Markdown between).
+    fn resolve_html(&mut self, blocks: Vec<Block>) -> Vec<Block> {
+        html::resolve_blocks(&mut self.html_cx(), blocks)
     }
 
     fn depth(&self) -> usize {
@@ -715,7 +781,7 @@ impl<'a> Builder<'a> {
                     kind: BlockKind::RawHtml(t.into_string()),
                 })
             }
-            Event::InlineHtml(t) => self.push_inline(Inline::RawHtml(t.into_string()), at),
+            Event::InlineHtml(t) => self.push_inline(html::inline_piece(&t, at), at),
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
                 let next = self.note_numbers.len() as u32 + 1;
@@ -1012,6 +1078,7 @@ impl<'a> Builder<'a> {
                         blocks,
                     }) = self.frames.pop()
                 {
+                    let blocks = self.resolve_html(blocks);
                     self.push_block(Block {
                         id,
                         at,
@@ -1029,12 +1096,15 @@ impl<'a> Builder<'a> {
                         kind: Container::Item { task },
                         blocks,
                     }) = self.frames.pop()
-                    && let Some(Frame {
+                {
+                    let blocks = self.resolve_html(blocks);
+                    if let Some(Frame {
                         kind: Container::List { items, .. },
                         ..
                     }) = self.frames.last_mut()
-                {
-                    items.push(ListItem { task, blocks })
+                    {
+                        items.push(ListItem { task, blocks })
+                    }
                 }
             }
             TagEnd::List(_) => {
@@ -1070,6 +1140,7 @@ impl<'a> Builder<'a> {
                     blocks,
                 }) = self.frames.pop()
                 {
+                    let blocks = self.resolve_html(blocks);
                     self.notes.entry(label).or_insert(blocks);
                 }
             }
@@ -1189,7 +1260,8 @@ impl<'a> Builder<'a> {
             }
             self.spans.pop();
         }
-        let root = self.frames.swap_remove(0);
+        let mut root = self.frames.swap_remove(0);
+        root.blocks = self.resolve_html(std::mem::take(&mut root.blocks));
         let mut footnotes = Vec::new();
         for (i, label) in self.note_order.iter().enumerate() {
             let blocks = self.notes.remove(label).unwrap_or_default();

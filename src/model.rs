@@ -58,9 +58,66 @@ pub enum BlockKind {
     },
     Table(Table),
     ThematicBreak,
+    /// An element read from raw HTML that the other kinds cannot say (a `<div>`, `<details>`,
+    /// `<figure>`, a definition list …), or the run of blocks that a stretch of raw HTML made
+    /// ([`HtmlElement::Fragment`]), so that a reader of the model can tell what came from HTML.
+    Html(HtmlBlock),
     /// Raw HTML from the source, kept verbatim. Backends decide what to do with it; none
     /// passes it through blindly.
     RawHtml(String),
+}
+
+/// A block element read from raw HTML (see `src/markdown/html.rs`), with its child blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HtmlBlock {
+    pub element: HtmlElement,
+    /// The element's `lang` attribute, when it is a well-formed language tag.
+    pub lang: Option<String>,
+    pub dir: Option<Direction>,
+    pub blocks: Vec<Block>,
+}
+
+/// What an [`HtmlBlock`] is. Backends set each one natively; those they have no element for are
+/// transparent (their blocks are set in place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtmlElement {
+    /// The blocks one stretch of raw HTML made: no element of its own.
+    Fragment,
+    /// `<div>`, `<center>`, `<section>` and other containers; `align` from the attribute
+    /// (`<center>` is centred).
+    Div { align: Align },
+    /// `<details>`, shown open everywhere (print has no disclosure widget). Its first block is
+    /// its [`HtmlElement::Summary`] when it has one.
+    Details,
+    /// `<summary>`: holds one paragraph.
+    Summary,
+    /// `<figure>`.
+    Figure,
+    /// `<figcaption>`.
+    Figcaption,
+    /// `<dl>`: holds [`HtmlElement::Term`] and [`HtmlElement::Definition`] blocks.
+    DefinitionList,
+    /// `<dt>`.
+    Term,
+    /// `<dd>`.
+    Definition,
+}
+
+impl HtmlElement {
+    /// The HTML element name (`Fragment` has none: `""`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HtmlElement::Fragment => "",
+            HtmlElement::Div { .. } => "div",
+            HtmlElement::Details => "details",
+            HtmlElement::Summary => "summary",
+            HtmlElement::Figure => "figure",
+            HtmlElement::Figcaption => "figcaption",
+            HtmlElement::DefinitionList => "dl",
+            HtmlElement::Term => "dt",
+            HtmlElement::Definition => "dd",
+        }
+    }
 }
 
 /// The kind of a GitHub alert; its label is worded by `crate::locale::alert_label`.
@@ -155,8 +212,65 @@ pub enum Inline {
         label: String,
         number: u32,
     },
+    /// An inline element read from raw HTML that the other kinds cannot say (`<small>`,
+    /// `<mark>`, `<abbr title>`, `<ins>`, `<q>`, `<kbd>`, a `<span lang>` …).
+    Span(HtmlSpan),
     /// Inline raw HTML, kept verbatim (see [`BlockKind::RawHtml`]).
     RawHtml(String),
+}
+
+/// An inline element read from raw HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HtmlSpan {
+    pub tag: SpanTag,
+    /// The `title` attribute (an abbreviation's expansion), or empty.
+    pub title: String,
+    /// The `lang` attribute, when it is a well-formed language tag.
+    pub lang: Option<String>,
+    pub dir: Option<Direction>,
+    pub content: Vec<Inline>,
+}
+
+/// The element of an [`HtmlSpan`]; each is written back as itself in XHTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanTag {
+    Small,
+    Mark,
+    Abbr,
+    Ins,
+    Underline,
+    Q,
+    Kbd,
+    Samp,
+    Var,
+    Cite,
+    Dfn,
+    Time,
+    Bdi,
+    /// `<span>` (and other elements kept for their text, with their `lang` and `dir`).
+    Span,
+}
+
+impl SpanTag {
+    /// The XHTML element name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpanTag::Small => "small",
+            SpanTag::Mark => "mark",
+            SpanTag::Abbr => "abbr",
+            SpanTag::Ins => "ins",
+            SpanTag::Underline => "u",
+            SpanTag::Q => "q",
+            SpanTag::Kbd => "kbd",
+            SpanTag::Samp => "samp",
+            SpanTag::Var => "var",
+            SpanTag::Cite => "cite",
+            SpanTag::Dfn => "dfn",
+            SpanTag::Time => "time",
+            SpanTag::Bdi => "bdi",
+            SpanTag::Span => "span",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -585,7 +699,9 @@ fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
     for b in blocks {
         f(b);
         match &b.kind {
-            BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => walk(inner, f),
+            BlockKind::BlockQuote(inner)
+            | BlockKind::Alert { blocks: inner, .. }
+            | BlockKind::Html(HtmlBlock { blocks: inner, .. }) => walk(inner, f),
             BlockKind::List(l) => {
                 for item in &l.items {
                     walk(&item.blocks, f)
@@ -614,6 +730,7 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
             | Inline::Strike(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
+            | Inline::Span(HtmlSpan { content: c, .. })
             | Inline::Link { content: c, .. } => push_plain(c, s),
             Inline::Image(img) => s.push_str(&img.alt),
             Inline::SoftBreak | Inline::HardBreak => s.push(' '),
@@ -663,9 +780,9 @@ pub fn heading_levels(doc: &Document) -> HeadingLevels {
                             self.out.first_change.get_or_insert((b.at, *level, s));
                         }
                     }
-                    BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
-                        self.blocks(inner)
-                    }
+                    BlockKind::BlockQuote(inner)
+                    | BlockKind::Alert { blocks: inner, .. }
+                    | BlockKind::Html(HtmlBlock { blocks: inner, .. }) => self.blocks(inner),
                     BlockKind::List(l) => {
                         for item in &l.items {
                             self.blocks(&item.blocks);

@@ -10,7 +10,9 @@
 use unicode_width::UnicodeWidthStr;
 
 use crate::locale::{self, Labels};
-use crate::model::{Align, Block, BlockKind, Document, Inline, List, Release, Table};
+use crate::model::{
+    Align, Block, BlockKind, Document, HtmlElement, Inline, List, Release, SpanTag, Table,
+};
 use crate::{Diagnostic, Rendered};
 
 /// Renders the statement as plain text.
@@ -246,6 +248,7 @@ impl Text<'_> {
                 lines
             }
             BlockKind::Table(t) => self.table(t),
+            BlockKind::Html(h) => self.html_block(h),
             BlockKind::ThematicBreak => vec!["* * *".to_string()],
             BlockKind::RawHtml(html) => {
                 if !crate::model::is_html_comment(html) {
@@ -254,6 +257,16 @@ impl Text<'_> {
                 vec![]
             }
         }
+    }
+
+    /// An element read from raw HTML: containers are transparent, a definition is indented
+    /// under its term.
+    fn html_block(&mut self, h: &crate::model::HtmlBlock) -> Vec<String> {
+        let mut lines = self.blocks(&h.blocks, h.element == HtmlElement::DefinitionList);
+        if h.element == HtmlElement::Definition {
+            indent(&mut lines, "    ");
+        }
+        lines
     }
 
     fn list(&mut self, l: &List) -> Vec<String> {
@@ -387,6 +400,23 @@ impl Text<'_> {
                     }
                 }
                 Inline::Image(img) => s.push_str(&self.image(img)),
+                Inline::Span(h) => {
+                    // A quotation in quotation marks, as a browser shows `<q>`; an
+                    // abbreviation's expansion after it, as a link's address.
+                    let q = h.tag == SpanTag::Q;
+                    if q {
+                        s.push('\u{201C}');
+                    }
+                    self.push_inlines(&h.content, s);
+                    if q {
+                        s.push('\u{201D}');
+                    }
+                    if h.tag == SpanTag::Abbr && !h.title.trim().is_empty() {
+                        s.push_str(" (");
+                        s.push_str(h.title.trim());
+                        s.push(')');
+                    }
+                }
                 Inline::SoftBreak => s.push(' '),
                 Inline::HardBreak => s.push('\n'),
                 Inline::FootnoteRef { number, .. } => s.push_str(&format!("[{number}]")),

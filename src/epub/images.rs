@@ -133,7 +133,9 @@ fn collect_block(b: &Block, push: &mut impl FnMut(&str, Offset)) {
         BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
             collect_inlines(content, push)
         }
-        BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+        BlockKind::BlockQuote(inner)
+        | BlockKind::Alert { blocks: inner, .. }
+        | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => {
             inner.iter().for_each(|b| collect_block(b, push))
         }
         BlockKind::List(l) => l
@@ -159,6 +161,7 @@ fn collect_inlines(inl: &[Inline], push: &mut impl FnMut(&str, Offset)) {
             | Inline::Strike(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
+            | Inline::Span(crate::model::HtmlSpan { content: c, .. })
             | Inline::Link { content: c, .. } => collect_inlines(c, push),
             _ => {}
         }

@@ -296,6 +296,7 @@ impl<'a> Writer<'a> {
                 self.raw("</tbody>\n</table>\n</div>\n");
             }
             BlockKind::ThematicBreak => self.raw("<hr/>\n"),
+            BlockKind::Html(h) => self.html_block(h, doc, lead_in),
             BlockKind::RawHtml(html) => {
                 if !crate::model::is_html_comment(html) {
                     self.warn(
@@ -306,6 +307,90 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+    }
+
+    /// An element read from raw HTML, written as itself (a fragment as its blocks).
+    fn html_block(
+        &mut self,
+        h: &crate::model::HtmlBlock,
+        doc: &Document,
+        lead_in: &mut Option<&str>,
+    ) {
+        use crate::model::HtmlElement as E;
+        if h.element == E::Fragment {
+            for b in &h.blocks {
+                self.block(b, doc, lead_in, false);
+            }
+            return;
+        }
+        let name = h.element.name();
+        self.raw(&format!("<{name}"));
+        if let E::Div { align } = h.element {
+            self.align(Some(&align));
+        }
+        if h.element == E::Details {
+            // Open: print has no disclosure widget, and neither does every e-reader.
+            self.raw(" open=\"open\"");
+        }
+        if let Some(lang) = &h.lang {
+            self.lang_attrs(lang);
+        }
+        match h.dir {
+            Some(crate::model::Direction::Rtl) => self.raw(" dir=\"rtl\""),
+            Some(crate::model::Direction::Ltr) => self.raw(" dir=\"ltr\""),
+            None => {}
+        }
+        self.raw(">");
+        match h.element {
+            // Phrasing content only: the paragraph's inlines.
+            E::Summary => {
+                let mut first = true;
+                for b in &h.blocks {
+                    if let BlockKind::Paragraph(inl) | BlockKind::Heading { content: inl, .. } =
+                        &b.kind
+                    {
+                        if !first {
+                            self.raw("<br/>");
+                        }
+                        first = false;
+                        self.at = b.at;
+                        self.inlines(inl, doc);
+                    }
+                }
+            }
+            E::DefinitionList => {
+                self.raw("\n");
+                for b in &h.blocks {
+                    let term_or_def = matches!(
+                        &b.kind,
+                        BlockKind::Html(crate::model::HtmlBlock {
+                            element: E::Term | E::Definition,
+                            ..
+                        })
+                    );
+                    if term_or_def {
+                        self.block(b, doc, &mut None, false);
+                    } else {
+                        // A `<dl>` holds terms and definitions only.
+                        self.raw("<dd>");
+                        self.block(b, doc, &mut None, false);
+                        self.raw("</dd>\n");
+                    }
+                }
+            }
+            E::Term | E::Definition
+                if h.blocks.len() == 1 && matches!(h.blocks[0].kind, BlockKind::Paragraph(_)) =>
+            {
+                self.block(&h.blocks[0], doc, &mut None, true);
+            }
+            _ => {
+                self.raw("\n");
+                for b in &h.blocks {
+                    self.block(b, doc, lead_in, false);
+                }
+            }
+        }
+        self.raw(&format!("</{name}>\n"));
     }
 
     fn align(&mut self, a: Option<&Align>) {
@@ -460,6 +545,28 @@ impl<'a> Writer<'a> {
                         self.epub_type("noteref");
                         self.raw(&format!(" role=\"doc-noteref\">{n}</a></sup>"));
                     }
+                }
+                Inline::Span(h) => {
+                    // `<time>` without a machine-readable date is not valid: a span.
+                    let name = match h.tag {
+                        crate::model::SpanTag::Time => "span",
+                        t => t.name(),
+                    };
+                    self.raw(&format!("<{name}"));
+                    if !h.title.is_empty() {
+                        self.attr_pair("title", &h.title);
+                    }
+                    if let Some(lang) = &h.lang {
+                        self.lang_attrs(lang);
+                    }
+                    match h.dir {
+                        Some(crate::model::Direction::Rtl) => self.raw(" dir=\"rtl\""),
+                        Some(crate::model::Direction::Ltr) => self.raw(" dir=\"ltr\""),
+                        None => {}
+                    }
+                    self.raw(">");
+                    self.inlines(&h.content, doc);
+                    self.raw(&format!("</{name}>"));
                 }
                 Inline::RawHtml(html) => self.raw_inline(html, &inl[i + 1..], &mut open),
             }

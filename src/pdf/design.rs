@@ -985,6 +985,7 @@ fn block_flows(
                 outline: None,
             });
         }
+        BlockKind::Html(h) => html_flows(s, h, b, dateline, flows),
         BlockKind::RawHtml(html) if crate::model::is_html_comment(html) => {}
         BlockKind::RawHtml(_) => {
             s.diagnostics.push(
@@ -993,6 +994,43 @@ fn block_flows(
                     .help("write it in Markdown instead"),
             );
         }
+    }
+}
+
+/// The blocks of an element read from raw HTML, set as their Markdown twins are: a container's
+/// blocks in place (centred for `<div align=center>`, `<center>`), a `<details>` open with its
+/// summary in bold, a definition list's terms in bold and its definitions indented.
+fn html_flows(
+    s: &mut Setter,
+    h: &model::HtmlBlock,
+    b: &BlockCx,
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    use model::HtmlElement as E;
+    let mut cx = *b;
+    match h.element {
+        E::Div { align } => {
+            cx.align = match align {
+                model::Align::Center => Align::Center,
+                model::Align::Right if s.rtl != Some(true) => Align::Right,
+                model::Align::Left if s.rtl == Some(true) => Align::Right,
+                model::Align::Left | model::Align::Right => Align::Left,
+                model::Align::None => b.align,
+            };
+        }
+        E::Summary | E::Term => cx.ctx.bold = true,
+        E::Definition => {
+            let step = if b.width - 20.0 >= b.floor { 20.0 } else { 0.0 };
+            cx.width = b.width - step;
+            if s.rtl != Some(true) {
+                cx.indent = b.indent + step;
+            }
+        }
+        E::Fragment | E::Details | E::Figure | E::Figcaption | E::DefinitionList => {}
+    }
+    for blk in &h.blocks {
+        block_flows(s, blk, &cx, dateline, flows);
     }
 }
 
@@ -1169,6 +1207,7 @@ fn has_figure(s: &Setter, content: &[Inline], b: &BlockCx) -> bool {
         | Inline::Strike(c)
         | Inline::Superscript(c)
         | Inline::Subscript(c)
+        | Inline::Span(model::HtmlSpan { content: c, .. })
         | Inline::Link { content: c, .. } => has_figure(s, c, b),
         _ => false,
     })
@@ -1205,7 +1244,8 @@ fn split_figures<'a>(
             | Inline::Strong(c)
             | Inline::Strike(c)
             | Inline::Superscript(c)
-            | Inline::Subscript(c) => (c, link),
+            | Inline::Subscript(c)
+            | Inline::Span(model::HtmlSpan { content: c, .. }) => (c, link),
             Inline::Link { url, content, .. } => (content, Some(url.as_str())),
             other => {
                 push_text(&mut out, other.clone());
@@ -1230,6 +1270,10 @@ fn rewrap(i: &Inline, content: Vec<Inline>) -> Inline {
         Inline::Strike(_) => Inline::Strike(content),
         Inline::Superscript(_) => Inline::Superscript(content),
         Inline::Subscript(_) => Inline::Subscript(content),
+        Inline::Span(h) => Inline::Span(model::HtmlSpan {
+            content,
+            ..h.clone()
+        }),
         Inline::Link { url, title, .. } => Inline::Link {
             url: url.clone(),
             title: title.clone(),
@@ -1249,6 +1293,7 @@ fn blank(inlines: &[Inline]) -> bool {
         | Inline::Strike(c)
         | Inline::Superscript(c)
         | Inline::Subscript(c)
+        | Inline::Span(model::HtmlSpan { content: c, .. })
         | Inline::Link { content: c, .. } => blank(c),
         _ => false,
     })
@@ -1464,6 +1509,35 @@ fn push_inlines_link(
                     ..ctx
                 };
                 t.push(&number.to_string(), c.style(), Some(idx), None)
+            }
+            Inline::Span(h) => {
+                use model::SpanTag as T;
+                let c = match h.tag {
+                    T::Small => Ctx {
+                        size: ctx.size * 0.85,
+                        ..ctx
+                    },
+                    T::Kbd | T::Samp => Ctx {
+                        family: Family::Mono,
+                        size: ctx.size * 0.88,
+                        hyphenate: false,
+                        ..ctx
+                    },
+                    T::Var | T::Cite | T::Dfn => Ctx {
+                        italic: !ctx.italic,
+                        ..ctx
+                    },
+                    T::Mark => Ctx { bold: true, ..ctx },
+                    T::Abbr | T::Ins | T::Underline | T::Q | T::Time | T::Bdi | T::Span => ctx,
+                };
+                // A quotation is set in quotation marks, as a browser shows `<q>`.
+                if h.tag == T::Q {
+                    t.push("\u{201C}", c.style(), link, None);
+                }
+                push_inlines_link(s, t, &h.content, c, link, fit);
+                if h.tag == T::Q {
+                    t.push("\u{201D}", c.style(), link, None);
+                }
             }
             Inline::RawHtml(_) => {}
         }

@@ -121,7 +121,9 @@ fn collect_block(b: &Block, out: &mut Vec<(String, Offset)>) {
         BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
             collect_inlines(content, out)
         }
-        BlockKind::BlockQuote(bs) | BlockKind::Alert { blocks: bs, .. } => {
+        BlockKind::BlockQuote(bs)
+        | BlockKind::Alert { blocks: bs, .. }
+        | BlockKind::Html(crate::model::HtmlBlock { blocks: bs, .. }) => {
             bs.iter().for_each(|b| collect_block(b, out))
         }
         BlockKind::List(l) => l
@@ -145,7 +147,8 @@ fn collect_inlines(inl: &[Inline], out: &mut Vec<(String, Offset)>) {
             | Inline::Strong(c)
             | Inline::Strike(c)
             | Inline::Superscript(c)
-            | Inline::Subscript(c) => collect_inlines(c, out),
+            | Inline::Subscript(c)
+            | Inline::Span(crate::model::HtmlSpan { content: c, .. }) => collect_inlines(c, out),
             Inline::Link { content, .. } => collect_inlines(content, out),
             _ => {}
         }
@@ -164,6 +167,7 @@ pub fn leaf_images<'a>(b: &'a Block, out: &mut Vec<&'a crate::model::Image>) {
                 | Inline::Strike(c)
                 | Inline::Superscript(c)
                 | Inline::Subscript(c)
+                | Inline::Span(crate::model::HtmlSpan { content: c, .. })
                 | Inline::Link { content: c, .. } => walk(c, out),
                 _ => {}
             }

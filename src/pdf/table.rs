@@ -115,6 +115,7 @@ fn image_min_width(s: &Setter, inlines: &[model::Inline]) -> f32 {
             | Inline::Strike(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
+            | Inline::Span(model::HtmlSpan { content: c, .. })
             | Inline::Link { content: c, .. } => image_min_width(s, c),
             _ => 0.0,
         })

@@ -152,7 +152,9 @@ pub fn bare_labels(doc: &Document) -> Vec<Origin> {
     fn walk(blocks: &[Block], about: bool, out: &mut Vec<(Origin, bool)>) {
         for b in blocks {
             match &b.kind {
-                BlockKind::BlockQuote(inner) | BlockKind::Alert { blocks: inner, .. } => {
+                BlockKind::BlockQuote(inner)
+                | BlockKind::Alert { blocks: inner, .. }
+                | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => {
                     walk(inner, about, out)
                 }
                 BlockKind::List(list) => {
@@ -190,6 +192,7 @@ fn has_content(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match &b.kind {
         BlockKind::Alert { .. } => true,
         BlockKind::BlockQuote(inner) => has_content(inner),
+        BlockKind::Html(h) => has_content(&h.blocks),
         BlockKind::List(l) => l.items.iter().any(|i| has_content(&i.blocks)),
         BlockKind::ThematicBreak | BlockKind::RawHtml(_) => false,
         BlockKind::Heading { .. }
@@ -257,6 +260,7 @@ pub fn block_role(b: &Block) -> Option<&'static str> {
         BlockKind::Table(_) => Some("P"),
         BlockKind::BlockQuote(_)
         | BlockKind::Alert { .. }
+        | BlockKind::Html(_)
         | BlockKind::List(_)
         | BlockKind::ThematicBreak
         | BlockKind::RawHtml(_) => None,
@@ -353,6 +357,16 @@ impl Tree {
                 BlockKind::BlockQuote(inner) => {
                     let q = self.add(parent, "BlockQuote", None);
                     self.blocks(q, inner, about);
+                }
+                // What raw HTML made: a stretch of it adds no element; its containers
+                // (`<div>`, `<details>`, `<figure>`, `<dl>` …) are each a Div.
+                BlockKind::Html(h) => {
+                    if h.element == crate::model::HtmlElement::Fragment {
+                        self.blocks(parent, &h.blocks, about);
+                    } else {
+                        let d = self.add(parent, "Div", None);
+                        self.blocks(d, &h.blocks, about);
+                    }
                 }
                 // A GitHub alert: a Note (with the /ID PDF/UA asks of notes) labelled by its
                 // kind ("Tip"), which is drawn as the text of the alert's own origin.
@@ -454,6 +468,7 @@ impl Tree {
 fn first_leaf(blocks: &[Block]) -> Option<&Block> {
     blocks.iter().find_map(|b| match &b.kind {
         BlockKind::BlockQuote(inner) => first_leaf(inner),
+        BlockKind::Html(h) => first_leaf(&h.blocks),
         // Its label is drawn first, under its own origin.
         BlockKind::Alert { .. } => Some(b),
         BlockKind::List(l) => l.items.iter().find_map(|i| first_leaf(&i.blocks)),
