@@ -175,7 +175,10 @@ pub fn eml(
         .date(date)
         .message_id(message_id)
         .header("X-Unsent", Raw::new("1"))
-        .header("Content-Language", Raw::new(content_language(&doc.meta.lang)))
+        .header(
+            "Content-Language",
+            Raw::new(content_language(&doc.meta.lang)),
+        )
         .body(body);
     let mut bytes = head;
     bytes.extend(m.write_to_vec().map_err(|e| failed(&e))?);
