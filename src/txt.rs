@@ -389,11 +389,12 @@ impl Text<'_> {
                     let same = |a: &str, b: &str| {
                         a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/')
                     };
-                    if !shown.is_empty()
-                        && !url.starts_with('#')
-                        && !same(&text, shown)
-                        && !same(&text, url)
-                    {
+                    // Only addresses a reader can follow: no `javascript:` or `data:`.
+                    let lower = url.trim().to_ascii_lowercase();
+                    let followable = ["http://", "https://", "mailto:", "tel:"]
+                        .iter()
+                        .any(|p| lower.starts_with(p));
+                    if !shown.is_empty() && followable && !same(&text, shown) && !same(&text, url) {
                         s.push_str(" (");
                         s.push_str(shown);
                         s.push(')');

@@ -204,11 +204,17 @@ fn scripts_and_links_do_not_leak() {
     std::fs::write(dir.join("x.md"), statement(body)).unwrap();
     let o = run(&dir, &["build", "-f", "all", "-o", "out", "x.md"]);
     assert!(matches!(o.status.code(), Some(0 | 1)));
-    for ext in ["epub", "html", "pdf"] {
+    for ext in ["epub", "html", "pdf", "txt"] {
         let Ok(bytes) = std::fs::read(dir.join("out").join(format!("x.{ext}"))) else {
             continue;
         };
-        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let mut text = String::from_utf8_lossy(&bytes).to_lowercase();
+        // The page's one script is its JSON-LD, whose strings escape `<`.
+        if let Some((before, after)) = text.split_once("<script type=\"application/ld+json\">")
+            && let Some((_, after)) = after.split_once("</script>")
+        {
+            text = format!("{before}{after}");
+        }
         for bad in [
             "<script",
             "javascript:",
