@@ -1104,13 +1104,21 @@ fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
                 Ok((Some(tree), _)) => {
                     println!("# {}", file.display());
                     print!("{}", communique::config::explain(&tree));
+                    let url = tree.get("url").and_then(|n| match &n.value {
+                        communique::frontmatter::Value::Str(s) => Some(s.trim().to_string()),
+                        _ => None,
+                    });
                     match &job.base_url {
+                        _ if url.is_some() => println!(
+                            "# the HTML page is at {} (front matter `url`: canonical, og:url, og:image)",
+                            url.unwrap_or_default()
+                        ),
                         Some(base) => println!(
                             "# the HTML page is at {base}{}.html (canonical, og:url, og:image)",
                             publish::safe_stem(file)
                         ),
                         None => println!(
-                            "# base_url is not set in communique.toml: the HTML page leaves out its canonical link, og:url, og:image and twitter:image, which need absolute addresses"
+                            "# base_url is not set in communique.toml: the HTML page leaves out its canonical link, og:url, og:image and twitter:image, which need absolute addresses (or give the statement's own `url` in front matter)"
                         ),
                     }
                 }

@@ -71,6 +71,7 @@ fn meta(w: &mut String, d: usize, m: &Metadata) {
         line(w, d, &format!("author: {}", quote(a)));
     }
     opt(w, "description", &m.description);
+    opt(w, "url", &m.url);
     if let Some(date) = &m.date {
         line(w, d, &format!("date: {date}"));
     }

@@ -29,6 +29,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "logo",
     "cover",
     "labels",
+    "url",
 ];
 
 /// The labels that `labels` may override.
@@ -570,6 +571,7 @@ pub fn to_metadata(root: &Node, meta: &mut Metadata, diags: &mut Vec<Diagnostic>
             "dateline" => meta.dateline = text(v, key, diags),
             "logo" => meta.logo = text(v, key, diags),
             "cover" => meta.cover = text(v, key, diags),
+            "url" => meta.url = text(v, key, diags).and_then(|s| page_url(v, s, diags)),
             "author" => meta.authors = text_list(v, key, diags, false),
             "keywords" => meta.keywords = text_list(v, key, diags, true),
             "date" => meta.date = date(v, key, diags),
@@ -623,6 +625,30 @@ fn unknown_key(k: &Node, key: &str, known: &[&str]) -> Diagnostic {
     match nearest(key, known) {
         Some(n) => d.help(format!("did you mean `{n}`?")),
         None => d.help(format!("known keys are: {}", known.join(", "))),
+    }
+}
+
+/// `url`: the statement's public address, absolute http or https, nothing a link could not hold.
+fn page_url(v: &Node, s: String, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let s = s.trim();
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>\"'`{}|\\^".contains(c);
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !s.chars().any(bad) => {
+            Some(s.to_string())
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`url` must be an absolute http or https address, not `{s}`"
+                ))
+                .at_line_col(&v.file, v.line, v.col)
+                    .help("write the page's public address, e.g. `url: https://example.org/news/statement.html`"),
+            );
+            None
+        }
     }
 }
 

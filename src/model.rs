@@ -315,6 +315,9 @@ pub struct Metadata {
     pub logo: Option<String>,
     /// Cover image path for e-books, relative to the Markdown file.
     pub cover: Option<String>,
+    /// The statement's public address (an absolute http or https URL): the newsroom page's
+    /// canonical link, `og:url` and the base of its absolute `og:image`.
+    pub url: Option<String>,
     /// Wording of the press-release furniture, where the author overrides the language's default.
     pub labels: LabelOverrides,
 }
@@ -344,6 +347,7 @@ impl Default for Metadata {
             organization: None,
             authors: Vec::new(),
             description: None,
+            url: None,
             date: None,
             dateline: None,
             release: Release::Immediate,

@@ -127,9 +127,13 @@ pub fn render_eml(doc: &Document, job: &Job, pdf: &[u8]) -> Result<Rendered, Dia
     eml::eml(doc, &opts, pdf, &safe_stem(&doc.source.path))
 }
 
-/// The page's options: its public address is `<base_url><stem>.html` when `base_url` is set.
+/// The page's options: its public address is the statement's `url`, else
+/// `<base_url><stem>.html` when `base_url` is set.
 fn page_options(doc: &Document, job: &Job) -> epub::EpubOptions {
     let mut o = job.epub.clone();
+    if o.page_url.is_none() {
+        o.page_url = doc.meta.url.clone();
+    }
     if o.page_url.is_none()
         && let Some(base) = &job.base_url
     {

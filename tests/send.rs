@@ -404,6 +404,46 @@ fn page_shares_well() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("base_url is not set"));
 
+    // The statement's own `url` gives the page its address without a house `base_url`; a
+    // relative one is refused at its line and column.
+    let own = common::scratch("send", "page-url");
+    let src = std::fs::read_to_string(root().join("content/us-upr-review.md")).unwrap();
+    let with_url = src.replacen(
+        "---\n",
+        "---\nurl: https://press.example.org/2026/upr.html\n",
+        1,
+    );
+    std::fs::write(own.join("s.md"), &with_url).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_communique"))
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["build", "-q", "-f", "html", "-o"])
+        .arg(own.join("out"))
+        .arg(own.join("s.md"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(own.join("out/s.html")).unwrap();
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://press.example.org/2026/upr.html\"")
+    );
+    assert!(html.contains("<meta property=\"og:image\" content=\"https://press.example.org/2026/"));
+    std::fs::write(
+        own.join("bad.md"),
+        with_url.replace("https://press.example.org/2026/upr.html", "upr.html"),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_communique"))
+        .args(["check"])
+        .arg(own.join("bad.md"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("bad.md:2:6") && err.contains("`url` must be an absolute"),
+        "{err}"
+    );
+
     if !python() {
         return;
     }
