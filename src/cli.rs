@@ -675,12 +675,8 @@ fn build_files(
             Some(to_commit)
         };
         let progress = progress_bar(files.len(), args.input.quiet);
-        let outcomes: Vec<Outcome> = files
-            .par_iter()
-            .zip(jobs.par_iter())
-            .zip(clash.par_iter())
-            .map(|((file, job), clash)| {
-                let outcome = match (job, clash) {
+        let run = |((file, job), clash): ((&PathBuf, &Option<Job>), &Option<PathBuf>)| {
+            let outcome = match (job, clash) {
                     (None, _) => Outcome {
                         failed: true,
                         ..Outcome::default()
@@ -699,12 +695,22 @@ fn build_files(
                     },
                     (Some(job), None) => build_one(file, job, formats, &args.out_dir, args.input.deny_warnings, &commits),
                 };
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                outcome
-            })
-            .collect();
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            outcome
+        };
+        // One statement is built on this thread: no thread pool to start (see `build_one`).
+        let outcomes: Vec<Outcome> = if files.len() == 1 {
+            files.iter().zip(&jobs).zip(&clash).map(run).collect()
+        } else {
+            files
+                .par_iter()
+                .zip(jobs.par_iter())
+                .zip(clash.par_iter())
+                .map(run)
+                .collect()
+        };
         if let Some(p) = progress {
             p.finish_and_clear();
         }
@@ -795,8 +801,10 @@ fn build_one(
         return o;
     };
     let stem = publish::safe_stem(file);
-    // The formats of one statement are rendered side by side (PDF and EPUB take about as long
-    // as each other), then written in a fixed order.
+    // The formats of one statement are rendered side by side in a batch (PDF and EPUB take
+    // about as long as each other), then written in a fixed order. A single statement, built
+    // outside the thread pool, renders them one after the other: starting threads for it
+    // (stacks, per-thread heaps) costs more page faults than the overlap saves.
     // The e-mail draft attaches the PDF: it is rendered once, for both.
     let wants_eml = formats.contains(&Format::Eml);
     let mut rendered: Vec<(Format, Result<communique::Rendered, Diagnostic>)> = {
@@ -809,9 +817,12 @@ fn build_one(
         if wants_eml && !formats.contains(&Format::Pdf) {
             list.insert(0, Format::Pdf);
         }
-        list.par_iter()
-            .map(|&f| (f, publish::render(&doc, f, job)))
-            .collect()
+        let render = |&f: &Format| (f, publish::render(&doc, f, job));
+        if rayon::current_thread_index().is_some() {
+            list.par_iter().map(render).collect()
+        } else {
+            list.iter().map(render).collect()
+        }
     };
     if wants_eml {
         let at = rendered.iter().position(|(f, _)| *f == Format::Pdf);

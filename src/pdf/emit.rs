@@ -64,233 +64,235 @@ pub fn write(
     // Per page, whose each marked-content sequence is (the MCID is the index).
     let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
     // The font programs (subsetting and compressing them is a good part of the work) are
-    // made on another thread, when one is free, while the pages are written.
-    let (mut lo, programs) = rayon::join(
-        || {
-            for page in &mut laid.pages {
-                let mut ops = Vec::new();
-                let mut page_marks: Vec<Marked> = Vec::new();
-                // Rules first, then text in one text object.
-                for p in &page.items {
-                    if let Item::Rule(r) = &p.item {
-                        let mark = tagged::mark_of(p);
-                        if tag {
-                            open_mark(&mut ops, mark, &mut page_marks);
-                        }
-                        ops.push(Op::SaveGraphicsState);
-                        ops.push(Op::SetOutlineColor {
-                            col: color(r.color),
-                        });
-                        ops.push(Op::SetOutlineThickness {
-                            pt: Pt(r.thickness),
-                        });
-                        let y = geo.height - r.y;
-                        ops.push(Op::DrawLine {
-                            line: PLine {
-                                points: vec![
-                                    LinePoint {
-                                        p: Point {
-                                            x: Pt(r.x0),
-                                            y: Pt(y),
-                                        },
-                                        bezier: false,
+    // made on another thread, when one is free, while the pages are written: in a batch, whose
+    // statements run on rayon's threads. One statement, on the main thread, makes them after
+    // the pages (starting a thread pool for it costs more page faults than it saves).
+    let mut write_pages = || {
+        for page in &mut laid.pages {
+            let mut ops = Vec::new();
+            let mut page_marks: Vec<Marked> = Vec::new();
+            // Rules first, then text in one text object.
+            for p in &page.items {
+                if let Item::Rule(r) = &p.item {
+                    let mark = tagged::mark_of(p);
+                    if tag {
+                        open_mark(&mut ops, mark, &mut page_marks);
+                    }
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetOutlineColor {
+                        col: color(r.color),
+                    });
+                    ops.push(Op::SetOutlineThickness {
+                        pt: Pt(r.thickness),
+                    });
+                    let y = geo.height - r.y;
+                    ops.push(Op::DrawLine {
+                        line: PLine {
+                            points: vec![
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(r.x0),
+                                        y: Pt(y),
                                     },
-                                    LinePoint {
-                                        p: Point {
-                                            x: Pt(r.x1),
-                                            y: Pt(y),
-                                        },
-                                        bezier: false,
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(r.x1),
+                                        y: Pt(y),
                                     },
-                                ],
-                                is_closed: false,
-                            },
-                        });
-                        ops.push(Op::RestoreGraphicsState);
-                        if tag && mark.is_some() {
-                            ops.push(Op::EndMarkedContent);
-                        }
+                                    bezier: false,
+                                },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                    if tag && mark.is_some() {
+                        ops.push(Op::EndMarkedContent);
                     }
                 }
-                ops.push(Op::StartTextSection);
-                let mut open: Option<Mark> = None;
-                let spaces = if tag {
-                    space_after(book, &page.items)
-                } else {
-                    Vec::new()
-                };
-                let mut cur_font: Option<(FontKey, f32)> = None;
-                let mut cur_color: Option<Rgb> = None;
-                let mut pen = (0.0f32, 0.0f32);
-                for pi in text_order(&page.items) {
-                    let p = &mut page.items[pi];
-                    let mark = tagged::mark_in(p, &bare);
-                    if let Item::Image(b) = &p.item {
-                        // Drawn here, in reading order, outside the text object: a
-                        // placeholder that `images` replaces with the drawing.
-                        if tag && open.is_some() {
-                            ops.push(Op::EndMarkedContent);
-                        }
-                        open = None;
-                        ops.push(Op::EndTextSection);
-                        if tag {
-                            open_mark(&mut ops, mark, &mut page_marks);
-                            if let (Some(Mark::Content(..)), Some(m)) =
-                                (mark, page_marks.last_mut())
-                            {
-                                let (x0, y0) = (round3(b.x), round3(geo.height - b.y - b.height));
-                                m.bbox =
-                                    Some([x0, y0, x0 + round3(b.width), y0 + round3(b.height)]);
-                            }
-                        }
-                        ops.push(Op::BeginMarkedContent {
-                            tag: image_placeholder(pi),
-                        });
+            }
+            ops.push(Op::StartTextSection);
+            let mut open: Option<Mark> = None;
+            let spaces = if tag {
+                space_after(book, &page.items)
+            } else {
+                Vec::new()
+            };
+            let mut cur_font: Option<(FontKey, f32)> = None;
+            let mut cur_color: Option<Rgb> = None;
+            let mut pen = (0.0f32, 0.0f32);
+            for pi in text_order(&page.items) {
+                let p = &mut page.items[pi];
+                let mark = tagged::mark_in(p, &bare);
+                if let Item::Image(b) = &p.item {
+                    // Drawn here, in reading order, outside the text object: a
+                    // placeholder that `images` replaces with the drawing.
+                    if tag && open.is_some() {
                         ops.push(Op::EndMarkedContent);
-                        if tag && mark.is_some() {
-                            ops.push(Op::EndMarkedContent);
-                        }
-                        ops.push(Op::StartTextSection);
-                        // A new text object starts at the origin.
-                        pen = (0.0, 0.0);
-                        cur_font = None;
-                        continue;
                     }
-                    let Item::Text(run) = &mut p.item else {
-                        continue;
-                    };
-                    let subset = subsets.get(run.face.0 as usize).and_then(Option::as_ref);
-                    // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
-                    let special = book.face(run.face).raster
-                        || run.glyphs.iter().any(|g| {
-                            g.gid == 0
-                                || (run.face == book.emoji_fallback()
-                                    && plan.lookup(book, run.face, g.gid, &g.text).is_some())
-                        });
-                    if subset.is_none() && !special {
-                        continue;
-                    }
-                    if tag && mark != open {
-                        if open.is_some() {
-                            ops.push(Op::EndMarkedContent);
-                        }
+                    open = None;
+                    ops.push(Op::EndTextSection);
+                    if tag {
                         open_mark(&mut ops, mark, &mut page_marks);
-                        open = mark;
-                    }
-                    if special {
-                        if cur_color != Some(run.color) {
-                            ops.push(Op::SetFillColor {
-                                col: color(run.color),
-                            });
-                            cur_color = Some(run.color);
+                        if let (Some(Mark::Content(..)), Some(m)) = (mark, page_marks.last_mut()) {
+                            let (x0, y0) = (round3(b.x), round3(geo.height - b.y - b.height));
+                            m.bbox = Some([x0, y0, x0 + round3(b.width), y0 + round3(b.height)]);
                         }
-                        let space = spaces.get(pi).copied().unwrap_or(false);
-                        let at = (run.x, geo.height - run.y);
-                        show_mixed(
-                            &mut ops,
-                            book,
-                            &plan,
-                            subset,
-                            run,
-                            at,
-                            space,
-                            &mut cur_font,
-                            &mut pen,
-                        );
-                        continue;
                     }
-                    let Some(subset) = subset else { continue };
-                    if cur_font != Some((FontKey::Face(run.face), run.size)) {
-                        ops.push(Op::SetFont {
-                            font: PdfFontHandle::External(font_name(run.face.0 as usize)),
-                            size: Pt(run.size),
-                        });
-                        cur_font = Some((FontKey::Face(run.face), run.size));
+                    ops.push(Op::BeginMarkedContent {
+                        tag: image_placeholder(pi),
+                    });
+                    ops.push(Op::EndMarkedContent);
+                    if tag && mark.is_some() {
+                        ops.push(Op::EndMarkedContent);
                     }
+                    ops.push(Op::StartTextSection);
+                    // A new text object starts at the origin.
+                    pen = (0.0, 0.0);
+                    cur_font = None;
+                    continue;
+                }
+                let Item::Text(run) = &mut p.item else {
+                    continue;
+                };
+                let subset = subsets.get(run.face.0 as usize).and_then(Option::as_ref);
+                // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
+                let special = book.face(run.face).raster
+                    || run.glyphs.iter().any(|g| {
+                        g.gid == 0
+                            || (run.face == book.emoji_fallback()
+                                && plan.lookup(book, run.face, g.gid, &g.text).is_some())
+                    });
+                if subset.is_none() && !special {
+                    continue;
+                }
+                if tag && mark != open {
+                    if open.is_some() {
+                        ops.push(Op::EndMarkedContent);
+                    }
+                    open_mark(&mut ops, mark, &mut page_marks);
+                    open = mark;
+                }
+                if special {
                     if cur_color != Some(run.color) {
                         ops.push(Op::SetFillColor {
                             col: color(run.color),
                         });
                         cur_color = Some(run.color);
                     }
-                    let face = book.face(run.face);
-                    let mut cps = Vec::with_capacity(run.glyphs.len());
-                    let n = run.glyphs.len();
-                    for i in 0..n {
-                        // The viewer advances by the /W width; the TJ number moves the pen on to
-                        // where the next glyph belongs.
-                        let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
-                        let offset = match run.glyphs.get(i + 1) {
-                            Some(next) => {
-                                let w = face.pdf_width(gid);
-                                let adv = (next.x - x) * 1000.0 / run.size;
-                                ((w - adv) * 10.0).round() / 10.0
-                            }
-                            None => 0.0,
-                        };
-                        // The text comes back through our ToUnicode map (see `embed`).
-                        cps.push(Codepoint {
-                            gid: subset.new_gid(gid),
-                            offset,
-                            cid: None,
-                        });
-                    }
-                    if spaces.get(pi).copied().unwrap_or(false)
-                        && let Some(sp) = space_gid(book, run.face.0 as usize)
-                    {
-                        // An invisible word space where the line (or column) ends, so that text
-                        // extraction and assistive technology read "the new", not "thenew".
-                        cps.push(Codepoint {
-                            gid: subset.new_gid(sp),
-                            offset: 0.0,
-                            cid: None,
-                        });
-                    }
-                    // `Td` moves relative to the previous line start (printpdf writes it as is;
-                    // an absolute `Tm` would make it re-measure every glyph).
-                    let (x, y) = (round3(run.x), round3(geo.height - run.y));
-                    ops.push(Op::SetTextCursor {
-                        pos: Point {
-                            x: Pt(round3(x - pen.0)),
-                            y: Pt(round3(y - pen.1)),
-                        },
+                    let space = spaces.get(pi).copied().unwrap_or(false);
+                    let at = (run.x, geo.height - run.y);
+                    show_mixed(
+                        &mut ops,
+                        book,
+                        &plan,
+                        subset,
+                        run,
+                        at,
+                        space,
+                        &mut cur_font,
+                        &mut pen,
+                    );
+                    continue;
+                }
+                let Some(subset) = subset else { continue };
+                if cur_font != Some((FontKey::Face(run.face), run.size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font_name(run.face.0 as usize)),
+                        size: Pt(run.size),
                     });
-                    pen = (x, y);
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(cps)],
+                    cur_font = Some((FontKey::Face(run.face), run.size));
+                }
+                if cur_color != Some(run.color) {
+                    ops.push(Op::SetFillColor {
+                        col: color(run.color),
+                    });
+                    cur_color = Some(run.color);
+                }
+                let face = book.face(run.face);
+                let mut cps = Vec::with_capacity(run.glyphs.len());
+                let n = run.glyphs.len();
+                for i in 0..n {
+                    // The viewer advances by the /W width; the TJ number moves the pen on to
+                    // where the next glyph belongs.
+                    let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
+                    let offset = match run.glyphs.get(i + 1) {
+                        Some(next) => {
+                            let w = face.pdf_width(gid);
+                            let adv = (next.x - x) * 1000.0 / run.size;
+                            ((w - adv) * 10.0).round() / 10.0
+                        }
+                        None => 0.0,
+                    };
+                    // The text comes back through our ToUnicode map (see `embed`).
+                    cps.push(Codepoint {
+                        gid: subset.new_gid(gid),
+                        offset,
+                        cid: None,
                     });
                 }
-                if open.is_some() {
-                    ops.push(Op::EndMarkedContent);
+                if spaces.get(pi).copied().unwrap_or(false)
+                    && let Some(sp) = space_gid(book, run.face.0 as usize)
+                {
+                    // An invisible word space where the line (or column) ends, so that text
+                    // extraction and assistive technology read "the new", not "thenew".
+                    cps.push(Codepoint {
+                        gid: subset.new_gid(sp),
+                        offset: 0.0,
+                        cid: None,
+                    });
                 }
-                ops.push(Op::EndTextSection);
-                marks.push(page_marks);
-                // The glyphs are in the ops now: let them go, so that a long document is not held
-                // twice.
-                for p in &mut page.items {
-                    if let Item::Text(run) = &mut p.item {
-                        run.glyphs = Vec::new();
-                    }
-                }
-                pdf.pages.push(PdfPage {
-                    media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                    trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                    crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                    ops,
+                // `Td` moves relative to the previous line start (printpdf writes it as is;
+                // an absolute `Tm` would make it re-measure every glyph).
+                let (x, y) = (round3(run.x), round3(geo.height - run.y));
+                ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: Pt(round3(x - pen.0)),
+                        y: Pt(round3(y - pen.1)),
+                    },
+                });
+                pen = (x, y);
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(cps)],
                 });
             }
+            if open.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+            ops.push(Op::EndTextSection);
+            marks.push(page_marks);
+            // The glyphs are in the ops now: let them go, so that a long document is not held
+            // twice.
+            for p in &mut page.items {
+                if let Item::Text(run) = &mut p.item {
+                    run.glyphs = Vec::new();
+                }
+            }
+            pdf.pages.push(PdfPage {
+                media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
+                ops,
+            });
+        }
 
-            let save = PdfSaveOptions {
-                optimize: false,
-                subset_fonts: true,
-                secure: true,
-                image_optimization: None,
-            };
-            let mut warnings = Vec::new();
-            pdf.to_lopdf_document(&save, &mut warnings)
-        },
-        || (font_programs(book, &subsets), type3::make(book, &plan)),
-    );
+        let save = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        pdf.to_lopdf_document(&save, &mut warnings)
+    };
+    let make_programs = || (font_programs(book, &subsets), type3::make(book, &plan));
+    let (mut lo, programs) = if rayon::current_thread_index().is_some() {
+        rayon::join(write_pages, make_programs)
+    } else {
+        (write_pages(), make_programs())
+    };
     let (programs, made) = programs;
     add_fonts(&mut lo, &subsets, programs?);
     add_type3_fonts(&mut lo, &plan, made);
