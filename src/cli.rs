@@ -1436,6 +1436,7 @@ about: |
   Example Organization is ... (a short standard paragraph about the organization).
 # logo: logo.png      # an image beside this file, shown in the letterhead
 # cover: cover.jpg    # an e-book cover; one is generated when absent
+# url: https://example.org/news/statement.html   # the page's public address (canonical link, og:url)
 # labels:             # replace any wording of the page furniture
 #   more: "- more -"
 #   page: "Page {{n}} of {{total}}"
