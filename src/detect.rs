@@ -2,7 +2,9 @@
 //! (issue 16): statements copied from a site generator often keep their language elsewhere.
 //! The body is read by `whatlang` (trigram profiles of 70 languages); a reliable guess
 //! becomes the document's `lang` — furniture, dates, paper, hyphenation, direction — and a
-//! warning says so once. A short or mixed text keeps [`DEFAULT_LANG`], with a warning too.
+//! warning says so once. A short or mixed text keeps [`DEFAULT_LANG`], with a warning when
+//! it is long but mixed, or in a script other than Latin (a few Latin-script words are often
+//! misread, and are most often English).
 
 use crate::diag::Diagnostic;
 use crate::model::{Block, BlockKind, DEFAULT_LANG, Document, Inline, plain_text};
@@ -23,6 +25,10 @@ pub struct Guess {
     pub confidence: f64,
     /// Whether the guess is trusted: enough text, and whatlang reliable.
     pub reliable: bool,
+    /// Whether there was enough text to tell (see [`MIN_LETTERS`]).
+    pub enough: bool,
+    /// Whether the text is mostly in the Latin script.
+    pub latin: bool,
 }
 
 /// The language of `doc`'s text (headline and body), or `None` when it has no letters.
@@ -56,6 +62,8 @@ pub fn guess_text(text: &str) -> Option<Guess> {
         },
         confidence: info.confidence(),
         reliable: enough && info.is_reliable(),
+        enough,
+        latin: info.script() == whatlang::Script::Latin,
     })
 }
 
@@ -81,7 +89,10 @@ pub fn fill_lang(doc: &mut Document, at_front: u32, diags: &mut Vec<Diagnostic>)
             );
             doc.meta.lang = g.tag;
         }
-        Some(g) if g.tag != DEFAULT_LANG => {
+        // A short Latin-script text is often misread (a few English words as Catalan or
+        // Czech): it stays `en-US` silently. A long but mixed one, or a short one in another
+        // script, where `en-US` is surely wrong, says so.
+        Some(g) if g.tag != DEFAULT_LANG && (g.enough || !g.latin) => {
             diags.push(
                 Diagnostic::warning(format!(
                     "no `lang` in front matter, and the text is too short or mixed to tell its language (perhaps {} ({})); it is set as {DEFAULT_LANG}",
