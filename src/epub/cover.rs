@@ -325,23 +325,7 @@ impl Shaped {
         max_lines: usize,
         height: f32,
     ) -> (f32, Vec<String>) {
-        let mut size = max;
-        loop {
-            let lines = self.wrap(size, width);
-            let fits = lines.len() <= max_lines && lines.len() as f32 * size * 1.2 <= height;
-            if fits || size <= min {
-                let mut lines = lines;
-                let keep = max_lines.min((height / (size * 1.2)).floor().max(1.0) as usize);
-                if lines.len() > keep {
-                    lines.truncate(keep);
-                    if let Some(last) = lines.last_mut() {
-                        last.push('…');
-                    }
-                }
-                return (size, lines);
-            }
-            size = (size * 0.9).max(min);
-        }
+        fit_with(max, min, max_lines, height, |size| self.wrap(size, width))
     }
 }
 
@@ -356,9 +340,23 @@ fn fit(
     max_lines: usize,
     height: f32,
 ) -> (f32, Vec<String>) {
+    fit_with(max, min, max_lines, height, |size| {
+        wrap(font, size, text, width)
+    })
+}
+
+/// Largest size from `max` down to `min` at which `wrap(size)` gives at most `max_lines` lines
+/// within `height`; at `min` the lines are cut to fit.
+fn fit_with(
+    max: f32,
+    min: f32,
+    max_lines: usize,
+    height: f32,
+    mut wrap: impl FnMut(f32) -> Vec<String>,
+) -> (f32, Vec<String>) {
     let mut size = max;
     loop {
-        let lines = wrap(font, size, text, width);
+        let lines = wrap(size);
         let fits = lines.len() <= max_lines && lines.len() as f32 * size * 1.2 <= height;
         if fits || size <= min {
             let mut lines = lines;

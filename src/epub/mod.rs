@@ -449,19 +449,8 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     share::page_meta(&mut w, doc, opts, &words, &mut files);
     w.raw("</head>\n");
     // One `main` landmark holds everything, so that no content is outside a landmark.
-    w.raw("<body>\n<main>\n<article>\n<header class=\"titlepage\">\n");
-    masthead(&mut w, doc, 1, &words);
-    w.raw("</header>\n<section class=\"statement\">\n");
-    statement_body(&mut w, doc, &words);
-    w.raw("</section>\n");
-    if !doc.meta.about.is_empty() {
-        w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
-        w.text(&words.about(doc));
-        w.raw("</h2>\n");
-        w.notes_here = false;
-        w.blocks(&doc.meta.about, doc, None);
-        w.raw("</section>\n");
-    }
+    w.raw("<body>\n<main>\n<article>\n");
+    page_content(&mut w, doc, &words);
     w.raw("</article>\n</main>\n");
     close_doc(&mut w);
     let mut attachments: Vec<crate::Attachment> = set
@@ -482,6 +471,24 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         diagnostics: w.diags,
         attachments,
     })
+}
+
+/// What the page and the e-mail's HTML part both hold: the masthead, the statement (with its
+/// notes) and the "About" section.
+fn page_content(w: &mut Writer, doc: &Document, words: &Words) {
+    w.raw("<header class=\"titlepage\">\n");
+    masthead(w, doc, 1, words);
+    w.raw("</header>\n<section class=\"statement\">\n");
+    statement_body(w, doc, words);
+    w.raw("</section>\n");
+    if !doc.meta.about.is_empty() {
+        w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
+        w.text(&words.about(doc));
+        w.raw("</h2>\n");
+        w.notes_here = false;
+        w.blocks(&doc.meta.about, doc, None);
+        w.raw("</section>\n");
+    }
 }
 
 /// The statement as an e-mail's HTML part, before the e-mail backend ([`crate::eml`]) gives
@@ -505,19 +512,8 @@ pub fn email_html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagno
         if rtl { "rtl" } else { "ltr" }
     ));
     w.text(&title);
-    w.raw("</title>\n</head>\n<body>\n<main class=\"email\">\n<header class=\"titlepage\">\n");
-    masthead(&mut w, doc, 1, &words);
-    w.raw("</header>\n<section class=\"statement\">\n");
-    statement_body(&mut w, doc, &words);
-    w.raw("</section>\n");
-    if !doc.meta.about.is_empty() {
-        w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
-        w.text(&words.about(doc));
-        w.raw("</h2>\n");
-        w.notes_here = false;
-        w.blocks(&doc.meta.about, doc, None);
-        w.raw("</section>\n");
-    }
+    w.raw("</title>\n</head>\n<body>\n<main class=\"email\">\n");
+    page_content(&mut w, doc, &words);
     w.raw("</main>\n");
     close_doc(&mut w);
     Ok(Rendered {
