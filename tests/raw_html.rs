@@ -54,7 +54,7 @@ const WORDS: &[&str] = &[
 fn build(out: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = Command::new(env!("CARGO_BIN_EXE_communique"))
-        .args(["build", "-f", "all", "-o"])
+        .args(["build", "-f", "pdf,epub,html", "-o"])
         .arg(out)
         .arg(root.join("tests/fixtures/raw-html/statement.md"))
         .env("SOURCE_DATE_EPOCH", "1700000000")

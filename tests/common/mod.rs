@@ -162,3 +162,17 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+/// The page without its one JSON-LD script (whose strings escape `<`), for tests that check
+/// that no other script reaches it.
+#[allow(dead_code)]
+pub fn without_json_ld(page: &str) -> String {
+    const LD: &str = "<script type=\"application/ld+json\">";
+    match page.split_once(LD) {
+        Some((before, after)) => match after.split_once("</script>") {
+            Some((_, after)) => format!("{before}{after}"),
+            None => page.to_string(),
+        },
+        None => page.to_string(),
+    }
+}
