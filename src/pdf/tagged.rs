@@ -68,7 +68,7 @@ impl Standards {
 
 /// What a marked-content sequence is within the structure of its origin: the block's own
 /// text, a list item's or note's label, a note reference, a table cell, a figure's image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Text,
     Label,
@@ -324,6 +324,10 @@ struct Tree {
     /// Alt text and path of every image of every block, by origin and source offset (for
     /// the Figure elements of images inside text, made when their content is met).
     images: HashMap<(Origin, u32), (String, String)>,
+    /// The first node of each key, and of each origin: what [`Tree::find`] and
+    /// [`Tree::first_of`] look up (a search through the nodes made long tables quadratic).
+    index: HashMap<(Origin, Part), usize>,
+    by_origin: HashMap<Origin, usize>,
 }
 
 impl Tree {
@@ -331,11 +335,21 @@ impl Tree {
         let i = self.nodes.len();
         self.nodes.push(Node::new(role, parent, key));
         self.nodes[parent].kids.push(Kid::Node(i));
+        if let Some(k) = key {
+            self.index.entry(k).or_insert(i);
+            self.by_origin.entry(k.0).or_insert(i);
+        }
         i
     }
 
+    /// The first node made for this origin and part.
     fn find(&self, o: Origin, part: Part) -> Option<usize> {
-        self.nodes.iter().position(|n| n.key == Some((o, part)))
+        self.index.get(&(o, part)).copied()
+    }
+
+    /// The first node made for this origin, whatever its part.
+    fn first_of(&self, o: Origin) -> Option<usize> {
+        self.by_origin.get(&o).copied()
     }
 
     fn blocks(&mut self, parent: usize, blocks: &[Block], about: bool) {
@@ -483,6 +497,8 @@ fn skeleton(doc: &Document) -> Tree {
         nodes: vec![Node::new("Document", 0, None)],
         levels: heading_levels(doc).levels,
         images: HashMap::new(),
+        index: HashMap::new(),
+        by_origin: HashMap::new(),
     };
     for f in [
         Front::Letterhead,
@@ -613,11 +629,7 @@ pub fn structure(
         let Some(n) = t
             .find(l.origin, part)
             .or_else(|| t.find(l.origin, Part::Text))
-            .or_else(|| {
-                t.nodes
-                    .iter()
-                    .position(|n| n.key.is_some_and(|(o, _)| o == l.origin))
-            })
+            .or_else(|| t.first_of(l.origin))
         else {
             return Err(Diagnostic::error(format!(
                 "a link on page {} belongs to no structure element",
