@@ -507,3 +507,32 @@ fn bad_svgs_are_clear_errors_never_hangs() {
         stderr(&o)
     );
 }
+
+/// A real SVG whose drawing holds several pictures (the RFC's diagram): svg2pdf writes its
+/// resource dictionary in a different order from run to run, and the PDF must not follow it.
+#[test]
+fn an_svg_with_pictures_gives_the_same_pdf_every_time() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/rfc-3606");
+    let dir = common::scratch("svg", "same-bytes");
+    let mut pdfs = Vec::new();
+    for i in 0..4 {
+        let out = dir.join(format!("out{i}"));
+        let o = run(
+            &src,
+            &[
+                "build",
+                "-q",
+                "-f",
+                "pdf",
+                "-o",
+                out.to_str().unwrap(),
+                "rfc-3606.md",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        pdfs.push(std::fs::read(out.join("rfc-3606.pdf")).unwrap());
+    }
+    for p in &pdfs[1..] {
+        assert!(p == &pdfs[0], "two builds of one statement differ");
+    }
+}

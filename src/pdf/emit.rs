@@ -1385,12 +1385,27 @@ fn renumber(
     match obj {
         Object::Reference(r) => *r = import_object(lo, src, *r, map),
         Object::Array(a) => a.iter_mut().for_each(|o| renumber(lo, src, o, map)),
-        Object::Dictionary(d) => d.iter_mut().for_each(|(_, o)| renumber(lo, src, o, map)),
-        Object::Stream(s) => s
-            .dict
-            .iter_mut()
-            .for_each(|(_, o)| renumber(lo, src, o, map)),
+        Object::Dictionary(d) => renumber_dict(lo, src, d, map),
+        Object::Stream(s) => renumber_dict(lo, src, &mut s.dict, map),
         _ => {}
+    }
+}
+
+/// Renumbers a dictionary's values and writes its entries in the order of their keys, not
+/// the order svg2pdf wrote them in (a resource dictionary's order differs from run to run):
+/// the objects they refer to get their new numbers in that order, so that the same SVG gives
+/// the same bytes.
+fn renumber_dict(
+    lo: &mut lopdf::Document,
+    src: &lopdf::Document,
+    d: &mut lopdf::Dictionary,
+    map: &mut std::collections::BTreeMap<ObjectId, ObjectId>,
+) {
+    let mut entries: Vec<(Vec<u8>, Object)> = std::mem::take(d).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, mut o) in entries {
+        renumber(lo, src, &mut o, map);
+        d.set(k, o);
     }
 }
 
