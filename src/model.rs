@@ -716,6 +716,48 @@ fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
     }
 }
 
+/// The images of inlines, in reading order, wherever they are nested (emphasis, links, spans).
+pub fn inline_images<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Image)) {
+    for i in inlines {
+        match i {
+            Inline::Image(img) => f(img),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span(HtmlSpan { content: c, .. })
+            | Inline::Link { content: c, .. } => inline_images(c, f),
+            _ => {}
+        }
+    }
+}
+
+/// The images of a block and of every block inside it, in reading order (a table's header,
+/// then its rows).
+pub fn block_images<'a>(b: &'a Block, f: &mut impl FnMut(&'a Image)) {
+    match &b.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+            inline_images(content, f)
+        }
+        BlockKind::BlockQuote(inner)
+        | BlockKind::Alert { blocks: inner, .. }
+        | BlockKind::Html(HtmlBlock { blocks: inner, .. }) => {
+            inner.iter().for_each(|b| block_images(b, f))
+        }
+        BlockKind::List(l) => l
+            .items
+            .iter()
+            .flat_map(|i| i.blocks.iter())
+            .for_each(|b| block_images(b, f)),
+        BlockKind::Table(t) => std::iter::once(&t.header)
+            .chain(&t.rows)
+            .flatten()
+            .for_each(|c| inline_images(c, f)),
+        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::RawHtml(_) => {}
+    }
+}
+
 /// The plain text of inlines, as a reader would hear it (links by their text, images by alt text,
 /// breaks as spaces, footnote references omitted).
 pub fn plain_text(inlines: &[Inline]) -> String {

@@ -23,7 +23,7 @@ use image::{DynamicImage, ImageEncoder};
 
 use crate::Diagnostic;
 use crate::assets::{self, AssetPolicy, ImageFormat, LoadedImage};
-use crate::model::{Block, BlockKind, Document, Inline, Offset};
+use crate::model::{Block, Document, Offset};
 
 /// Longest side kept in the EPUB and on the web page, in pixels.
 pub const MAX_LONG_SIDE: u32 = 1600;
@@ -75,7 +75,8 @@ impl ImageSet {
         if let Some(logo) = doc.meta.logo.as_deref().filter(|l| !l.trim().is_empty()) {
             push(logo, key_offset(doc, "logo"));
         }
-        let mut visit = |b: &Block| collect_block(b, &mut push);
+        let mut visit =
+            |b: &Block| crate::model::block_images(b, &mut |img| push(&img.path, img.at));
         for b in &doc.blocks {
             visit(b);
         }
@@ -126,46 +127,6 @@ pub(crate) fn key_offset(doc: &Document, key: &str) -> Offset {
         pos += line.len();
     }
     0
-}
-
-fn collect_block(b: &Block, push: &mut impl FnMut(&str, Offset)) {
-    match &b.kind {
-        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
-            collect_inlines(content, push)
-        }
-        BlockKind::BlockQuote(inner)
-        | BlockKind::Alert { blocks: inner, .. }
-        | BlockKind::Html(crate::model::HtmlBlock { blocks: inner, .. }) => {
-            inner.iter().for_each(|b| collect_block(b, push))
-        }
-        BlockKind::List(l) => l
-            .items
-            .iter()
-            .flat_map(|i| i.blocks.iter())
-            .for_each(|b| collect_block(b, push)),
-        BlockKind::Table(t) => t
-            .header
-            .iter()
-            .chain(t.rows.iter().flatten())
-            .for_each(|c| collect_inlines(c, push)),
-        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::RawHtml(_) => {}
-    }
-}
-
-fn collect_inlines(inl: &[Inline], push: &mut impl FnMut(&str, Offset)) {
-    for i in inl {
-        match i {
-            Inline::Image(img) => push(&img.path, img.at),
-            Inline::Emph(c)
-            | Inline::Strong(c)
-            | Inline::Strike(c)
-            | Inline::Superscript(c)
-            | Inline::Subscript(c)
-            | Inline::Span(crate::model::HtmlSpan { content: c, .. })
-            | Inline::Link { content: c, .. } => collect_inlines(c, push),
-            _ => {}
-        }
-    }
 }
 
 /// Keeps or converts one image (see the module documentation).

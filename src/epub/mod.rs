@@ -419,6 +419,20 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
     })
 }
 
+/// A writer for an HTML document with the statement's images, and the image files (which the
+/// page and the e-mail return as attachments).
+fn html_writer<'a>(
+    doc: &'a Document,
+    opts: &EpubOptions,
+) -> Result<(Writer<'a>, ImageSet), Diagnostic> {
+    let mut set = ImageSet::default();
+    let imgs = set.add_document(doc, &opts.assets)?;
+    let mut w = Writer::new(Flavor::Html, &doc.source);
+    w.diags.append(&mut set.warnings);
+    w.images = imgs;
+    Ok((w, set))
+}
+
 /// Writes one HTML5 page (style sheet inlined) for the newsroom website. Its images come back
 /// as [`Rendered::attachments`], named `images/<digest>.<ext>` relative to the page: the caller
 /// writes them into an `images` folder beside it (the names are content digests, so pages in
@@ -428,11 +442,7 @@ pub fn html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     let rtl = is_rtl(doc);
     let title = display_title(doc);
     let words = Words::of(doc);
-    let mut set = ImageSet::default();
-    let imgs = set.add_document(doc, &opts.assets)?;
-    let mut w = Writer::new(Flavor::Html, &doc.source);
-    w.diags.append(&mut set.warnings);
-    w.images = imgs;
+    let (mut w, set) = html_writer(doc, opts)?;
     let style = css::html(&opts.theme);
     open_doc(
         &mut w,
@@ -500,11 +510,7 @@ pub fn email_html(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagno
     let rtl = is_rtl(doc);
     let title = display_title(doc);
     let words = Words::of(doc);
-    let mut set = ImageSet::default();
-    let imgs = set.add_document(doc, &opts.assets)?;
-    let mut w = Writer::new(Flavor::Html, &doc.source);
-    w.diags.append(&mut set.warnings);
-    w.images = imgs;
+    let (mut w, set) = html_writer(doc, opts)?;
     w.raw("<!DOCTYPE html>\n<html");
     w.lang_attrs(&lang);
     w.raw(&format!(

@@ -124,6 +124,18 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// An HTML element's own `lang` and `dir`, when it has them.
+    fn lang_dir_attrs(&mut self, lang: Option<&str>, dir: Option<crate::model::Direction>) {
+        if let Some(lang) = lang {
+            self.lang_attrs(lang);
+        }
+        match dir {
+            Some(crate::model::Direction::Rtl) => self.raw(" dir=\"rtl\""),
+            Some(crate::model::Direction::Ltr) => self.raw(" dir=\"ltr\""),
+            None => {}
+        }
+    }
+
     fn warn_control(&mut self, at: Offset) {
         self.warn(
             at,
@@ -332,14 +344,7 @@ impl<'a> Writer<'a> {
             // Open: print has no disclosure widget, and neither does every e-reader.
             self.raw(" open=\"open\"");
         }
-        if let Some(lang) = &h.lang {
-            self.lang_attrs(lang);
-        }
-        match h.dir {
-            Some(crate::model::Direction::Rtl) => self.raw(" dir=\"rtl\""),
-            Some(crate::model::Direction::Ltr) => self.raw(" dir=\"ltr\""),
-            None => {}
-        }
+        self.lang_dir_attrs(h.lang.as_deref(), h.dir);
         self.raw(">");
         match h.element {
             // Phrasing content only: the paragraph's inlines.
@@ -556,14 +561,7 @@ impl<'a> Writer<'a> {
                     if !h.title.is_empty() {
                         self.attr_pair("title", &h.title);
                     }
-                    if let Some(lang) = &h.lang {
-                        self.lang_attrs(lang);
-                    }
-                    match h.dir {
-                        Some(crate::model::Direction::Rtl) => self.raw(" dir=\"rtl\""),
-                        Some(crate::model::Direction::Ltr) => self.raw(" dir=\"ltr\""),
-                        None => {}
-                    }
+                    self.lang_dir_attrs(h.lang.as_deref(), h.dir);
                     self.raw(">");
                     self.inlines(&h.content, doc);
                     self.raw(&format!("</{name}>"));

@@ -81,7 +81,9 @@ impl Images {
             .chain(doc.footnotes.iter().flat_map(|f| f.blocks.iter()))
             .chain(doc.meta.about.iter());
         for b in blocks {
-            collect_block(b, &mut wanted);
+            crate::model::block_images(b, &mut |img| {
+                wanted.push((img.path.trim().to_string(), img.at))
+            });
         }
         let mut loaded = HashMap::new();
         let mut warnings = Vec::new();
@@ -116,69 +118,13 @@ fn logo_offset(doc: &Document) -> Offset {
     0
 }
 
-fn collect_block(b: &Block, out: &mut Vec<(String, Offset)>) {
-    match &b.kind {
-        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
-            collect_inlines(content, out)
-        }
-        BlockKind::BlockQuote(bs)
-        | BlockKind::Alert { blocks: bs, .. }
-        | BlockKind::Html(crate::model::HtmlBlock { blocks: bs, .. }) => {
-            bs.iter().for_each(|b| collect_block(b, out))
-        }
-        BlockKind::List(l) => l
-            .items
-            .iter()
-            .flat_map(|i| i.blocks.iter())
-            .for_each(|b| collect_block(b, out)),
-        BlockKind::Table(t) => std::iter::once(&t.header)
-            .chain(&t.rows)
-            .flatten()
-            .for_each(|c| collect_inlines(c, out)),
-        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::RawHtml(_) => {}
-    }
-}
-
-fn collect_inlines(inl: &[Inline], out: &mut Vec<(String, Offset)>) {
-    for i in inl {
-        match i {
-            Inline::Image(img) => out.push((img.path.trim().to_string(), img.at)),
-            Inline::Emph(c)
-            | Inline::Strong(c)
-            | Inline::Strike(c)
-            | Inline::Superscript(c)
-            | Inline::Subscript(c)
-            | Inline::Span(crate::model::HtmlSpan { content: c, .. }) => collect_inlines(c, out),
-            Inline::Link { content, .. } => collect_inlines(content, out),
-            _ => {}
-        }
-    }
-}
-
 /// The images of a leaf block (a paragraph, heading or table: not those of the blocks a
 /// quotation or list holds), in reading order.
 pub fn leaf_images<'a>(b: &'a Block, out: &mut Vec<&'a crate::model::Image>) {
-    fn walk<'a>(inl: &'a [Inline], out: &mut Vec<&'a crate::model::Image>) {
-        for i in inl {
-            match i {
-                Inline::Image(img) => out.push(img),
-                Inline::Emph(c)
-                | Inline::Strong(c)
-                | Inline::Strike(c)
-                | Inline::Superscript(c)
-                | Inline::Subscript(c)
-                | Inline::Span(crate::model::HtmlSpan { content: c, .. })
-                | Inline::Link { content: c, .. } => walk(c, out),
-                _ => {}
-            }
-        }
-    }
     match &b.kind {
-        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => walk(content, out),
-        BlockKind::Table(t) => std::iter::once(&t.header)
-            .chain(&t.rows)
-            .flatten()
-            .for_each(|c| walk(c, out)),
+        BlockKind::Heading { .. } | BlockKind::Paragraph(_) | BlockKind::Table(_) => {
+            crate::model::block_images(b, &mut |img| out.push(img))
+        }
         _ => {}
     }
 }
