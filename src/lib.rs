@@ -12,7 +12,7 @@
 //!    [`pdf::pdf`] lays the document out with our own engine; [`epub::epub`] serializes XHTML
 //!    and lets the e-reader lay it out; [`dump::dump`] prints the model as text.
 //!
-//! The binary (`src/main.rs`, `src/cli.rs`) parses flags, runs the pipeline and writes each
+//! The binary (`src/main.rs`, `src/cli/`) parses flags, runs the pipeline and writes each
 //! output atomically.
 
 pub mod assets;
