@@ -188,7 +188,7 @@ pub fn load(path: &Path) -> Result<HouseConfig, Vec<Diagnostic>> {
                 .help("check the path given to `--config`"),
         ]
     })?;
-    let text = crate::markdown::decode(path, &bytes).map_err(|d| vec![d])?;
+    let text = crate::decode_text(path, &bytes).map_err(|d| vec![d])?;
     parse(path, &text)
 }
 

@@ -61,3 +61,38 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
+
+/// Checks that raw bytes are a readable text file and returns the text (a UTF-8 byte-order
+/// mark is dropped).
+pub fn decode_text(path: &std::path::Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(i) = bytes.iter().take(8192).position(|b| *b == 0) {
+        return Err(Diagnostic::error(format!(
+            "this looks like a binary file, not Markdown (a NUL byte at byte offset {i})"
+        ))
+        .in_file(path)
+        .help("give the path of a `.md` text file"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let off = e.valid_up_to();
+            let line = bytes[..off].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = String::from_utf8_lossy(
+                &bytes[bytes[..off]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1)..off],
+            )
+            .chars()
+            .count() as u32
+                + 1;
+            Err(Diagnostic::error(format!(
+                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {off})",
+                bytes[off]
+            ))
+            .at_line_col(path, line, col)
+            .help("save the file as UTF-8 in your editor"))
+        }
+    }
+}

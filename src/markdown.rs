@@ -38,8 +38,6 @@ pub struct ReadOptions {
     /// inline spans (emphasis in links in emphasis …) deeper than this. Values above
     /// [`MAX_DEPTH_CEILING`] count as the ceiling; 0 counts as 1.
     pub max_depth: usize,
-    /// House defaults from `communique.toml`, merged under the front matter.
-    pub house: Option<std::sync::Arc<crate::config::HouseConfig>>,
 }
 
 impl Default for ReadOptions {
@@ -47,7 +45,6 @@ impl Default for ReadOptions {
         ReadOptions {
             smart_punctuation: true,
             max_depth: DEFAULT_MAX_DEPTH,
-            house: None,
         }
     }
 }
@@ -69,44 +66,20 @@ fn parser_options(opts: &ReadOptions) -> Options {
     o
 }
 
-/// Checks that raw bytes are a readable text file and returns the text (a UTF-8 byte-order
-/// mark is dropped).
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Some(i) = bytes.iter().take(8192).position(|b| *b == 0) {
-        return Err(Diagnostic::error(format!(
-            "this looks like a binary file, not Markdown (a NUL byte at byte offset {i})"
-        ))
-        .in_file(path)
-        .help("give the path of a `.md` text file"));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let off = e.valid_up_to();
-            let line = bytes[..off].iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = String::from_utf8_lossy(
-                &bytes[bytes[..off]
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1)..off],
-            )
-            .chars()
-            .count() as u32
-                + 1;
-            Err(Diagnostic::error(format!(
-                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {off})",
-                bytes[off]
-            ))
-            .at_line_col(path, line, col)
-            .help("save the file as UTF-8 in your editor"))
-        }
-    }
-}
-
 /// Reads a statement. Returns no document when an error prevents one; warnings and errors
 /// come back as diagnostics either way.
 pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, Vec<Diagnostic>) {
+    read_with(path, text, opts, &|own| own)
+}
+
+/// [`read`], with the statement's own front matter passed through `defaults` before it is
+/// read (the caller merges values from elsewhere under it: `publish` gives the house's).
+pub fn read_with(
+    path: &Path,
+    text: &str,
+    opts: &ReadOptions,
+    defaults: &dyn Fn(Option<frontmatter::Node>) -> Option<frontmatter::Node>,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let source = SourceMap::new(path, text);
     let mut diags = Vec::new();
     if text.trim().is_empty() {
@@ -117,8 +90,8 @@ pub fn read(path: &Path, text: &str, opts: &ReadOptions) -> (Option<Document>, V
     }
 
     let mut meta = Metadata::default();
-    let (tree, body_offset) = match front_matter_with(path, text, opts, &mut diags) {
-        Ok(t) => t,
+    let (tree, body_offset) = match front_matter_with(path, text, &mut diags) {
+        Ok((own, body_offset)) => (defaults(own), body_offset),
         Err(d) => {
             diags.push(d);
             return (None, diags);
@@ -409,36 +382,29 @@ fn is_html_comment(html: &str) -> bool {
     rest.is_empty()
 }
 
-/// The effective front matter of a statement — its own over the house defaults — as positioned
-/// values, and the byte offset where its Markdown body starts.
+/// A statement's own front matter as positioned values, and the byte offset where its
+/// Markdown body starts.
 pub fn front_matter(
     path: &Path,
     text: &str,
-    opts: &ReadOptions,
 ) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
-    front_matter_with(path, text, opts, &mut Vec::new())
+    front_matter_with(path, text, &mut Vec::new())
 }
 
 /// [`front_matter`], with its warnings (YAML read leniently, keys left out) in `diags`.
 fn front_matter_with(
     path: &Path,
     text: &str,
-    opts: &ReadOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Option<frontmatter::Node>, usize), Diagnostic> {
-    let (own, body_offset) = match frontmatter::split(text) {
+    Ok(match frontmatter::split(text) {
         Err(d) => return Err(d.at(&SourceMap::new(path, text), 0)),
         Ok(None) => (None, 0),
         Ok(Some(block)) => (
             Some(frontmatter::parse(path, text, &block, diags)?),
             block.body_offset,
         ),
-    };
-    let tree = match &opts.house {
-        Some(house) => Some(crate::config::merge(own, house)),
-        None => own,
-    };
-    Ok((tree, body_offset))
+    })
 }
 
 /// Byte offset of a 1-based line and character column.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::frontmatter::Node;
 use crate::markdown::{self, ReadOptions};
 use crate::{Diagnostic, Document, Rendered, dump, eml, epub, pdf, txt};
 
@@ -40,6 +41,8 @@ pub struct Job {
     pub epub: epub::EpubOptions,
     /// Largest input file accepted, in bytes.
     pub max_input_bytes: u64,
+    /// House defaults from `communique.toml`, merged under each statement's front matter.
+    pub house: Option<crate::config::Shared>,
     /// The e-mail draft's senders and recipients (`[email]` in `communique.toml`).
     pub email: Option<crate::config::EmailConfig>,
     /// The newsroom's address (`base_url` in `communique.toml`, ending in `/`).
@@ -71,7 +74,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
         .help("split it, or raise the limit with `--max-input-mb`"));
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
-    markdown::decode(path, &bytes)
+    crate::decode_text(path, &bytes)
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -90,9 +93,27 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 /// Loads and reads one statement.
 pub fn read_file(path: &Path, job: &Job) -> (Option<Document>, Vec<Diagnostic>) {
     match load(path, job.max_input_bytes) {
-        Ok(text) => markdown::read(path, &text, &job.read),
+        Ok(text) => markdown::read_with(path, &text, &job.read, &|own| house_under(own, job)),
         Err(d) => (None, vec![d]),
     }
+}
+
+/// A statement's own front matter over its house defaults: every key the statement sets wins.
+fn house_under(own: Option<Node>, job: &Job) -> Option<Node> {
+    match &job.house {
+        Some(house) => Some(crate::config::merge(own, house)),
+        None => own,
+    }
+}
+
+/// The effective front matter of a statement — its own over the house defaults — as positioned
+/// values, and the byte offset where its Markdown body starts.
+pub fn front_matter(
+    path: &Path,
+    text: &str,
+    job: &Job,
+) -> Result<(Option<Node>, usize), Diagnostic> {
+    markdown::front_matter(path, text).map(|(own, at)| (house_under(own, job), at))
 }
 
 /// Renders a document in one format. The e-mail draft needs the PDF: this renders it; a

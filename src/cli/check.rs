@@ -26,7 +26,7 @@ pub(super) fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
         let (doc, diags) = publish::read_file(file, &job);
         if args.explain {
             let tree = publish::load(file, job.max_input_bytes)
-                .and_then(|text| communique::markdown::front_matter(file, &text, &job.read));
+                .and_then(|text| publish::front_matter(file, &text, &job));
             let given = matches!(&tree, Ok((Some(t), _)) if t.get("lang").is_some());
             match tree {
                 Ok((Some(tree), _)) => {

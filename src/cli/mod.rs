@@ -137,7 +137,7 @@ impl Houses {
         job.epub.theme = house.theme.clone();
         job.email = house.email.clone();
         job.base_url = house.base_url.clone();
-        job.read.house = Some(house);
+        job.house = Some(house);
         Some(job)
     }
 }
