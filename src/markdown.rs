@@ -97,30 +97,7 @@ pub fn read_with(
             return (None, diags);
         }
     };
-    let about_src = tree
-        .as_ref()
-        .and_then(|root| frontmatter::to_metadata(root, &mut meta, &mut diags));
-    // Displayed strings are inline Markdown (as pandoc reads them); metadata keeps their
-    // plain text.
-    let value_at = |key: &str| -> Offset {
-        tree.as_ref()
-            .and_then(|root| root.get(key))
-            .filter(|n| *n.file == *path)
-            .map_or(0, |n| offset_of(text, n.line, n.col))
-    };
-    if !meta.title.trim().is_empty() {
-        meta.title_inlines = inline_markdown(&meta.title, value_at("title"), opts);
-        meta.title = crate::model::plain_text(&meta.title_inlines);
-    }
-    if let Some(sub) = meta.subtitle.take() {
-        let inlines = inline_markdown(&sub, value_at("subtitle"), opts);
-        meta.subtitle = Some(crate::model::plain_text(&inlines));
-        meta.subtitle_inlines = inlines;
-    }
-    if let Some(desc) = meta.description.take() {
-        let inlines = inline_markdown(&desc, value_at("description"), opts);
-        meta.description = Some(crate::model::plain_text(&inlines));
-    }
+    let about_src = read_metadata(tree.as_ref(), path, text, opts, &mut meta, &mut diags);
     let has_title = !meta.title.trim().is_empty();
 
     let mut ids = IdAlloc::default();
@@ -138,44 +115,7 @@ pub fn read_with(
     let (mut blocks, mut footnotes) = b.finish();
 
     if !has_title && !crate::diag::has_errors(&diags) {
-        let first_h1 = blocks
-            .iter()
-            .position(|b| matches!(&b.kind, BlockKind::Heading { level: 1, .. }));
-        match first_h1 {
-            Some(i) => {
-                let BlockKind::Heading { content, .. } = &blocks[i].kind else {
-                    unreachable!()
-                };
-                meta.title = crate::model::plain_text(content).trim().to_string();
-                meta.title_inlines = content.clone();
-                let at = blocks[i].at;
-                if i == 0 {
-                    blocks.remove(0);
-                }
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "no `title` in the front matter; the headline is the first heading, \"{}\"",
-                        meta.title
-                    ))
-                    .at(&source, at)
-                    .help("add `title: \"...\"` to the front matter"),
-                );
-            }
-            None => {
-                meta.title = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
-                    .unwrap_or_default();
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "no `title` in the front matter and no level-1 heading; the headline is the file name, \"{}\"",
-                        meta.title
-                    ))
-                    .at(&source, 0)
-                    .help("add `title: \"...\"` to the front matter"),
-                );
-            }
-        }
+        title_from_body(path, &source, &mut meta, &mut blocks, &mut diags);
     }
 
     if has_title {
@@ -183,25 +123,7 @@ pub fn read_with(
     }
 
     if let Some(about) = about_src {
-        let md = about.markdown;
-        let at = if *about.node.file == *path {
-            offset_of(text, about.node.line, about.node.col)
-        } else {
-            0
-        };
-        let mut b = Builder::new(&source, opts, &mut diags, &mut ids, None);
-        b.fixed_offset = Some(at);
-        for (ev, _) in Parser::new_ext(&md, parser_options(opts)).into_offset_iter() {
-            b.event(ev, at);
-        }
-        let (about, about_notes) = b.finish();
-        if !about_notes.is_empty() {
-            diags.push(
-                Diagnostic::warning("footnotes in `about` are not supported and were dropped")
-                    .at(&source, at),
-            );
-        }
-        meta.about = about;
+        meta.about = read_about(about, path, text, &source, opts, &mut diags, &mut ids);
     }
 
     if ids.html_used {
@@ -227,6 +149,145 @@ pub fn read_with(
         crate::detect::fill_lang(&mut doc, 0, &mut diags);
     }
     (ok.then_some(doc), diags)
+}
+
+/// The front matter into `meta`; the title, subtitle and description read as inline Markdown.
+/// Returns the `about` boilerplate's Markdown, read after the body.
+fn read_metadata(
+    tree: Option<&frontmatter::Node>,
+    path: &Path,
+    text: &str,
+    opts: &ReadOptions,
+    meta: &mut Metadata,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<frontmatter::About> {
+    let about_src = tree.and_then(|root| frontmatter::to_metadata(root, meta, diags));
+    // Displayed strings are inline Markdown (as pandoc reads them); metadata keeps their
+    // plain text.
+    let value_at = |key: &str| -> Offset {
+        tree.and_then(|root| root.get(key))
+            .filter(|n| *n.file == *path)
+            .map_or(0, |n| offset_of(text, n.line, n.col))
+    };
+    if !meta.title.trim().is_empty() {
+        meta.title_inlines = inline_markdown(&meta.title, value_at("title"), opts);
+        meta.title = crate::model::plain_text(&meta.title_inlines);
+    }
+    if let Some(sub) = meta.subtitle.take() {
+        let inlines = inline_markdown(&sub, value_at("subtitle"), opts);
+        meta.subtitle = Some(crate::model::plain_text(&inlines));
+        meta.subtitle_inlines = inlines;
+    }
+    if let Some(desc) = meta.description.take() {
+        let inlines = inline_markdown(&desc, value_at("description"), opts);
+        meta.description = Some(crate::model::plain_text(&inlines));
+    }
+    about_src
+}
+
+/// No `title` in the front matter: the first level-1 heading is the headline (taken out of
+/// the body when it opens it), else the file name; with a warning either way.
+fn title_from_body(
+    path: &Path,
+    source: &SourceMap,
+    meta: &mut Metadata,
+    blocks: &mut Vec<Block>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let first_h1 = blocks
+        .iter()
+        .position(|b| matches!(&b.kind, BlockKind::Heading { level: 1, .. }));
+    match first_h1 {
+        Some(i) => {
+            let BlockKind::Heading { content, .. } = &blocks[i].kind else {
+                unreachable!()
+            };
+            meta.title = crate::model::plain_text(content).trim().to_string();
+            meta.title_inlines = content.clone();
+            let at = blocks[i].at;
+            if i == 0 {
+                blocks.remove(0);
+            }
+            diags.push(
+                Diagnostic::warning(format!(
+                    "no `title` in the front matter; the headline is the first heading, \"{}\"",
+                    meta.title
+                ))
+                .at(source, at)
+                .help("add `title: \"...\"` to the front matter"),
+            );
+        }
+        None => {
+            meta.title = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(format!(
+                    "no `title` in the front matter and no level-1 heading; the headline is the file name, \"{}\"",
+                    meta.title
+                ))
+                .at(source, 0)
+                .help("add `title: \"...\"` to the front matter"),
+            );
+        }
+    }
+}
+
+/// The `about` boilerplate read into blocks, positioned at its front-matter value.
+fn read_about(
+    about: frontmatter::About,
+    path: &Path,
+    text: &str,
+    source: &SourceMap,
+    opts: &ReadOptions,
+    diags: &mut Vec<Diagnostic>,
+    ids: &mut IdAlloc,
+) -> Vec<Block> {
+    let md = about.markdown;
+    let at = if *about.node.file == *path {
+        offset_of(text, about.node.line, about.node.col)
+    } else {
+        0
+    };
+    let mut b = Builder::new(source, opts, diags, ids, None);
+    b.fixed_offset = Some(at);
+    for (ev, _) in Parser::new_ext(&md, parser_options(opts)).into_offset_iter() {
+        b.event(ev, at);
+    }
+    let (about, about_notes) = b.finish();
+    if !about_notes.is_empty() {
+        diags.push(
+            Diagnostic::warning("footnotes in `about` are not supported and were dropped")
+                .at(source, at),
+        );
+    }
+    about
+}
+
+/// A link's address; an e-mail autolink (`<a@b.org>`) gets `mailto:`.
+fn link_url(link_type: LinkType, mut url: String) -> String {
+    if link_type == LinkType::Email && !url.starts_with("mailto:") {
+        url.insert_str(0, "mailto:");
+    }
+    url
+}
+
+/// A fenced code block's language: the info string's first word (`{.rust}` as `rust`).
+fn code_lang(kind: CodeBlockKind<'_>) -> Option<String> {
+    match kind {
+        CodeBlockKind::Fenced(info) => info
+            .split_whitespace()
+            .next()
+            .map(|s| {
+                s.trim_start_matches('{')
+                    .trim_start_matches('.')
+                    .trim_end_matches('}')
+                    .to_string()
+            })
+            .filter(|s| !s.is_empty()),
+        CodeBlockKind::Indented => None,
+    }
 }
 
 /// Gives blocks ids 1, 2, 3 … in reading order (a container before its blocks).
@@ -795,25 +856,7 @@ impl<'a> Builder<'a> {
             self.close_implicit();
         }
         match tag {
-            Tag::Paragraph => {
-                // pulldown-cmark wraps item text in paragraphs only in loose lists.
-                let n = self.frames.len();
-                if n >= 2
-                    && matches!(self.frames[n - 1].kind, Container::Item { .. })
-                    && let Container::List { tight, .. } = &mut self.frames[n - 2].kind
-                {
-                    *tight = false;
-                }
-                let id = self.ids.block();
-                self.spans.push((
-                    Span::Paragraph {
-                        id,
-                        at,
-                        implicit: false,
-                    },
-                    Vec::new(),
-                ))
-            }
+            Tag::Paragraph => self.start_paragraph(at),
             Tag::Heading { level, id, .. } => {
                 let bid = self.ids.block();
                 self.spans.push((
@@ -826,57 +869,9 @@ impl<'a> Builder<'a> {
                     Vec::new(),
                 ))
             }
-            Tag::BlockQuote(kind) => {
-                let flat = self.too_deep(at);
-                self.container_flat.push(flat);
-                if !flat {
-                    let id = self.ids.block();
-                    let alert = kind.map(|k| match k {
-                        BlockQuoteKind::Note => AlertKind::Note,
-                        BlockQuoteKind::Tip => AlertKind::Tip,
-                        BlockQuoteKind::Important => AlertKind::Important,
-                        BlockQuoteKind::Warning => AlertKind::Warning,
-                        BlockQuoteKind::Caution => AlertKind::Caution,
-                    });
-                    self.frames.push(Frame {
-                        kind: Container::Quote { id, at, alert },
-                        blocks: Vec::new(),
-                    })
-                }
-            }
-            Tag::List(start) => {
-                let flat = self.too_deep(at);
-                self.container_flat.push(flat);
-                if !flat {
-                    let id = self.ids.block();
-                    self.frames.push(Frame {
-                        kind: Container::List {
-                            id,
-                            at,
-                            start,
-                            items: Vec::new(),
-                            tight: true,
-                        },
-                        blocks: Vec::new(),
-                    })
-                }
-            }
-            Tag::Item => {
-                let flat = !matches!(
-                    self.frames.last(),
-                    Some(Frame {
-                        kind: Container::List { .. },
-                        ..
-                    })
-                );
-                self.container_flat.push(flat);
-                if !flat {
-                    self.frames.push(Frame {
-                        kind: Container::Item { task: None },
-                        blocks: Vec::new(),
-                    })
-                }
-            }
+            Tag::BlockQuote(kind) => self.start_quote(kind, at),
+            Tag::List(start) => self.start_list(start, at),
+            Tag::Item => self.start_item(),
             Tag::FootnoteDefinition(label) => self.frames.push(Frame {
                 kind: Container::Footnote {
                     label: label.into_string(),
@@ -884,24 +879,11 @@ impl<'a> Builder<'a> {
                 blocks: Vec::new(),
             }),
             Tag::CodeBlock(kind) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split_whitespace()
-                        .next()
-                        .map(|s| {
-                            s.trim_start_matches('{')
-                                .trim_start_matches('.')
-                                .trim_end_matches('}')
-                                .to_string()
-                        })
-                        .filter(|s| !s.is_empty()),
-                    CodeBlockKind::Indented => None,
-                };
                 let id = self.ids.block();
                 self.leaf = Leaf::Code {
                     id,
                     at,
-                    lang,
+                    lang: code_lang(kind),
                     text: String::new(),
                 }
             }
@@ -913,26 +895,7 @@ impl<'a> Builder<'a> {
                     text: String::new(),
                 }
             }
-            Tag::Table(aligns) => {
-                let id = self.ids.block();
-                self.table = Some(TableState {
-                    id,
-                    at,
-                    aligns: aligns
-                        .iter()
-                        .map(|a| match a {
-                            Alignment::None => Align::None,
-                            Alignment::Left => Align::Left,
-                            Alignment::Center => Align::Center,
-                            Alignment::Right => Align::Right,
-                        })
-                        .collect(),
-                    header: Vec::new(),
-                    rows: Vec::new(),
-                    in_head: false,
-                    row: Vec::new(),
-                })
-            }
+            Tag::Table(aligns) => self.start_table(&aligns, at),
             Tag::TableHead => {
                 if let Some(t) = &mut self.table {
                     t.in_head = true
@@ -950,19 +913,13 @@ impl<'a> Builder<'a> {
                 dest_url,
                 title,
                 ..
-            } => {
-                let mut url = dest_url.into_string();
-                if link_type == LinkType::Email && !url.starts_with("mailto:") {
-                    url.insert_str(0, "mailto:");
-                }
-                self.open_span(
-                    Span::Link {
-                        url,
-                        title: title.into_string(),
-                    },
-                    at,
-                )
-            }
+            } => self.open_span(
+                Span::Link {
+                    url: link_url(link_type, dest_url.into_string()),
+                    title: title.into_string(),
+                },
+                at,
+            ),
             Tag::Image {
                 dest_url, title, ..
             } => self.open_span(
@@ -977,6 +934,106 @@ impl<'a> Builder<'a> {
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    /// A table opens.
+    fn start_table(&mut self, aligns: &[Alignment], at: Offset) {
+        let id = self.ids.block();
+        self.table = Some(TableState {
+            id,
+            at,
+            aligns: aligns
+                .iter()
+                .map(|a| match a {
+                    Alignment::None => Align::None,
+                    Alignment::Left => Align::Left,
+                    Alignment::Center => Align::Center,
+                    Alignment::Right => Align::Right,
+                })
+                .collect(),
+            header: Vec::new(),
+            rows: Vec::new(),
+            in_head: false,
+            row: Vec::new(),
+        })
+    }
+
+    /// A paragraph opens; in a list item it makes the list loose (pulldown-cmark wraps item
+    /// text in paragraphs only in loose lists).
+    fn start_paragraph(&mut self, at: Offset) {
+        let n = self.frames.len();
+        if n >= 2
+            && matches!(self.frames[n - 1].kind, Container::Item { .. })
+            && let Container::List { tight, .. } = &mut self.frames[n - 2].kind
+        {
+            *tight = false;
+        }
+        let id = self.ids.block();
+        self.spans.push((
+            Span::Paragraph {
+                id,
+                at,
+                implicit: false,
+            },
+            Vec::new(),
+        ))
+    }
+
+    /// A block quote or GitHub alert opens (flattened past the nesting limit).
+    fn start_quote(&mut self, kind: Option<BlockQuoteKind>, at: Offset) {
+        let flat = self.too_deep(at);
+        self.container_flat.push(flat);
+        if !flat {
+            let id = self.ids.block();
+            let alert = kind.map(|k| match k {
+                BlockQuoteKind::Note => AlertKind::Note,
+                BlockQuoteKind::Tip => AlertKind::Tip,
+                BlockQuoteKind::Important => AlertKind::Important,
+                BlockQuoteKind::Warning => AlertKind::Warning,
+                BlockQuoteKind::Caution => AlertKind::Caution,
+            });
+            self.frames.push(Frame {
+                kind: Container::Quote { id, at, alert },
+                blocks: Vec::new(),
+            })
+        }
+    }
+
+    /// A list opens (flattened past the nesting limit).
+    fn start_list(&mut self, start: Option<u64>, at: Offset) {
+        let flat = self.too_deep(at);
+        self.container_flat.push(flat);
+        if !flat {
+            let id = self.ids.block();
+            self.frames.push(Frame {
+                kind: Container::List {
+                    id,
+                    at,
+                    start,
+                    items: Vec::new(),
+                    tight: true,
+                },
+                blocks: Vec::new(),
+            })
+        }
+    }
+
+    /// A list item opens (flat when its list was flattened).
+    fn start_item(&mut self) {
+        let flat = !matches!(
+            self.frames.last(),
+            Some(Frame {
+                kind: Container::List { .. },
+                ..
+            })
+        );
+        self.container_flat.push(flat);
+        if !flat {
+            self.frames.push(Frame {
+                kind: Container::Item { task: None },
+                blocks: Vec::new(),
+            })
         }
     }
 
@@ -1004,101 +1061,10 @@ impl<'a> Builder<'a> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) => {
-                let Some((span, inlines)) = self.spans.pop() else {
-                    return;
-                };
-                match span {
-                    Span::Paragraph { id, at, .. } => self.push_block(Block {
-                        id,
-                        at,
-                        kind: BlockKind::Paragraph(inlines),
-                    }),
-                    Span::Heading {
-                        id,
-                        at,
-                        level,
-                        wanted,
-                    } => {
-                        let hid = self
-                            .ids
-                            .heading(wanted.as_deref(), &crate::model::plain_text(&inlines));
-                        self.push_block(Block {
-                            id,
-                            at,
-                            kind: BlockKind::Heading {
-                                level,
-                                id: hid,
-                                content: inlines,
-                            },
-                        })
-                    }
-                    _ => {}
-                }
-            }
-            TagEnd::BlockQuote(_) => {
-                self.close_implicit();
-                if self.container_flat.pop() == Some(false)
-                    && let Some(Frame {
-                        kind: Container::Quote { id, at, alert },
-                        blocks,
-                    }) = self.frames.pop()
-                {
-                    let blocks = self.resolve_html(blocks);
-                    self.push_block(Block {
-                        id,
-                        at,
-                        kind: match alert {
-                            Some(kind) => BlockKind::Alert { kind, blocks },
-                            None => BlockKind::BlockQuote(blocks),
-                        },
-                    })
-                }
-            }
-            TagEnd::Item => {
-                self.close_implicit();
-                if self.container_flat.pop() == Some(false)
-                    && let Some(Frame {
-                        kind: Container::Item { task },
-                        blocks,
-                    }) = self.frames.pop()
-                {
-                    let blocks = self.resolve_html(blocks);
-                    if let Some(Frame {
-                        kind: Container::List { items, .. },
-                        ..
-                    }) = self.frames.last_mut()
-                    {
-                        items.push(ListItem { task, blocks })
-                    }
-                }
-            }
-            TagEnd::List(_) => {
-                self.close_implicit();
-                if self.container_flat.pop() == Some(false)
-                    && let Some(Frame {
-                        kind:
-                            Container::List {
-                                id,
-                                at,
-                                start,
-                                items,
-                                tight,
-                            },
-                        ..
-                    }) = self.frames.pop()
-                {
-                    self.push_block(Block {
-                        id,
-                        at,
-                        kind: BlockKind::List(List {
-                            start,
-                            tight,
-                            items,
-                        }),
-                    })
-                }
-            }
+            TagEnd::Paragraph | TagEnd::Heading(_) => self.end_text_block(),
+            TagEnd::BlockQuote(_) => self.end_quote(),
+            TagEnd::Item => self.end_item(),
+            TagEnd::List(_) => self.end_list(),
             TagEnd::FootnoteDefinition => {
                 self.close_implicit();
                 if let Some(Frame {
@@ -1168,53 +1134,159 @@ impl<'a> Builder<'a> {
             | TagEnd::Superscript
             | TagEnd::Subscript
             | TagEnd::Link
-            | TagEnd::Image => {
-                let Some((span, inlines)) = self.spans.pop() else {
-                    return;
-                };
-                let inline = match span {
-                    Span::Emph => Inline::Emph(inlines),
-                    Span::Strong => Inline::Strong(inlines),
-                    Span::Strike => Inline::Strike(inlines),
-                    Span::Sup => Inline::Superscript(inlines),
-                    Span::Sub => Inline::Subscript(inlines),
-                    Span::Link { url, title } => Inline::Link {
-                        url,
-                        title,
-                        content: inlines,
-                    },
-                    Span::Image { path, title, at } => Inline::Image(Image {
-                        path,
-                        alt: crate::model::plain_text(&inlines),
-                        title,
-                        at,
-                    }),
-                    Span::Flattened => {
-                        for i in inlines {
-                            self.push_inline(i, 0);
-                        }
-                        return;
-                    }
-                    other => {
-                        // Unbalanced: put it back.
-                        self.spans.push((other, inlines));
-                        return;
-                    }
-                };
-                let at = match &inline {
-                    Inline::Image(img) => img.at,
-                    _ => 0,
-                };
-                if let Some((_, parent)) = self.spans.last_mut() {
-                    parent.push(inline);
-                } else {
-                    self.push_inline(inline, at);
-                }
-            }
+            | TagEnd::Image => self.end_span(),
             TagEnd::MetadataBlock(_)
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+
+    /// A paragraph or heading closes: its inlines become a block.
+    fn end_text_block(&mut self) {
+        let Some((span, inlines)) = self.spans.pop() else {
+            return;
+        };
+        match span {
+            Span::Paragraph { id, at, .. } => self.push_block(Block {
+                id,
+                at,
+                kind: BlockKind::Paragraph(inlines),
+            }),
+            Span::Heading {
+                id,
+                at,
+                level,
+                wanted,
+            } => {
+                let hid = self
+                    .ids
+                    .heading(wanted.as_deref(), &crate::model::plain_text(&inlines));
+                self.push_block(Block {
+                    id,
+                    at,
+                    kind: BlockKind::Heading {
+                        level,
+                        id: hid,
+                        content: inlines,
+                    },
+                })
+            }
+            _ => {}
+        }
+    }
+
+    /// A block quote or alert closes.
+    fn end_quote(&mut self) {
+        self.close_implicit();
+        if self.container_flat.pop() == Some(false)
+            && let Some(Frame {
+                kind: Container::Quote { id, at, alert },
+                blocks,
+            }) = self.frames.pop()
+        {
+            let blocks = self.resolve_html(blocks);
+            self.push_block(Block {
+                id,
+                at,
+                kind: match alert {
+                    Some(kind) => BlockKind::Alert { kind, blocks },
+                    None => BlockKind::BlockQuote(blocks),
+                },
+            })
+        }
+    }
+
+    /// A list item closes: it joins its list.
+    fn end_item(&mut self) {
+        self.close_implicit();
+        if self.container_flat.pop() == Some(false)
+            && let Some(Frame {
+                kind: Container::Item { task },
+                blocks,
+            }) = self.frames.pop()
+        {
+            let blocks = self.resolve_html(blocks);
+            if let Some(Frame {
+                kind: Container::List { items, .. },
+                ..
+            }) = self.frames.last_mut()
+            {
+                items.push(ListItem { task, blocks })
+            }
+        }
+    }
+
+    /// A list closes.
+    fn end_list(&mut self) {
+        self.close_implicit();
+        if self.container_flat.pop() == Some(false)
+            && let Some(Frame {
+                kind:
+                    Container::List {
+                        id,
+                        at,
+                        start,
+                        items,
+                        tight,
+                    },
+                ..
+            }) = self.frames.pop()
+        {
+            self.push_block(Block {
+                id,
+                at,
+                kind: BlockKind::List(List {
+                    start,
+                    tight,
+                    items,
+                }),
+            })
+        }
+    }
+
+    /// An inline span (emphasis, link, image …) closes: it joins its parent.
+    fn end_span(&mut self) {
+        let Some((span, inlines)) = self.spans.pop() else {
+            return;
+        };
+        let inline = match span {
+            Span::Emph => Inline::Emph(inlines),
+            Span::Strong => Inline::Strong(inlines),
+            Span::Strike => Inline::Strike(inlines),
+            Span::Sup => Inline::Superscript(inlines),
+            Span::Sub => Inline::Subscript(inlines),
+            Span::Link { url, title } => Inline::Link {
+                url,
+                title,
+                content: inlines,
+            },
+            Span::Image { path, title, at } => Inline::Image(Image {
+                path,
+                alt: crate::model::plain_text(&inlines),
+                title,
+                at,
+            }),
+            Span::Flattened => {
+                for i in inlines {
+                    self.push_inline(i, 0);
+                }
+                return;
+            }
+            other => {
+                // Unbalanced: put it back.
+                self.spans.push((other, inlines));
+                return;
+            }
+        };
+        let at = match &inline {
+            Inline::Image(img) => img.at,
+            _ => 0,
+        };
+        if let Some((_, parent)) = self.spans.last_mut() {
+            parent.push(inline);
+        } else {
+            self.push_inline(inline, at);
         }
     }
 
