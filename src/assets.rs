@@ -264,13 +264,22 @@ pub fn read_asset(
     policy: &AssetPolicy,
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let src = &doc.source;
-    let fail = |msg: String, help: &str| Err(Diagnostic::error(msg).at(src, at).help(help));
     let written = path.trim();
+    if let Some((msg, help)) = not_local(written) {
+        return Err(Diagnostic::error(msg).at(src, at).help(help));
+    }
+    let file = locate(src, written, at, policy)?;
+    let bytes = read_bounded(src, written, at, &file, policy)?;
+    Ok((file, bytes))
+}
+
+/// Why a written image path names no local file (empty, or a URL), if it does not.
+fn not_local(written: &str) -> Option<(String, &'static str)> {
     if written.is_empty() {
-        return fail(
+        return Some((
             "an image with an empty path".into(),
             "write the image file's path, relative to the Markdown file",
-        );
+        ));
     }
     if let Some(colon) = written.find(':') {
         let scheme = &written[..colon];
@@ -279,12 +288,24 @@ pub fn read_asset(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '+')
         {
-            return fail(
+            return Some((
                 format!("image `{written}` is not a local file; images are never downloaded"),
                 "save the image beside the Markdown file and give its relative path",
-            );
+            ));
         }
     }
+    None
+}
+
+/// The canonical file a written path names, relative to the Markdown file's folder (percent-
+/// decoded when the plain path does not exist), refused when it leaves what the policy allows.
+fn locate(
+    src: &SourceMap,
+    written: &str,
+    at: Offset,
+    policy: &AssetPolicy,
+) -> Result<PathBuf, Diagnostic> {
+    let fail = |msg: String, help: &str| Err(Diagnostic::error(msg).at(src, at).help(help));
     let md_dir = match src.path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -336,7 +357,19 @@ pub fn read_asset(
         }
     };
     refuse(&file)?;
-    let meta = std::fs::metadata(&file).map_err(|e| {
+    Ok(file)
+}
+
+/// The file's bytes, when it is a file within the size limit.
+fn read_bounded(
+    src: &SourceMap,
+    written: &str,
+    at: Offset,
+    file: &Path,
+    policy: &AssetPolicy,
+) -> Result<Vec<u8>, Diagnostic> {
+    let fail = |msg: String, help: &str| Err(Diagnostic::error(msg).at(src, at).help(help));
+    let meta = std::fs::metadata(file).map_err(|e| {
         Diagnostic::error(format!(
             "cannot read image `{written}` ({}): {}",
             file.display(),
@@ -361,7 +394,7 @@ pub fn read_asset(
             "save it smaller (about 2000 pixels on the long side is plenty for print), or raise the limit with `--max-image-mb`",
         );
     }
-    let bytes = std::fs::read(&file).map_err(|e| {
+    let bytes = std::fs::read(file).map_err(|e| {
         Diagnostic::error(format!(
             "cannot read image `{written}` ({}): {}",
             file.display(),
@@ -369,7 +402,7 @@ pub fn read_asset(
         ))
         .at(src, at)
     })?;
-    Ok((file, bytes))
+    Ok(bytes)
 }
 
 /// Why `file` (canonical, or lexically normalized when it does not exist) may not be read under
@@ -493,7 +526,7 @@ fn decode(
     bytes: Vec<u8>,
     lim: ImageLimits,
 ) -> Result<LoadedImage, Diagnostic> {
-    let fail = |msg: String, help: &str| {
+    let fail = |(msg, help): (String, &str)| {
         Err(
             Diagnostic::error(format!("image `{written}` ({}) {msg}", file.display()))
                 .at(src, at)
@@ -503,19 +536,17 @@ fn decode(
     let format = match sniff(&bytes) {
         Ok(f) => f,
         Err(what) => {
-            return fail(
+            return fail((
                 format!("is {what}"),
                 "use a PNG, JPEG, GIF, WebP or SVG image",
-            );
+            ));
         }
     };
-    let resave = "the file may be truncated or damaged; open it and save it again";
     if format == ImageFormat::Svg {
         let (drawing, notes) = match svg::load(&bytes, lim) {
             Ok(x) => x,
-            Err(r) => return fail(r.message, r.help),
+            Err(r) => return fail((r.message, r.help)),
         };
-        let (width, height) = drawing.pixel_size();
         let warnings = notes
             .into_iter()
             .map(|n| {
@@ -523,101 +554,16 @@ fn decode(
                     .at(src, at)
             })
             .collect();
-        return Ok(LoadedImage {
-            written: written.to_string(),
-            file,
-            hash: digest(&bytes),
-            format,
-            width,
-            height,
-            color: ColorInfo {
-                model: ColorModel::Rgb,
-                bit_depth: 8,
-                has_alpha: true,
-            },
-            progressive: false,
-            animated: false,
-            orientation: Orientation::NoTransforms,
-            bytes,
-            svg: Some(std::sync::Arc::new(drawing)),
-            warnings,
-            pixels: std::sync::OnceLock::new(),
-        });
+        return Ok(svg_image(written, file, bytes, drawing, warnings));
     }
-
-    // What the file says about itself, before any decoder runs.
-    let header = match format {
-        ImageFormat::Png => png_header(&bytes),
-        ImageFormat::Jpeg => jpeg_header(&bytes),
-        ImageFormat::Gif => gif_header(&bytes),
-        ImageFormat::WebP => webp_header(&bytes),
-        ImageFormat::Svg => None,
+    let header = match checked_header(&bytes, format, lim) {
+        Ok(h) => h,
+        Err(refusal) => return fail(refusal),
     };
-    let Some(header) = header else {
-        return fail(
-            format!(
-                "is not a valid {} file (its header is damaged)",
-                format.name()
-            ),
-            resave,
-        );
-    };
-    let too_big = |w: u32, h: u32| {
-        let px = w as u64 * h as u64 * 4;
-        w > lim.max_side || h > lim.max_side || px > lim.max_decoded_bytes
-    };
-    if header.width == 0 || header.height == 0 {
-        return fail(
-            "declares an empty picture (0 pixels wide or high)".into(),
-            resave,
-        );
-    }
-    if too_big(header.width, header.height) {
-        return fail(
-            format!(
-                "declares {}×{} pixels, over the limit of {} pixels a side and {} MB decoded; it is not decoded",
-                header.width,
-                header.height,
-                lim.max_side,
-                lim.max_decoded_bytes / (1024 * 1024)
-            ),
-            "scale the image down (about 2000 pixels on the long side is plenty for print), or raise `--max-image-side` or `--max-image-decoded-mb`",
-        );
-    }
-    if format == ImageFormat::Jpeg && header.truncated {
-        return fail(
-            "is a truncated JPEG (it ends before its end-of-image marker)".into(),
-            resave,
-        );
-    }
-
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(lim.max_side);
-    limits.max_image_height = Some(lim.max_side);
-    limits.max_alloc = Some(lim.max_decoded_bytes);
-    let mut reader = ImageReader::new(Cursor::new(bytes.as_slice()));
-    if let Some(f) = format.to_image() {
-        reader.set_format(f);
-    }
-    reader.limits(limits);
-    let mut decoder = match reader.into_decoder() {
-        Ok(d) => d,
-        Err(e) => return fail(image_reason(&e, format), resave),
-    };
-    let (w, h) = decoder.dimensions();
-    if too_big(w, h) || decoder.total_bytes() > lim.max_decoded_bytes {
-        return fail(
-            format!("declares {w}×{h} pixels, over the limit; it is not decoded"),
-            "scale the image down",
-        );
-    }
-    // A damaged Exif block only loses the orientation, not the picture.
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut pixels = match DynamicImage::from_decoder(decoder) {
+    let (pixels, orientation) = match decode_pixels(&bytes, format, lim) {
         Ok(p) => p,
-        Err(e) => return fail(image_reason(&e, format), resave),
+        Err(refusal) => return fail(refusal),
     };
-    pixels.apply_orientation(orientation);
     let color = ColorInfo {
         has_alpha: header.has_alpha || pixels.color().has_alpha(),
         ..header.color
@@ -638,6 +584,129 @@ fn decode(
         warnings: Vec::new(),
         pixels: pixels.into(),
     })
+}
+
+/// Why an image is not decoded, and what to do about it.
+type Refusal = (String, &'static str);
+
+const RESAVE: &str = "the file may be truncated or damaged; open it and save it again";
+
+/// Whether `w`×`h` pixels are over the limits.
+fn too_big(w: u32, h: u32, lim: ImageLimits) -> bool {
+    let px = w as u64 * h as u64 * 4;
+    w > lim.max_side || h > lim.max_side || px > lim.max_decoded_bytes
+}
+
+/// An SVG drawing as a loaded image (its size in CSS pixels; RGB with alpha).
+fn svg_image(
+    written: &str,
+    file: PathBuf,
+    bytes: Vec<u8>,
+    drawing: svg::SvgImage,
+    warnings: Vec<Diagnostic>,
+) -> LoadedImage {
+    let (width, height) = drawing.pixel_size();
+    LoadedImage {
+        written: written.to_string(),
+        file,
+        hash: digest(&bytes),
+        format: ImageFormat::Svg,
+        width,
+        height,
+        color: ColorInfo {
+            model: ColorModel::Rgb,
+            bit_depth: 8,
+            has_alpha: true,
+        },
+        progressive: false,
+        animated: false,
+        orientation: Orientation::NoTransforms,
+        bytes,
+        svg: Some(std::sync::Arc::new(drawing)),
+        warnings,
+        pixels: std::sync::OnceLock::new(),
+    }
+}
+
+/// What the file says about itself, before any decoder runs, checked against the limits.
+fn checked_header(bytes: &[u8], format: ImageFormat, lim: ImageLimits) -> Result<Header, Refusal> {
+    let header = match format {
+        ImageFormat::Png => png_header(bytes),
+        ImageFormat::Jpeg => jpeg_header(bytes),
+        ImageFormat::Gif => gif_header(bytes),
+        ImageFormat::WebP => webp_header(bytes),
+        ImageFormat::Svg => None,
+    };
+    let Some(header) = header else {
+        return Err((
+            format!(
+                "is not a valid {} file (its header is damaged)",
+                format.name()
+            ),
+            RESAVE,
+        ));
+    };
+    if header.width == 0 || header.height == 0 {
+        return Err((
+            "declares an empty picture (0 pixels wide or high)".into(),
+            RESAVE,
+        ));
+    }
+    if too_big(header.width, header.height, lim) {
+        return Err((
+            format!(
+                "declares {}×{} pixels, over the limit of {} pixels a side and {} MB decoded; it is not decoded",
+                header.width,
+                header.height,
+                lim.max_side,
+                lim.max_decoded_bytes / (1024 * 1024)
+            ),
+            "scale the image down (about 2000 pixels on the long side is plenty for print), or raise `--max-image-side` or `--max-image-decoded-mb`",
+        ));
+    }
+    if format == ImageFormat::Jpeg && header.truncated {
+        return Err((
+            "is a truncated JPEG (it ends before its end-of-image marker)".into(),
+            RESAVE,
+        ));
+    }
+    Ok(header)
+}
+
+/// The pixels, decoded within the limits and turned upright by the Exif orientation.
+fn decode_pixels(
+    bytes: &[u8],
+    format: ImageFormat,
+    lim: ImageLimits,
+) -> Result<(DynamicImage, Orientation), Refusal> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(lim.max_side);
+    limits.max_image_height = Some(lim.max_side);
+    limits.max_alloc = Some(lim.max_decoded_bytes);
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    if let Some(f) = format.to_image() {
+        reader.set_format(f);
+    }
+    reader.limits(limits);
+    let mut decoder = match reader.into_decoder() {
+        Ok(d) => d,
+        Err(e) => return Err((image_reason(&e, format), RESAVE)),
+    };
+    let (w, h) = decoder.dimensions();
+    if too_big(w, h, lim) || decoder.total_bytes() > lim.max_decoded_bytes {
+        return Err((
+            format!("declares {w}×{h} pixels, over the limit; it is not decoded"),
+            "scale the image down",
+        ));
+    }
+    // A damaged Exif block only loses the orientation, not the picture.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut pixels = match DynamicImage::from_decoder(decoder) {
+        Ok(p) => p,
+        Err(e) => return Err((image_reason(&e, format), RESAVE)),
+    };
+    pixels.apply_orientation(orientation);
+    Ok((pixels, orientation))
 }
 
 fn image_reason(e: &image::ImageError, format: ImageFormat) -> String {

@@ -490,11 +490,7 @@ impl DateTime {
     /// then optionally `Z` or `±HH:MM` / `±HHMM` / `±HH`.
     pub fn parse_iso(s: &str) -> Result<DateTime, String> {
         let s = s.trim();
-        let bad = || {
-            format!(
-                "`{s}` is not an ISO 8601 date; write it as YYYY-MM-DD, e.g. 2026-11-27, or with a time as 2026-11-27T09:00:00-05:00"
-            )
-        };
+        let bad = || not_iso(s);
         let b = s.as_bytes();
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
@@ -530,75 +526,91 @@ impl DateTime {
             .or_else(|| rest.strip_prefix('t'))
             .or_else(|| rest.strip_prefix(' '))
             .ok_or_else(bad)?;
-        let rb = rest.as_bytes();
-        if rb.len() < 5 || rb[2] != b':' {
-            return Err(bad());
-        }
-        let two = |r: std::ops::Range<usize>| -> Option<u8> {
-            let p = rest.get(r)?;
-            if p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()) {
-                p.parse().ok()
-            } else {
-                None
-            }
-        };
-        let hour = two(0..2).ok_or_else(bad)?;
-        let minute = two(3..5).ok_or_else(bad)?;
-        let mut i = 5;
-        let mut second = 0;
-        if rb.get(i) == Some(&b':') {
-            second = two(6..8).ok_or_else(bad)?;
-            i = 8;
-            if rb.get(i) == Some(&b'.') {
-                i += 1;
-                while rb.get(i).is_some_and(|c| c.is_ascii_digit()) {
-                    i += 1;
-                }
-            }
-        }
-        if hour > 23 || minute > 59 || second > 60 {
-            return Err(format!("`{s}` has a time of day out of range"));
-        }
-        let zone = rest[i..].trim_start();
-        let offset_minutes = if zone.is_empty() {
-            None
-        } else if zone == "Z" || zone == "z" {
-            Some(0)
-        } else {
-            let sign = match zone.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return Err(bad()),
-            };
-            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-            if !(digits.len() == 2 || digits.len() == 4)
-                || !digits.bytes().all(|c| c.is_ascii_digit())
-            {
-                return Err(bad());
-            }
-            let h: i16 = digits[0..2].parse().map_err(|_| bad())?;
-            let m: i16 = if digits.len() == 4 {
-                digits[2..4].parse().map_err(|_| bad())?
-            } else {
-                0
-            };
-            if h > 14 || m > 59 {
-                return Err(format!("`{s}` has a UTC offset out of range"));
-            }
-            Some(sign * (h * 60 + m))
-        };
+        let time = parse_time(rest, s)?;
         Ok(DateTime {
             year,
             month,
             day,
-            time: Some(Time {
-                hour,
-                minute,
-                second,
-                offset_minutes,
-            }),
+            time: Some(time),
         })
     }
+}
+
+/// The `not an ISO 8601 date` message for `s`.
+fn not_iso(s: &str) -> String {
+    format!(
+        "`{s}` is not an ISO 8601 date; write it as YYYY-MM-DD, e.g. 2026-11-27, or with a time as 2026-11-27T09:00:00-05:00"
+    )
+}
+
+/// `HH:MM[:SS[.fff]][zone]` after a date's `T` (`s`, the whole value, for messages).
+fn parse_time(rest: &str, s: &str) -> Result<Time, String> {
+    let bad = || not_iso(s);
+    let rb = rest.as_bytes();
+    if rb.len() < 5 || rb[2] != b':' {
+        return Err(bad());
+    }
+    let two = |r: std::ops::Range<usize>| -> Option<u8> {
+        let p = rest.get(r)?;
+        if p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()) {
+            p.parse().ok()
+        } else {
+            None
+        }
+    };
+    let hour = two(0..2).ok_or_else(bad)?;
+    let minute = two(3..5).ok_or_else(bad)?;
+    let mut i = 5;
+    let mut second = 0;
+    if rb.get(i) == Some(&b':') {
+        second = two(6..8).ok_or_else(bad)?;
+        i = 8;
+        if rb.get(i) == Some(&b'.') {
+            i += 1;
+            while rb.get(i).is_some_and(|c| c.is_ascii_digit()) {
+                i += 1;
+            }
+        }
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err(format!("`{s}` has a time of day out of range"));
+    }
+    Ok(Time {
+        hour,
+        minute,
+        second,
+        offset_minutes: parse_offset(rest[i..].trim_start(), s)?,
+    })
+}
+
+/// A time's zone: none, `Z`, or `±HH[:MM]`, in minutes east of UTC.
+fn parse_offset(zone: &str, s: &str) -> Result<Option<i16>, String> {
+    let bad = || not_iso(s);
+    if zone.is_empty() {
+        return Ok(None);
+    }
+    if zone == "Z" || zone == "z" {
+        return Ok(Some(0));
+    }
+    let sign = match zone.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return Err(bad()),
+    };
+    let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let h: i16 = digits[0..2].parse().map_err(|_| bad())?;
+    let m: i16 = if digits.len() == 4 {
+        digits[2..4].parse().map_err(|_| bad())?
+    } else {
+        0
+    };
+    if h > 14 || m > 59 {
+        return Err(format!("`{s}` has a UTC offset out of range"));
+    }
+    Ok(Some(sign * (h * 60 + m)))
 }
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {

@@ -136,30 +136,13 @@ fn covered(c: char) -> bool {
 /// Reads `bytes` as an SVG under `lim`; returns the drawing and warnings (sentences about the
 /// file, without its name).
 pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), Refused> {
-    let resave = "open the drawing and export it again as plain SVG";
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(refuse(
             "is not UTF-8 text, as an SVG file must be".into(),
-            resave,
+            RESAVE,
         ));
     };
-    if let Some(n) = entity_expansion(text)
-        && n > MAX_ENTITY_EXPANSION
-    {
-        return Err(refuse(
-            format!(
-                "declares XML entities that expand to more than {} MB; it is not read",
-                MAX_ENTITY_EXPANSION / (1024 * 1024)
-            ),
-            resave,
-        ));
-    }
-    if expanded_elements(text).is_some_and(|n| n > MAX_ELEMENTS) {
-        return Err(refuse(
-            "has more than a million elements (counting those repeated through <use>); it is not read".into(),
-            resave,
-        ));
-    }
+    refuse_bombs(text)?;
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let note = |s: String| {
         if let Ok(mut n) = notes.lock()
@@ -172,6 +155,59 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
         let opts = options(lim, Some(&note), fonts());
         usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?
     };
+    refuse_oversize(&tree, lim)?;
+    let mut missing: Vec<char> = Vec::new();
+    text_chars(tree.root(), &mut |c| {
+        if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) && !covered(c) {
+            missing.push(c);
+        }
+    });
+    if !missing.is_empty()
+        && let Some(again) = with_system_fonts(text, lim, &note, &mut missing)?
+    {
+        tree = again;
+    }
+    note_left_out(&tree, text, &missing, &note);
+    let (clean, tree) = sanitize(&tree, lim)?;
+    let size = tree.size();
+    let warnings = notes.into_inner().unwrap_or_default();
+    Ok((
+        SvgImage {
+            clean,
+            width: size.width(),
+            height: size.height(),
+            tree: Arc::new(tree),
+        },
+        warnings,
+    ))
+}
+
+const RESAVE: &str = "open the drawing and export it again as plain SVG";
+
+/// Entity and `<use>` bombs, refused before parsing.
+fn refuse_bombs(text: &str) -> Result<(), Refused> {
+    if let Some(n) = entity_expansion(text)
+        && n > MAX_ENTITY_EXPANSION
+    {
+        return Err(refuse(
+            format!(
+                "declares XML entities that expand to more than {} MB; it is not read",
+                MAX_ENTITY_EXPANSION / (1024 * 1024)
+            ),
+            RESAVE,
+        ));
+    }
+    if expanded_elements(text).is_some_and(|n| n > MAX_ELEMENTS) {
+        return Err(refuse(
+            "has more than a million elements (counting those repeated through <use>); it is not read".into(),
+            RESAVE,
+        ));
+    }
+    Ok(())
+}
+
+/// A drawing whose declared size is over the limits, refused.
+fn refuse_oversize(tree: &usvg::Tree, lim: ImageLimits) -> Result<(), Refused> {
     let size = tree.size();
     let (w, h) = (size.width(), size.height());
     if w.ceil() > lim.max_side as f32
@@ -189,38 +225,44 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
             "set the SVG's width and height (or viewBox) to its real size, or raise `--max-image-side` or `--max-image-decoded-mb`",
         ));
     }
-    let mut missing: Vec<char> = Vec::new();
-    text_chars(tree.root(), &mut |c| {
-        if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) && !covered(c) {
-            missing.push(c);
-        }
-    });
-    if !missing.is_empty() {
-        // Characters the bundled fonts lack (CJK …): the system fonts the PDF body would use
-        // for them, looked for as the body's are (once per process).
-        let wanted: String = missing.iter().collect();
-        let book = crate::pdf::fallback::with_system_fonts(
-            crate::pdf::fonts::FontBook::bundled(),
-            &wanted,
-            "und",
-        );
-        let extra: Vec<_> = book
-            .faces
-            .iter()
-            .filter(|f| {
-                !crate::pdf::fonts::bundled_files().any(|(_, d)| d.as_ptr() == f.data.as_ptr())
-            })
-            .collect();
-        if !extra.is_empty() {
-            let mut db = (*fonts()).clone();
-            for f in &extra {
-                db.load_font_source(fontdb::Source::Binary(Arc::new(f.data)));
-            }
-            let opts = options(lim, Some(&note), Arc::new(db));
-            tree = usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?;
-            missing.retain(|c| !extra.iter().any(|f| f.covers(*c)));
-        }
+    Ok(())
+}
+
+/// Characters the bundled fonts lack (CJK …): the drawing read again with the system fonts
+/// the PDF body would use for them, looked for as the body's are (once per process), when
+/// there are any; `missing` keeps what they lack too.
+fn with_system_fonts(
+    text: &str,
+    lim: ImageLimits,
+    note: &(dyn Fn(String) + Sync),
+    missing: &mut Vec<char>,
+) -> Result<Option<usvg::Tree>, Refused> {
+    let wanted: String = missing.iter().collect();
+    let book = crate::pdf::fallback::with_system_fonts(
+        crate::pdf::fonts::FontBook::bundled(),
+        &wanted,
+        "und",
+    );
+    let extra: Vec<_> = book
+        .faces
+        .iter()
+        .filter(|f| !crate::pdf::fonts::bundled_files().any(|(_, d)| d.as_ptr() == f.data.as_ptr()))
+        .collect();
+    if extra.is_empty() {
+        return Ok(None);
     }
+    let mut db = (*fonts()).clone();
+    for f in &extra {
+        db.load_font_source(fontdb::Source::Binary(Arc::new(f.data)));
+    }
+    let opts = options(lim, Some(note), Arc::new(db));
+    let tree = usvg::Tree::from_str(text, &opts).map_err(|e| reason(&e))?;
+    missing.retain(|c| !extra.iter().any(|f| f.covers(*c)));
+    Ok(Some(tree))
+}
+
+/// A warning for each thing the drawing holds that some output leaves out.
+fn note_left_out(tree: &usvg::Tree, text: &str, missing: &[char], note: &dyn Fn(String)) {
     if let Some(first) = missing.first() {
         let list: String = missing
             .iter()
@@ -244,31 +286,23 @@ pub fn load(bytes: &[u8], lim: ImageLimits) -> Result<(SvgImage, Vec<String>), R
     if lower.contains("<foreignobject") {
         note("holds a <foreignObject> (HTML inside the drawing), which is left out".into());
     }
+}
+
+/// usvg's re-serialization of the tree (the sanitized text) and that text parsed again: what
+/// every backend draws is exactly what the EPUB holds.
+fn sanitize(tree: &usvg::Tree, lim: ImageLimits) -> Result<(String, usvg::Tree), Refused> {
     let clean = xml_ids(&tree.to_string(&usvg::WriteOptions {
         indent: usvg::Indent::None,
         ..usvg::WriteOptions::default()
     }));
-    // The clean text parsed again: what every backend draws is exactly what the EPUB holds.
-    let tree = {
-        let opts = options(lim, None, Arc::new(fontdb::Database::new()));
-        usvg::Tree::from_str(&clean, &opts).map_err(|e| {
-            refuse(
-                format!("could not be sanitized ({})", reason(&e).message),
-                resave,
-            )
-        })?
-    };
-    let size = tree.size();
-    let warnings = notes.into_inner().unwrap_or_default();
-    Ok((
-        SvgImage {
-            clean,
-            width: size.width(),
-            height: size.height(),
-            tree: Arc::new(tree),
-        },
-        warnings,
-    ))
+    let opts = options(lim, None, Arc::new(fontdb::Database::new()));
+    let tree = usvg::Tree::from_str(&clean, &opts).map_err(|e| {
+        refuse(
+            format!("could not be sanitized ({})", reason(&e).message),
+            RESAVE,
+        )
+    })?;
+    Ok((clean, tree))
 }
 
 /// usvg options that read nothing from outside: no resources folder, `data:` images only (each
