@@ -7,7 +7,7 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use super::bidi;
 use super::cjk;
-use super::fonts::FontBook;
+use super::fonts::{FaceId, FontBook};
 use super::hyphenate;
 use super::layout::{GlyphRun, GlyphText, ImageBox, Line, LinkArea, PlacedGlyph, Role, Rule};
 use super::linebreak::{self, INFINITE_PENALTY, Item, Kind, Params};
@@ -171,6 +171,75 @@ pub fn set_dir(
     if glyphs.is_empty() {
         return Vec::new();
     }
+    let cands = break_candidates(text, lang, cache, opts);
+    let justify = opts.align == Align::Justify;
+    let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
+    let breaks = linebreak::break_lines(&items, &params_for(opts));
+    let levels = bidi::levels(&text.text, rtl);
+    let base_rtl = levels.is_some() && bidi::base_is_rtl(&text.text, rtl);
+    let last = items.len() - 1;
+
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    for br in &breaks {
+        let mut ratio = if justify { br.ratio } else { 0.0 };
+        if br.at == last || is_forced(&items, br.at) {
+            ratio = ratio.min(0.0);
+        }
+        let mut run = place_glyphs(&items, &content, &glyphs, start..br.at, ratio);
+        let mut hyphen: Option<(usize, f32)> = None;
+        if let Content::Hyphen(gi) = content[br.at] {
+            hyphen = Some((gi, run.x));
+            run.x += items[br.at].width;
+        }
+        let line_width = run.x;
+        let mut shift = match opts.align {
+            Align::Center => ((opts.width - line_width) / 2.0).max(0.0),
+            Align::Right => (opts.width - line_width).max(0.0),
+            _ => 0.0,
+        };
+        if let Some(levels) = &levels {
+            let hyphen_width = items[br.at].width;
+            hyphen = reorder(
+                book,
+                text,
+                levels,
+                &mut glyphs,
+                &mut run,
+                hyphen,
+                hyphen_width,
+            );
+            // Right-to-left paragraphs are set from the right edge (mirrored alignment).
+            if base_rtl {
+                shift = match opts.align {
+                    Align::Center => shift,
+                    Align::Right => 0.0,
+                    _ => (opts.width - line_width).max(0.0),
+                };
+            }
+        }
+        lines.push(make_line(
+            book,
+            text,
+            &glyphs,
+            &run.placed,
+            hyphen,
+            shift,
+            opts,
+        ));
+        start = linebreak::line_start(&items, br.at);
+    }
+    lines
+}
+
+/// Where a paragraph may break: UAX #14 opportunities and hyphenation points, none next to an
+/// inline object.
+fn break_candidates(
+    text: &Text,
+    lang: &str,
+    cache: &mut ShapeCache,
+    opts: &SetOptions,
+) -> Vec<Cand> {
     // Ragged lines have room to spare: hyphenate only where it clearly helps.
     let hyphen_penalty = if opts.align == Align::Justify {
         50.0
@@ -189,8 +258,12 @@ pub fn set_dir(
                     .any(|(at, _)| c.at == *at || c.at == at + len)
         });
     }
+    cands
+}
+
+/// The line breaker's parameters for the alignment.
+fn params_for(opts: &SetOptions) -> Params {
     let justify = opts.align == Align::Justify;
-    let (items, content) = build_items(book, text, &glyphs, &cands, opts, report);
     let mut params = Params::new(opts.width);
     if !justify {
         params.line_end_stretch = if opts.balance {
@@ -202,100 +275,105 @@ pub fn set_dir(
     if justify {
         params.min_last_line = opts.em * 1.2;
     }
-    let breaks = linebreak::break_lines(&items, &params);
-    let levels = bidi::levels(&text.text, rtl);
-    let base_rtl = levels.is_some() && bidi::base_is_rtl(&text.text, rtl);
-    let last = items.len() - 1;
+    params
+}
 
-    let mut lines = Vec::with_capacity(breaks.len());
-    let mut start = 0;
-    for br in &breaks {
-        let mut ratio = if justify { br.ratio } else { 0.0 };
-        if br.at == last || is_forced(&items, br.at) {
-            ratio = ratio.min(0.0);
-        }
-        let mut placed: Vec<(usize, f32)> = Vec::new(); // (glyph index, x)
-        let mut widths: Vec<f32> = Vec::new(); // each placed glyph's width on the line
-        let mut hyphen: Option<(usize, f32)> = None;
-        let mut x = 0.0f32;
-        for i in start..br.at {
-            let it = items[i];
-            match (&content[i], it.kind) {
-                (Content::Glyphs(r), Kind::Box) => {
-                    for gi in r.clone() {
-                        placed.push((gi, x + glyphs[gi].x_offset));
-                        widths.push(glyphs[gi].advance);
-                        x += glyphs[gi].advance;
-                    }
-                }
-                (Content::Glyphs(r), Kind::Glue) => {
-                    let w = if ratio >= 0.0 {
-                        it.width + ratio * it.stretch
-                    } else {
-                        it.width + ratio * it.shrink
-                    };
-                    let scale = if it.width > 0.0 { w / it.width } else { 1.0 };
-                    for gi in r.clone() {
-                        placed.push((gi, x));
-                        widths.push(glyphs[gi].advance * scale);
-                        x += glyphs[gi].advance * scale;
-                    }
-                    if r.is_empty() {
-                        x += w;
-                        if let Some(last) = widths.last_mut() {
-                            *last += w;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if let Content::Hyphen(gi) = content[br.at] {
-            hyphen = Some((gi, x));
-            x += items[br.at].width;
-        }
-        let line_width = x;
-        let mut shift = match opts.align {
-            Align::Center => ((opts.width - line_width) / 2.0).max(0.0),
-            Align::Right => (opts.width - line_width).max(0.0),
-            _ => 0.0,
-        };
-        if let Some(levels) = &levels {
-            // An inserted hyphen is reordered with the line, at the level of the glyph it
-            // follows, so that it stays at the end of its word piece (right after a Latin
-            // piece in a right-to-left line), not at the line's logical end.
-            let hyphen_at = hyphen.map(|(gi, _)| {
-                placed.push((gi, 0.0));
-                widths.push(items[br.at].width);
-                placed.len() - 1
-            });
-            let (mirrored, order) =
-                bidi::reorder_line(book, &text.text, levels, &glyphs, &mut placed, &widths);
-            let hyphen_k = hyphen_at.and_then(|h| order.iter().position(|&i| i == h));
-            for (k, gid) in mirrored {
-                if Some(k) != hyphen_k
-                    && let Some(&(gi, _)) = placed.get(k)
-                {
-                    glyphs[gi].gid = gid;
+/// One line's glyphs placed from its left end, in logical order.
+struct PlacedRun {
+    /// (glyph index, x)
+    placed: Vec<(usize, f32)>,
+    /// Each placed glyph's width on the line.
+    widths: Vec<f32>,
+    /// The pen's position after the last glyph.
+    x: f32,
+}
+
+/// Places the glyphs of `items[range]`, glue stretched or shrunk by `ratio`.
+fn place_glyphs(
+    items: &[Item],
+    content: &[Content],
+    glyphs: &[Glyph],
+    range: Range<usize>,
+    ratio: f32,
+) -> PlacedRun {
+    let mut placed: Vec<(usize, f32)> = Vec::new(); // (glyph index, x)
+    let mut widths: Vec<f32> = Vec::new(); // each placed glyph's width on the line
+    let mut x = 0.0f32;
+    for i in range {
+        let it = items[i];
+        match (&content[i], it.kind) {
+            (Content::Glyphs(r), Kind::Box) => {
+                for gi in r.clone() {
+                    placed.push((gi, x + glyphs[gi].x_offset));
+                    widths.push(glyphs[gi].advance);
+                    x += glyphs[gi].advance;
                 }
             }
-            if let Some(k) = hyphen_k {
-                let (gi, x) = placed.remove(k);
-                hyphen = Some((gi, x - glyphs[gi].x_offset));
-            }
-            // Right-to-left paragraphs are set from the right edge (mirrored alignment).
-            if base_rtl {
-                shift = match opts.align {
-                    Align::Center => shift,
-                    Align::Right => 0.0,
-                    _ => (opts.width - line_width).max(0.0),
+            (Content::Glyphs(r), Kind::Glue) => {
+                let w = if ratio >= 0.0 {
+                    it.width + ratio * it.stretch
+                } else {
+                    it.width + ratio * it.shrink
                 };
+                let scale = if it.width > 0.0 { w / it.width } else { 1.0 };
+                for gi in r.clone() {
+                    placed.push((gi, x));
+                    widths.push(glyphs[gi].advance * scale);
+                    x += glyphs[gi].advance * scale;
+                }
+                if r.is_empty() {
+                    x += w;
+                    if let Some(last) = widths.last_mut() {
+                        *last += w;
+                    }
+                }
             }
+            _ => {}
         }
-        lines.push(make_line(book, text, &glyphs, &placed, hyphen, shift, opts));
-        start = linebreak::line_start(&items, br.at);
     }
-    lines
+    PlacedRun { placed, widths, x }
+}
+
+/// Reorders a placed line by UAX #9 and mirrors its glyphs; returns where the inserted
+/// hyphen (if any) ends up.
+fn reorder(
+    book: &FontBook,
+    text: &Text,
+    levels: &[unicode_bidi::Level],
+    glyphs: &mut [Glyph],
+    run: &mut PlacedRun,
+    mut hyphen: Option<(usize, f32)>,
+    hyphen_width: f32,
+) -> Option<(usize, f32)> {
+    // An inserted hyphen is reordered with the line, at the level of the glyph it
+    // follows, so that it stays at the end of its word piece (right after a Latin
+    // piece in a right-to-left line), not at the line's logical end.
+    let hyphen_at = hyphen.map(|(gi, _)| {
+        run.placed.push((gi, 0.0));
+        run.widths.push(hyphen_width);
+        run.placed.len() - 1
+    });
+    let (mirrored, order) = bidi::reorder_line(
+        book,
+        &text.text,
+        levels,
+        glyphs,
+        &mut run.placed,
+        &run.widths,
+    );
+    let hyphen_k = hyphen_at.and_then(|h| order.iter().position(|&i| i == h));
+    for (k, gid) in mirrored {
+        if Some(k) != hyphen_k
+            && let Some(&(gi, _)) = run.placed.get(k)
+        {
+            glyphs[gi].gid = gid;
+        }
+    }
+    if let Some(k) = hyphen_k {
+        let (gi, x) = run.placed.remove(k);
+        hyphen = Some((gi, x - glyphs[gi].x_offset));
+    }
+    hyphen
 }
 
 /// Shapes the text's spans but those of objects, which become one glyph each: a box of the
@@ -453,12 +531,6 @@ fn build_items(
     opts: &SetOptions,
     report: &mut Report,
 ) -> (Vec<Item>, Vec<Content>) {
-    let justify = opts.align == Align::Justify;
-    let mut items: Vec<Item> = Vec::with_capacity(glyphs.len() / 3);
-    let mut content: Vec<Content> = Vec::with_capacity(glyphs.len() / 3);
-    let mut box_start: Option<usize> = None;
-    let mut box_w = 0.0f32;
-    let mut ci = 0;
     // The widest hyphen this paragraph may need, so split words leave room for one.
     // (Spans carry the size; a hyphen is never wider than 0.5 em in a text face.)
     let hyphen_room = text
@@ -466,48 +538,20 @@ fn build_items(
         .iter()
         .map(|s| s.style.size * 0.5)
         .fold(0.0f32, f32::max);
-    let limit = (opts.width - hyphen_room).max(opts.width * 0.5);
-
-    let flush = |items: &mut Vec<Item>,
-                 content: &mut Vec<Content>,
-                 box_start: &mut Option<usize>,
-                 box_w: &mut f32,
-                 end: usize,
-                 report: &mut Report| {
-        let Some(s) = box_start.take() else {
-            return;
-        };
-        if *box_w > opts.width {
-            // Wider than the measure: split at glyph boundaries, and say so.
-            let from = glyphs[s].cluster as usize;
-            let to = glyphs
-                .get(end)
-                .map_or(text.text.len(), |g| g.cluster as usize);
-            let word = text.text.get(from..to).unwrap_or("").to_string();
-            report.overfull.push((word, from));
-            let mut cs = s;
-            let mut w = 0.0f32;
-            for (gi, g) in glyphs.iter().enumerate().take(end).skip(s) {
-                let a = g.advance;
-                if w + a > limit && gi > cs && g.text_len > 0 {
-                    items.push(Item::boxed(w));
-                    content.push(Content::Glyphs(cs..gi));
-                    items.push(Item::penalty(0.0, 0.0, false));
-                    content.push(Content::None);
-                    cs = gi;
-                    w = 0.0;
-                }
-                w += a;
-            }
-            items.push(Item::boxed(w));
-            content.push(Content::Glyphs(cs..end));
-        } else {
-            items.push(Item::boxed(*box_w));
-            content.push(Content::Glyphs(s..end));
-        }
-        *box_w = 0.0;
+    let mut b = Items {
+        book,
+        text,
+        glyphs,
+        opts,
+        report,
+        justify: opts.align == Align::Justify,
+        limit: (opts.width - hyphen_room).max(opts.width * 0.5),
+        items: Vec::with_capacity(glyphs.len() / 3),
+        content: Vec::with_capacity(glyphs.len() / 3),
+        box_start: None,
+        box_w: 0.0,
     };
-
+    let mut ci = 0;
     for (gi, g) in glyphs.iter().enumerate() {
         let cluster = g.cluster as usize;
         let first_of_cluster = gi == 0 || glyphs[gi - 1].cluster != g.cluster;
@@ -519,115 +563,168 @@ fn build_items(
                 continue; // inside a ligature, or at a space: no break here
             }
             if c.forced {
-                flush(
-                    &mut items,
-                    &mut content,
-                    &mut box_start,
-                    &mut box_w,
-                    gi,
-                    report,
-                );
-                if matches!(items.last(), Some(it) if it.kind == Kind::Glue) {
-                    items.pop();
-                    content.pop();
-                }
-                items.push(Item::glue(0.0, 1.0e5, 0.0));
-                content.push(Content::None);
-                items.push(Item::penalty(0.0, -INFINITE_PENALTY, false));
-                content.push(Content::None);
+                b.forced_break(gi);
                 continue;
             }
-            if box_start.is_none() {
+            if b.box_start.is_none() {
                 continue;
             }
-            flush(
-                &mut items,
-                &mut content,
-                &mut box_start,
-                &mut box_w,
-                gi,
-                report,
-            );
-            if c.hyphen && gi > 0 {
-                let w = hyphen_width(book, text, &glyphs[gi - 1]);
-                items.push(Item::penalty(w, c.penalty, c.flagged));
-                content.push(Content::Hyphen(gi - 1));
-            } else if justify
-                && gi > 0
-                && let Some(stretch) = cjk::inter_character_stretch(text, &glyphs[gi - 1], g)
-            {
-                // Between ideographs a justified line spreads its characters.
-                items.push(Item::glue(0.0, stretch, 0.0));
-                content.push(Content::Glyphs(gi..gi));
-            } else {
-                items.push(Item::penalty(0.0, c.penalty, c.flagged));
-                content.push(Content::None);
-            }
+            b.break_opportunity(c, gi);
         }
         let ch = text.text[cluster..].chars().next().unwrap_or('x');
-        if is_space_char(ch) && first_of_cluster || is_space_char(ch) && box_start.is_none() {
-            flush(
-                &mut items,
-                &mut content,
-                &mut box_start,
-                &mut box_w,
-                gi,
-                report,
-            );
-            if items.is_empty()
-                || matches!(items.last(), Some(it) if it.kind == Kind::Penalty && it.penalty <= -INFINITE_PENALTY)
-            {
-                continue; // no space at the start of a line
-            }
-            let w = g.advance;
-            let (stretch, shrink) = if justify {
-                (w * 0.5, w * 0.28)
-            } else {
-                (0.0, 0.0)
-            };
-            match (items.last_mut(), content.last_mut()) {
-                (Some(it), Some(Content::Glyphs(r))) if it.kind == Kind::Glue => {
-                    it.width += w;
-                    it.stretch += stretch;
-                    it.shrink += shrink;
-                    r.end = gi + 1;
-                }
-                _ => {
-                    if opts.balance
-                        && let Some(p) = display_break_penalty(&text.text[..cluster])
-                    {
-                        items.push(Item::penalty(0.0, p, false));
-                        content.push(Content::None);
-                    }
-                    items.push(Item::glue(w, stretch, shrink));
-                    content.push(Content::Glyphs(gi..gi + 1));
-                }
-            }
+        if is_space_char(ch) && first_of_cluster || is_space_char(ch) && b.box_start.is_none() {
+            b.space(gi);
             continue;
         }
-        if box_start.is_none() {
-            box_start = Some(gi);
+        if b.box_start.is_none() {
+            b.box_start = Some(gi);
         }
-        box_w += g.advance;
+        b.box_w += g.advance;
     }
-    flush(
-        &mut items,
-        &mut content,
-        &mut box_start,
-        &mut box_w,
-        glyphs.len(),
-        report,
-    );
-    while matches!(items.last(), Some(it) if it.kind != Kind::Box) {
-        items.pop();
-        content.pop();
+    b.flush(glyphs.len());
+    b.finish()
+}
+
+/// The items of a paragraph as [`build_items`] makes them: boxes of glyphs, glue at spaces,
+/// penalties at break opportunities; each with what it draws.
+struct Items<'a> {
+    book: &'a FontBook,
+    text: &'a Text,
+    glyphs: &'a [Glyph],
+    opts: &'a SetOptions,
+    report: &'a mut Report,
+    justify: bool,
+    /// The widest piece of a word split because it is wider than the measure.
+    limit: f32,
+    items: Vec<Item>,
+    content: Vec<Content>,
+    /// The glyphs of the box being gathered start here, and are this wide so far.
+    box_start: Option<usize>,
+    box_w: f32,
+}
+
+impl Items<'_> {
+    fn push(&mut self, item: Item, content: Content) {
+        self.items.push(item);
+        self.content.push(content);
     }
-    let fill = if opts.balance { 0.0 } else { 1.0e5 };
-    for it in Item::finish(fill) {
-        items.push(it);
-        content.push(Content::None);
+
+    /// Ends the box being gathered before glyph `end`.
+    fn flush(&mut self, end: usize) {
+        let Some(s) = self.box_start.take() else {
+            return;
+        };
+        if self.box_w > self.opts.width {
+            self.split_overfull(s, end);
+        } else {
+            self.push(Item::boxed(self.box_w), Content::Glyphs(s..end));
+        }
+        self.box_w = 0.0;
     }
-    (items, content)
+
+    /// A box wider than the measure: split at glyph boundaries, and say so.
+    fn split_overfull(&mut self, s: usize, end: usize) {
+        let (glyphs, text) = (self.glyphs, self.text);
+        let from = glyphs[s].cluster as usize;
+        let to = glyphs
+            .get(end)
+            .map_or(text.text.len(), |g| g.cluster as usize);
+        let word = text.text.get(from..to).unwrap_or("").to_string();
+        self.report.overfull.push((word, from));
+        let mut cs = s;
+        let mut w = 0.0f32;
+        for (gi, g) in glyphs.iter().enumerate().take(end).skip(s) {
+            let a = g.advance;
+            if w + a > self.limit && gi > cs && g.text_len > 0 {
+                self.push(Item::boxed(w), Content::Glyphs(cs..gi));
+                self.push(Item::penalty(0.0, 0.0, false), Content::None);
+                cs = gi;
+                w = 0.0;
+            }
+            w += a;
+        }
+        self.push(Item::boxed(w), Content::Glyphs(cs..end));
+    }
+
+    /// A forced break (a hard line break) before glyph `gi`: the line ends, filled.
+    fn forced_break(&mut self, gi: usize) {
+        self.flush(gi);
+        if matches!(self.items.last(), Some(it) if it.kind == Kind::Glue) {
+            self.items.pop();
+            self.content.pop();
+        }
+        self.push(Item::glue(0.0, 1.0e5, 0.0), Content::None);
+        self.push(Item::penalty(0.0, -INFINITE_PENALTY, false), Content::None);
+    }
+
+    /// A break opportunity before glyph `gi`, inside a word: a hyphen, CJK glue or a plain
+    /// penalty.
+    fn break_opportunity(&mut self, c: Cand, gi: usize) {
+        self.flush(gi);
+        let glyphs = self.glyphs;
+        if c.hyphen && gi > 0 {
+            let w = hyphen_width(self.book, self.text, &glyphs[gi - 1]);
+            self.push(
+                Item::penalty(w, c.penalty, c.flagged),
+                Content::Hyphen(gi - 1),
+            );
+        } else if self.justify
+            && gi > 0
+            && let Some(stretch) =
+                cjk::inter_character_stretch(self.text, &glyphs[gi - 1], &glyphs[gi])
+        {
+            // Between ideographs a justified line spreads its characters.
+            self.push(Item::glue(0.0, stretch, 0.0), Content::Glyphs(gi..gi));
+        } else {
+            self.push(Item::penalty(0.0, c.penalty, c.flagged), Content::None);
+        }
+    }
+
+    /// A space glyph: glue (spaces in a row make one), none at the start of a line.
+    fn space(&mut self, gi: usize) {
+        self.flush(gi);
+        if self.items.is_empty()
+            || matches!(self.items.last(), Some(it) if it.kind == Kind::Penalty && it.penalty <= -INFINITE_PENALTY)
+        {
+            return; // no space at the start of a line
+        }
+        let w = self.glyphs[gi].advance;
+        let (stretch, shrink) = if self.justify {
+            (w * 0.5, w * 0.28)
+        } else {
+            (0.0, 0.0)
+        };
+        match (self.items.last_mut(), self.content.last_mut()) {
+            (Some(it), Some(Content::Glyphs(r))) if it.kind == Kind::Glue => {
+                it.width += w;
+                it.stretch += stretch;
+                it.shrink += shrink;
+                r.end = gi + 1;
+            }
+            _ => {
+                let cluster = self.glyphs[gi].cluster as usize;
+                if self.opts.balance
+                    && let Some(p) = display_break_penalty(&self.text.text[..cluster])
+                {
+                    self.push(Item::penalty(0.0, p, false), Content::None);
+                }
+                self.push(Item::glue(w, stretch, shrink), Content::Glyphs(gi..gi + 1));
+            }
+        }
+    }
+
+    /// The items, without trailing glue and penalties, ended as the line breaker wants.
+    fn finish(mut self) -> (Vec<Item>, Vec<Content>) {
+        while matches!(self.items.last(), Some(it) if it.kind != Kind::Box) {
+            self.items.pop();
+            self.content.pop();
+        }
+        let fill = if self.opts.balance { 0.0 } else { 1.0e5 };
+        for it in Item::finish(fill) {
+            self.push(it, Content::None);
+        }
+        (self.items, self.content)
+    }
 }
 
 /// In display type (headlines), a break after a colon or dash reads best, and one after
@@ -683,24 +780,80 @@ fn make_line(
     shift: f32,
     opts: &SetOptions,
 ) -> Line {
-    let mut runs: Vec<GlyphRun> = Vec::new();
-    let mut links: Vec<LinkArea> = Vec::new();
-    let mut ascent = 0.0f32;
-    let mut descent = 0.0f32;
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut images: Vec<(usize, ImageBox)> = Vec::new();
-    let push = |style: &shape::Style,
-                face,
-                x: f32,
-                gid,
-                t: GlyphText,
-                runs: &mut Vec<GlyphRun>,
-                images: &[(usize, ImageBox)]| {
+    let mut l = LineParts::default();
+    for &(gi, x) in placed {
+        let g = glyphs[gi];
+        let Some(span) = text.spans.get(g.span as usize) else {
+            continue;
+        };
+        let url = |link: u32| text.links.get(link as usize).cloned().unwrap_or_default();
+        if let Some(b) = text.object_at(g.cluster as usize) {
+            l.image(b, x + shift, &span.style, span.link.map(url));
+            continue;
+        }
+        let face = book.face(g.face);
+        l.ascent = l
+            .ascent
+            .max(face.ascender * span.style.size / face.units_per_em);
+        l.descent = l
+            .descent
+            .max(-face.descender * span.style.size / face.units_per_em);
+        let c = g.cluster as usize;
+        let t = GlyphText::new(text.text.get(c..c + g.text_len as usize).unwrap_or(""));
+        let x = x + shift;
+        let st = span.style;
+        l.glyph(&st, g.face, x, g.gid, t);
+        if st.strike {
+            l.strike(&st, x, g.advance);
+        }
+        if let Some(link) = span.link {
+            l.link(url(link), &span.style, x, g.advance);
+        }
+    }
+    if let Some((gi, x)) = hyphen {
+        l.hyphen(book, text, glyphs[gi], x + shift);
+    }
+    l.finish(opts.leading, hyphen.is_some())
+}
+
+/// A set line as [`make_line`] gathers it.
+#[derive(Default)]
+struct LineParts {
+    runs: Vec<GlyphRun>,
+    links: Vec<LinkArea>,
+    ascent: f32,
+    descent: f32,
+    rules: Vec<Rule>,
+    images: Vec<(usize, ImageBox)>,
+}
+
+impl LineParts {
+    /// An inline object (image) at `x`, with its link area.
+    fn image(&mut self, b: &ImageBox, x: f32, style: &shape::Style, url: Option<String>) {
+        let mut b = b.clone();
+        b.x = x;
+        b.y -= style.rise;
+        self.ascent = self.ascent.max(-b.y);
+        self.descent = self.descent.max(b.y + b.height);
+        if let Some(url) = url {
+            self.links.push(LinkArea {
+                x0: b.x,
+                x1: b.x + b.width,
+                y0: b.y,
+                y1: b.y + b.height,
+                url,
+            });
+        }
+        self.images.push((self.runs.len(), b));
+    }
+
+    /// A glyph, added to the last run when it has the same face, size, colour and baseline.
+    fn glyph(&mut self, style: &shape::Style, face: FaceId, x: f32, gid: u16, t: GlyphText) {
         let y = -style.rise;
         // A run does not continue past an image: the image is read between them.
-        let barrier = images.last().map_or(0, |(k, _)| *k);
-        let n = runs.len();
-        match runs.last_mut() {
+        let barrier = self.images.last().map_or(0, |(k, _)| *k);
+        let n = self.runs.len();
+        match self.runs.last_mut() {
             Some(r)
                 if r.face == face
                     && r.size == style.size
@@ -714,7 +867,7 @@ fn make_line(
                     text: t,
                 });
             }
-            _ => runs.push(GlyphRun {
+            _ => self.runs.push(GlyphRun {
                 face,
                 size: style.size,
                 color: style.color,
@@ -728,80 +881,51 @@ fn make_line(
                 role: Role::Text,
             }),
         }
-    };
-    for &(gi, x) in placed {
-        let g = glyphs[gi];
-        let Some(span) = text.spans.get(g.span as usize) else {
-            continue;
-        };
-        if let Some(b) = text.object_at(g.cluster as usize) {
-            let mut b = b.clone();
-            b.x = x + shift;
-            b.y -= span.style.rise;
-            ascent = ascent.max(-b.y);
-            descent = descent.max(b.y + b.height);
-            if let Some(l) = span.link {
-                let url = text.links.get(l as usize).cloned().unwrap_or_default();
-                links.push(LinkArea {
-                    x0: b.x,
-                    x1: b.x + b.width,
-                    y0: b.y,
-                    y1: b.y + b.height,
-                    url,
-                });
-            }
-            images.push((runs.len(), b));
-            continue;
-        }
-        let face = book.face(g.face);
-        ascent = ascent.max(face.ascender * span.style.size / face.units_per_em);
-        descent = descent.max(-face.descender * span.style.size / face.units_per_em);
-        let c = g.cluster as usize;
-        let t = GlyphText::new(text.text.get(c..c + g.text_len as usize).unwrap_or(""));
-        let x = x + shift;
-        let st = span.style;
-        push(&st, g.face, x, g.gid, t, &mut runs, &images);
-        if st.strike {
-            let y = -(st.rise + st.size * 0.3);
-            match rules.last_mut() {
-                Some(r) if (r.x1 - x).abs() < st.size && r.y == y => r.x1 = x + g.advance,
-                _ => rules.push(Rule {
-                    x0: x,
-                    x1: x + g.advance,
-                    y,
-                    thickness: (st.size * 0.06).max(0.4),
-                    color: st.color,
-                }),
-            }
-        }
-        if let Some(l) = span.link {
-            let url = text.links.get(l as usize).cloned().unwrap_or_default();
-            let x1 = x + g.advance;
-            let asc = span.style.size * 0.9;
-            let desc = span.style.size * 0.25;
-            match links.last_mut() {
-                Some(la) if la.url == url && (x - la.x1).abs() < span.style.size => la.x1 = x1,
-                _ => links.push(LinkArea {
-                    x0: x,
-                    x1,
-                    y0: -asc,
-                    y1: desc,
-                    url,
-                }),
-            }
+    }
+
+    /// Strikethrough under a glyph, joined to the rule before it.
+    fn strike(&mut self, st: &shape::Style, x: f32, advance: f32) {
+        let y = -(st.rise + st.size * 0.3);
+        match self.rules.last_mut() {
+            Some(r) if (r.x1 - x).abs() < st.size && r.y == y => r.x1 = x + advance,
+            _ => self.rules.push(Rule {
+                x0: x,
+                x1: x + advance,
+                y,
+                thickness: (st.size * 0.06).max(0.4),
+                color: st.color,
+            }),
         }
     }
-    if let Some((gi, x)) = hyphen {
-        let g = glyphs[gi];
+
+    /// A glyph's link area, joined to the one before it for the same address.
+    fn link(&mut self, url: String, style: &shape::Style, x: f32, advance: f32) {
+        let x1 = x + advance;
+        let asc = style.size * 0.9;
+        let desc = style.size * 0.25;
+        match self.links.last_mut() {
+            Some(la) if la.url == url && (x - la.x1).abs() < style.size => la.x1 = x1,
+            _ => self.links.push(LinkArea {
+                x0: x,
+                x1,
+                y0: -asc,
+                y1: desc,
+                url,
+            }),
+        }
+    }
+
+    /// The inserted hyphen after glyph `g`, at `x`.
+    fn hyphen(&mut self, book: &FontBook, text: &Text, g: Glyph, x: f32) {
         if let Some(span) = text.spans.get(g.span as usize) {
             let face = book.face(g.face);
             if let Some(id) = face.shaper.glyph_index('-') {
                 // A run of its own, so that the tagged PDF can leave it out of the word.
-                runs.push(GlyphRun {
+                self.runs.push(GlyphRun {
                     face: g.face,
                     size: span.style.size,
                     color: span.style.color,
-                    x: x + shift,
+                    x,
                     y: -span.style.rise,
                     glyphs: vec![PlacedGlyph {
                         gid: id.0,
@@ -813,22 +937,27 @@ fn make_line(
             }
         }
     }
-    let mut height = opts.leading;
-    let mut baseline = ((height - (ascent + descent)) / 2.0 + ascent).max(0.0);
-    if !images.is_empty() && ascent + descent > height {
-        // An image taller than the leading opens the line up, with a little air.
-        let air = (opts.leading * 0.15).max(1.0);
-        height = ascent + descent + air;
-        baseline = ascent + air / 2.0;
-    }
-    Line {
-        height,
-        baseline,
-        runs,
-        rules,
-        links,
-        hyphenated: hyphen.is_some(),
-        images,
+
+    /// The line: its height and baseline from the leading, opened up by a tall image.
+    fn finish(self, leading: f32, hyphenated: bool) -> Line {
+        let (ascent, descent) = (self.ascent, self.descent);
+        let mut height = leading;
+        let mut baseline = ((height - (ascent + descent)) / 2.0 + ascent).max(0.0);
+        if !self.images.is_empty() && ascent + descent > height {
+            // An image taller than the leading opens the line up, with a little air.
+            let air = (leading * 0.15).max(1.0);
+            height = ascent + descent + air;
+            baseline = ascent + air / 2.0;
+        }
+        Line {
+            height,
+            baseline,
+            runs: self.runs,
+            rules: self.rules,
+            links: self.links,
+            hyphenated,
+            images: self.images,
+        }
     }
 }
 
