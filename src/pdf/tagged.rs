@@ -390,63 +390,12 @@ impl Tree {
                     self.add(n, "Lbl", Some((origin, Part::Text)));
                     self.blocks(n, inner, about);
                 }
-                BlockKind::List(list) => {
-                    let l = self.add(parent, "L", None);
-                    for item in &list.items {
-                        let li = self.add(l, "LI", None);
-                        // The marker is drawn with the item's first drawn block.
-                        if let Some(first) = first_leaf(&item.blocks) {
-                            let o = if about {
-                                Origin::About(first.id)
-                            } else {
-                                Origin::Block(first.id)
-                            };
-                            self.add(li, "Lbl", Some((o, Part::Label)));
-                        }
-                        let body = self.add(li, "LBody", None);
-                        self.blocks(body, &item.blocks, about);
-                    }
-                }
+                BlockKind::List(list) => self.list(parent, list, about),
                 BlockKind::Table(table) if !table.header.is_empty() => {
-                    let ncols = std::iter::once(&table.header)
-                        .chain(&table.rows)
-                        .map(|r| r.len())
-                        .max()
-                        .unwrap_or(0);
-                    let t = self.add(parent, "Table", None);
-                    for row in 0..=table.rows.len() {
-                        let tr = self.add(t, "TR", None);
-                        for col in 0..ncols {
-                            let part = Part::Cell {
-                                row: row as u32,
-                                col: col as u32,
-                            };
-                            let cell = self.add(
-                                tr,
-                                if row == 0 { "TH" } else { "TD" },
-                                Some((origin, part)),
-                            );
-                            if row == 0 {
-                                let mut a = Dictionary::new();
-                                a.set("O", "Table");
-                                a.set("Scope", "Column");
-                                self.nodes[cell].attr = Some(a);
-                            }
-                        }
-                    }
+                    self.table(parent, table, origin)
                 }
                 BlockKind::Paragraph(content) if figure_image(content).is_some() => {
-                    // The image (a Figure, unless decorative), then its caption.
-                    if let Some(img) = figure_image(content) {
-                        let part = Part::Figure {
-                            at: img.at,
-                            cell: None,
-                        };
-                        let f = self.add(parent, "Figure", Some((origin, part)));
-                        self.nodes[f].alt = Some(img.alt.trim().to_string());
-                        self.nodes[f].path = Some(img.path.trim().to_string());
-                    }
-                    self.add(parent, "P", Some((origin, Part::Text)));
+                    self.figure_paragraph(parent, content, origin)
                 }
                 BlockKind::Heading { .. } => {
                     let level = self.levels.get(&b.id).copied().unwrap_or(1);
@@ -459,6 +408,70 @@ impl Tree {
                 }
             }
         }
+    }
+
+    /// L > LI > Lbl + LBody for a list.
+    fn list(&mut self, parent: usize, list: &crate::model::List, about: bool) {
+        let l = self.add(parent, "L", None);
+        for item in &list.items {
+            let li = self.add(l, "LI", None);
+            // The marker is drawn with the item's first drawn block.
+            if let Some(first) = first_leaf(&item.blocks) {
+                let o = if about {
+                    Origin::About(first.id)
+                } else {
+                    Origin::Block(first.id)
+                };
+                self.add(li, "Lbl", Some((o, Part::Label)));
+            }
+            let body = self.add(li, "LBody", None);
+            self.blocks(body, &item.blocks, about);
+        }
+    }
+
+    /// Table > TR > TH (scope Column) / TD for a table with a header row.
+    fn table(&mut self, parent: usize, table: &crate::model::Table, origin: Origin) {
+        let ncols = std::iter::once(&table.header)
+            .chain(&table.rows)
+            .map(|r| r.len())
+            .max()
+            .unwrap_or(0);
+        let t = self.add(parent, "Table", None);
+        for row in 0..=table.rows.len() {
+            let tr = self.add(t, "TR", None);
+            for col in 0..ncols {
+                let part = Part::Cell {
+                    row: row as u32,
+                    col: col as u32,
+                };
+                let cell = self.add(tr, if row == 0 { "TH" } else { "TD" }, Some((origin, part)));
+                if row == 0 {
+                    let mut a = Dictionary::new();
+                    a.set("O", "Table");
+                    a.set("Scope", "Column");
+                    self.nodes[cell].attr = Some(a);
+                }
+            }
+        }
+    }
+
+    /// A paragraph that is a figure: the image (a Figure, unless decorative), then its caption.
+    fn figure_paragraph(
+        &mut self,
+        parent: usize,
+        content: &[crate::model::Inline],
+        origin: Origin,
+    ) {
+        if let Some(img) = figure_image(content) {
+            let part = Part::Figure {
+                at: img.at,
+                cell: None,
+            };
+            let f = self.add(parent, "Figure", Some((origin, part)));
+            self.nodes[f].alt = Some(img.alt.trim().to_string());
+            self.nodes[f].path = Some(img.path.trim().to_string());
+        }
+        self.add(parent, "P", Some((origin, Part::Text)));
     }
 
     /// Whether a node holds any content (after the MCIDs are attached).
@@ -543,6 +556,18 @@ pub fn structure(
     links: &[LinkAnnot],
 ) -> Result<(), Diagnostic> {
     let mut t = skeleton(doc);
+    place_marks(&mut t, marks)?;
+    check_figures(&t)?;
+    place_links(&mut t, links)?;
+    let w = write_elements(lo, &t, pages, marks);
+    let (pt_id, key) = write_parent_tree(lo, pages, marks.len(), w.parent_of_mcid, w.annot_parent);
+    write_root(lo, w.root_id, w.ids[0], pt_id, w.id_names, key);
+    Ok(())
+}
+
+/// Each marked-content sequence becomes a kid of its structure element (a Reference, a Span
+/// after a Figure, a Figure made when an image of a block's text is met, as needed).
+fn place_marks(t: &mut Tree, marks: &[Vec<Marked>]) -> Result<(), Diagnostic> {
     for (page, ms) in marks.iter().enumerate() {
         for (mcid, m) in ms.iter().enumerate() {
             // A note reference is a Reference inside the text that holds it.
@@ -611,6 +636,11 @@ pub fn structure(
             t.nodes[n].kids.push(Kid::Mcr { page, mcid });
         }
     }
+    Ok(())
+}
+
+/// Every Figure that holds content has alt text.
+fn check_figures(t: &Tree) -> Result<(), Diagnostic> {
     for (i, n) in t.nodes.iter().enumerate() {
         if n.role == "Figure" && t.has_content(i) {
             check_alt(
@@ -620,6 +650,12 @@ pub fn structure(
             )?;
         }
     }
+    Ok(())
+}
+
+/// Each link annotation becomes a Link element (with an OBJR) in its part (a table cell),
+/// else in the block's text, else anywhere in its block.
+fn place_links(t: &mut Tree, links: &[LinkAnnot]) -> Result<(), Diagnostic> {
     for l in links {
         // In its part (a table cell), else in the block's text, else anywhere in its block.
         let part = match l.part {
@@ -644,6 +680,29 @@ pub fn structure(
         });
     }
 
+    Ok(())
+}
+
+/// What writing the structure elements leaves for the parent tree and the root.
+struct Written {
+    root_id: ObjectId,
+    /// Each node's object, for the nodes written.
+    ids: Vec<Option<ObjectId>>,
+    /// Element identifiers (`/ID`) and their elements, for the IDTree.
+    id_names: Vec<(String, ObjectId)>,
+    /// Each page's elements by MCID.
+    parent_of_mcid: Vec<Vec<Object>>,
+    /// (annotation, its Link element).
+    annot_parent: Vec<(ObjectId, ObjectId)>,
+}
+
+/// The structure elements that hold content, written as objects in tree order.
+fn write_elements(
+    lo: &mut lopdf::Document,
+    t: &Tree,
+    pages: &[ObjectId],
+    marks: &[Vec<Marked>],
+) -> Written {
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
     let ids: Vec<Option<ObjectId>> = (0..t.nodes.len())
@@ -726,6 +785,24 @@ pub fn structure(
         lo.objects.insert(id, Object::Dictionary(d));
     }
 
+    Written {
+        root_id,
+        ids,
+        id_names,
+        parent_of_mcid,
+        annot_parent,
+    }
+}
+
+/// The parent tree: one array per page (by MCID), then one entry per annotation; each page's
+/// /StructParents and /Tabs. Returns the tree's object and the next free key.
+fn write_parent_tree(
+    lo: &mut lopdf::Document,
+    pages: &[ObjectId],
+    marked_pages: usize,
+    parent_of_mcid: Vec<Vec<Object>>,
+    annot_parent: Vec<(ObjectId, ObjectId)>,
+) -> (ObjectId, i64) {
     // The parent tree: one array per page (by MCID), then one entry per annotation.
     let mut nums = Vec::new();
     for (i, arr) in parent_of_mcid.into_iter().enumerate() {
@@ -738,7 +815,7 @@ pub fn structure(
         nums.push(Object::Integer(i as i64));
         nums.push(Object::Array(arr));
     }
-    let mut key = marks.len() as i64;
+    let mut key = marked_pages as i64;
     for (annot, parent) in annot_parent {
         if let Ok(d) = lo.get_dictionary_mut(annot) {
             d.set("StructParent", key);
@@ -748,7 +825,7 @@ pub fn structure(
         key += 1;
     }
     // Pages without marked content still get their /Tabs and /StructParents.
-    for (i, &pg) in pages.iter().enumerate().skip(marks.len()) {
+    for (i, &pg) in pages.iter().enumerate().skip(marked_pages) {
         if let Ok(d) = lo.get_dictionary_mut(pg) {
             d.set("Tabs", "S");
             d.set("StructParents", i as i64);
@@ -757,9 +834,21 @@ pub fn structure(
     let mut pt = Dictionary::new();
     pt.set("Nums", nums);
     let pt_id = lo.add_object(pt);
+    (pt_id, key)
+}
+
+/// The StructTreeRoot (with its IDTree) and the catalog's /MarkInfo.
+fn write_root(
+    lo: &mut lopdf::Document,
+    root_id: ObjectId,
+    doc_id: Option<ObjectId>,
+    pt_id: ObjectId,
+    mut id_names: Vec<(String, ObjectId)>,
+    key: i64,
+) {
     let mut root = Dictionary::new();
     root.set("Type", "StructTreeRoot");
-    if let Some(doc_id) = ids[0] {
+    if let Some(doc_id) = doc_id {
         root.set("K", vec![Object::Reference(doc_id)]);
     }
     root.set("ParentTree", Object::Reference(pt_id));
@@ -783,7 +872,6 @@ pub fn structure(
         mi.set("Marked", true);
         cat.set("MarkInfo", mi);
     }
-    Ok(())
 }
 
 fn heading_role(level: u8) -> &'static str {
