@@ -163,27 +163,8 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
     if items.is_empty() {
         return Some(Vec::new());
     }
-    // Running sums of width, stretch and shrink before each item.
     let n = items.len();
-    let mut sum_w = Vec::with_capacity(n + 1);
-    let mut sum_y = Vec::with_capacity(n + 1);
-    let mut sum_z = Vec::with_capacity(n + 1);
-    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
-    for it in items {
-        sum_w.push(w);
-        sum_y.push(y);
-        sum_z.push(z);
-        if it.kind != Kind::Penalty {
-            w += it.width;
-        }
-        if it.kind == Kind::Glue {
-            y += it.stretch;
-            z += it.shrink;
-        }
-    }
-    sum_w.push(w);
-    sum_y.push(y);
-    sum_z.push(z);
+    let (sum_w, sum_y, sum_z) = running_sums(items);
 
     let mut nodes = vec![Node {
         at: 0,
@@ -223,21 +204,7 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             let nat = sum_w[b] - a.width + pen_w;
             let stretch = sum_y[b] - a.stretch + p.line_end_stretch;
             let shrink = sum_z[b] - a.shrink;
-            let r = if nat < p.width {
-                if stretch > 0.0 {
-                    (p.width - nat) / stretch
-                } else {
-                    f32::INFINITY
-                }
-            } else if nat > p.width {
-                if shrink > 0.0 {
-                    (p.width - nat) / shrink
-                } else {
-                    f32::NEG_INFINITY
-                }
-            } else {
-                0.0
-            };
+            let r = adjustment_ratio(p.width, nat, stretch, shrink);
             if r < -1.0 || forced {
                 // This node can start no later line.
             } else {
@@ -250,42 +217,7 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             if hyphens > p.max_hyphens {
                 continue;
             }
-            let badness = (100.0 * r.abs().powi(3)).min(INFINITE_PENALTY);
-            let mut d = (p.line_penalty + badness).powi(2);
-            if it.kind == Kind::Penalty {
-                if it.penalty >= 0.0 {
-                    d += it.penalty * it.penalty;
-                } else if it.penalty > -INFINITE_PENALTY {
-                    d -= it.penalty * it.penalty;
-                }
-            }
-            if flagged && a.hyphens > 0 {
-                d += p.flagged_demerits;
-            }
-            let fitness = if r < -0.5 {
-                0
-            } else if r <= 0.5 {
-                1
-            } else if r <= 1.0 {
-                2
-            } else {
-                3
-            };
-            if (fitness as i32 - a.fitness as i32).abs() > 1 {
-                d += p.fitness_demerits;
-            }
-            if b == last
-                && items[a.at].kind == Kind::Penalty
-                && items[a.at].flagged
-                && a.prev.is_some()
-            {
-                // A hyphen at the end of the next-to-last line (TeX's \finalhyphendemerits).
-                d += p.final_hyphen_demerits;
-            }
-            if b == last && nat - pen_w < p.min_last_line {
-                // A last line shorter than ~1 em: allowed only when it must be.
-                d += 1.0e7;
-            }
+            let (fitness, d) = line_demerits(p, items, &a, it, b == last, nat - pen_w, r);
             let total = a.demerits + d;
             match best
                 .iter_mut()
@@ -302,23 +234,7 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             active.drain(..active.len() - MAX_ACTIVE);
         }
         if !best.is_empty() {
-            // Sums after the break: skip glue and penalties up to the next box.
-            let (mut aw, mut ay, mut az) = (sum_w[b], sum_y[b], sum_z[b]);
-            let mut i = b;
-            while i < n {
-                let x = items[i];
-                if x.kind == Kind::Box
-                    || (x.kind == Kind::Penalty && x.penalty <= -INFINITE_PENALTY && i > b)
-                {
-                    break;
-                }
-                if x.kind == Kind::Glue {
-                    aw += x.width;
-                    ay += x.stretch;
-                    az += x.shrink;
-                }
-                i += 1;
-            }
+            let (aw, ay, az) = sums_after(items, b, (sum_w[b], sum_y[b], sum_z[b]));
             for (fitness, hyphens, total, prev, _r) in best {
                 nodes.push(Node {
                     at: b,
@@ -337,7 +253,135 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
             return None;
         }
     }
-    // The best node at the end.
+    let breaks = best_breaks(&nodes, last)?;
+    Some(with_ratios(items, p, &breaks))
+}
+
+/// Running sums of width, stretch and shrink before each item (and after the last).
+fn running_sums(items: &[Item]) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let n = items.len();
+    let mut sum_w = Vec::with_capacity(n + 1);
+    let mut sum_y = Vec::with_capacity(n + 1);
+    let mut sum_z = Vec::with_capacity(n + 1);
+    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
+    for it in items {
+        sum_w.push(w);
+        sum_y.push(y);
+        sum_z.push(z);
+        if it.kind != Kind::Penalty {
+            w += it.width;
+        }
+        if it.kind == Kind::Glue {
+            y += it.stretch;
+            z += it.shrink;
+        }
+    }
+    sum_w.push(w);
+    sum_y.push(y);
+    sum_z.push(z);
+    (sum_w, sum_y, sum_z)
+}
+
+/// How far a line of natural width `nat` must stretch (> 0) or shrink (< 0) to fill
+/// `width`, in units of its stretch or shrink.
+#[inline]
+fn adjustment_ratio(width: f32, nat: f32, stretch: f32, shrink: f32) -> f32 {
+    if nat < width {
+        if stretch > 0.0 {
+            (width - nat) / stretch
+        } else {
+            f32::INFINITY
+        }
+    } else if nat > width {
+        if shrink > 0.0 {
+            (width - nat) / shrink
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else {
+        0.0
+    }
+}
+
+/// The demerits of a line from node `a` to the break at `it` (the last item when `is_last`),
+/// of adjustment ratio `r` and natural width `nat` (the break's own width left out); and its
+/// fitness class.
+#[inline]
+fn line_demerits(
+    p: &Params,
+    items: &[Item],
+    a: &Node,
+    it: Item,
+    is_last: bool,
+    nat: f32,
+    r: f32,
+) -> (u8, f32) {
+    let flagged = it.kind == Kind::Penalty && it.flagged;
+    let badness = (100.0 * r.abs().powi(3)).min(INFINITE_PENALTY);
+    let mut d = (p.line_penalty + badness).powi(2);
+    if it.kind == Kind::Penalty {
+        if it.penalty >= 0.0 {
+            d += it.penalty * it.penalty;
+        } else if it.penalty > -INFINITE_PENALTY {
+            d -= it.penalty * it.penalty;
+        }
+    }
+    if flagged && a.hyphens > 0 {
+        d += p.flagged_demerits;
+    }
+    let fitness = fitness_class(r);
+    if (fitness as i32 - a.fitness as i32).abs() > 1 {
+        d += p.fitness_demerits;
+    }
+    if is_last && items[a.at].kind == Kind::Penalty && items[a.at].flagged && a.prev.is_some() {
+        // A hyphen at the end of the next-to-last line (TeX's \finalhyphendemerits).
+        d += p.final_hyphen_demerits;
+    }
+    if is_last && nat < p.min_last_line {
+        // A last line shorter than ~1 em: allowed only when it must be.
+        d += 1.0e7;
+    }
+    (fitness, d)
+}
+
+/// Knuth and Plass's fitness classes: tight, decent, loose, very loose.
+#[inline]
+fn fitness_class(r: f32) -> u8 {
+    if r < -0.5 {
+        0
+    } else if r <= 0.5 {
+        1
+    } else if r <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The sums (`at`: before item `b`) after a break at `b`: glue and penalties up to the next
+/// box are skipped.
+fn sums_after(items: &[Item], b: usize, at: (f32, f32, f32)) -> (f32, f32, f32) {
+    let (mut aw, mut ay, mut az) = at;
+    let mut i = b;
+    while i < items.len() {
+        let x = items[i];
+        if x.kind == Kind::Box
+            || (x.kind == Kind::Penalty && x.penalty <= -INFINITE_PENALTY && i > b)
+        {
+            break;
+        }
+        if x.kind == Kind::Glue {
+            aw += x.width;
+            ay += x.stretch;
+            az += x.shrink;
+        }
+        i += 1;
+    }
+    (aw, ay, az)
+}
+
+/// The breaks of the best node at the end, in order.
+fn best_breaks(nodes: &[Node], last: usize) -> Option<Vec<usize>> {
     let end = nodes
         .iter()
         .enumerate()
@@ -355,7 +399,7 @@ pub fn try_break(items: &[Item], p: &Params, tolerance: f32) -> Option<Vec<Break
         cur = nd.prev;
     }
     breaks.reverse();
-    Some(with_ratios(items, p, &breaks))
+    Some(breaks)
 }
 
 /// The adjustment ratio of each line, for the given breaks.
