@@ -127,23 +127,19 @@ impl Mailbox {
     }
 }
 
-const SCHEMA_KEYS: &[&str] = &[
-    "organization",
-    "author",
-    "dateline",
-    "release",
-    "contacts",
-    "lang",
-    "dir",
-    "keywords",
-    "about",
-    "logo",
-    "cover",
-    "labels",
-    "theme",
-    "email",
-    "base_url",
-];
+/// Front-matter keys that belong in each statement, never in the house defaults.
+const STATEMENT_ONLY: &[&str] = &["title", "subtitle", "description", "date", "url"];
+
+/// The keys `communique.toml` accepts, as its messages list them: the front-matter keys a
+/// house may default, then its own tables.
+fn schema_keys() -> Vec<&'static str> {
+    frontmatter::KNOWN_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !STATEMENT_ONLY.contains(k))
+        .chain(["theme", "email", "base_url"])
+        .collect()
+}
 
 /// A loaded house configuration.
 #[derive(Debug, Clone)]
@@ -213,7 +209,7 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
                     // Inside a table (`[theme.sizes]`, …) serde names the keys it expected.
                     let expected = expected_keys(&msg);
                     let candidates: Vec<&str> = if expected.is_empty() {
-                        SCHEMA_KEYS.to_vec()
+                        schema_keys()
                     } else {
                         expected.iter().map(String::as_str).collect()
                     };
@@ -224,7 +220,7 @@ pub fn parse(path: &Path, text: &str) -> Result<HouseConfig, Vec<Diagnostic>> {
                         }
                         None => d.help(format!(
                             "house defaults are: {}; `title`, `subtitle`, `date` and `description` belong in each statement",
-                            SCHEMA_KEYS.join(", ")
+                            schema_keys().join(", ")
                         )),
                     }
                 }

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use communique::markdown::{ReadOptions, decode, read};
+use communique::decode_text as decode;
+use communique::markdown::{ReadOptions, read};
 use communique::publish::{Format, Job, render};
 
 fn inputs() -> Vec<PathBuf> {

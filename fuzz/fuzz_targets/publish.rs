@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use communique::markdown::{ReadOptions, decode, read};
+use communique::decode_text as decode;
+use communique::markdown::{ReadOptions, read};
 use communique::publish::{Format, Job, render};
 use libfuzzer_sys::fuzz_target;
 

@@ -303,6 +303,16 @@ mod tests {
         }
     }
 
+    /// The body: one splittable flow of these lines.
+    fn body(lines: Vec<Line>) -> Vec<Flow> {
+        vec![Flow {
+            origin: Origin::Block(BlockId(0)),
+            splittable: true,
+            lines,
+            ..Flow::default()
+        }]
+    }
+
     /// The hidden link area of a reference to note `n`.
     fn reference(n: u32) -> LinkArea {
         LinkArea {
@@ -352,12 +362,7 @@ mod tests {
         // Ten 10-pt lines fill a page exactly; the tenth references note 1 (two lines).
         let mut lines: Vec<Line> = (0..12).map(|_| line(10.0, None)).collect();
         lines[9] = line(10.0, Some(1));
-        let flows = vec![Flow {
-            origin: Origin::Block(BlockId(0)),
-            splittable: true,
-            lines,
-            ..Flow::default()
-        }];
+        let flows = body(lines);
         let notes = vec![Note {
             number: 1,
             lines: vec![
@@ -383,12 +388,7 @@ mod tests {
     fn long_note_continues_on_the_next_page() {
         let mut lines: Vec<Line> = (0..15).map(|_| line(10.0, None)).collect();
         lines[1] = line(10.0, Some(1));
-        let flows = vec![Flow {
-            origin: Origin::Block(BlockId(0)),
-            splittable: true,
-            lines,
-            ..Flow::default()
-        }];
+        let flows = body(lines);
         let notes = vec![Note {
             number: 1,
             lines: (0..10)
@@ -407,12 +407,7 @@ mod tests {
         // text's page can hold at its foot; every note line must still be on a page, inside it.
         let mut lines: Vec<Line> = (0..3).map(|i| line(10.0, Some(i + 1))).collect();
         lines[2].links.extend((4..=40).map(reference));
-        let flows = vec![Flow {
-            origin: Origin::Block(BlockId(0)),
-            splittable: true,
-            lines,
-            ..Flow::default()
-        }];
+        let flows = body(lines);
         let notes: Vec<Note> = (1..=40)
             .map(|n| Note {
                 number: n,

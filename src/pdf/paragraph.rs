@@ -978,6 +978,27 @@ mod tests {
         }
     }
 
+    /// `t` set `width` points wide with the bundled fonts, with what it reported.
+    fn set_at(t: &Text, width: f32, align: Align, lang: &str) -> (Vec<Line>, Report) {
+        let opts = SetOptions {
+            width,
+            align,
+            balance: false,
+            leading: 14.0,
+            em: 11.0,
+        };
+        let mut report = Report::default();
+        let lines = set(
+            &FontBook::bundled(),
+            &mut ShapeCache::default(),
+            t,
+            &opts,
+            lang,
+            &mut report,
+        );
+        (lines, report)
+    }
+
     fn line_text(l: &Line) -> String {
         l.runs
             .iter()
@@ -987,26 +1008,10 @@ mod tests {
 
     #[test]
     fn sets_and_rejoins() {
-        let book = FontBook::bundled();
         let mut t = Text::default();
         let s = "In an unprecedented move, the United States might be on track to become the first country in the history of this process to fully walk away from this important human rights related review.";
         t.push(s, body(), None, Some(0));
-        let opts = SetOptions {
-            width: 200.0,
-            align: Align::Justify,
-            balance: false,
-            leading: 14.0,
-            em: 11.0,
-        };
-        let mut report = Report::default();
-        let lines = set(
-            &book,
-            &mut ShapeCache::default(),
-            &t,
-            &opts,
-            "en-US",
-            &mut report,
-        );
+        let (lines, _) = set_at(&t, 200.0, Align::Justify, "en-US");
         assert!(lines.len() > 3);
         let mut joined = String::new();
         for l in &lines {
@@ -1030,7 +1035,6 @@ mod tests {
 
     #[test]
     fn raised_and_struck_spans() {
-        let book = FontBook::bundled();
         let mut t = Text::default();
         t.push("10", body(), None, None);
         let sup = Style {
@@ -1049,21 +1053,7 @@ mod tests {
             None,
             None,
         );
-        let opts = SetOptions {
-            width: 200.0,
-            align: Align::Left,
-            balance: false,
-            leading: 14.0,
-            em: 11.0,
-        };
-        let lines = set(
-            &book,
-            &mut ShapeCache::default(),
-            &t,
-            &opts,
-            "en",
-            &mut Report::default(),
-        );
+        let (lines, _) = set_at(&t, 200.0, Align::Left, "en");
         assert_eq!(lines.len(), 1);
         assert!(lines[0].runs.iter().any(|r| r.y == -3.0 && r.size == 7.0));
         assert_eq!(
@@ -1075,27 +1065,11 @@ mod tests {
 
     #[test]
     fn overfull_word_is_split_and_reported() {
-        let book = FontBook::bundled();
         let mut t = Text::default();
         let s =
             "see https://example.org/averyveryveryverylongpathwithoutanybreakopportunityatall now";
         t.push(s, body(), None, Some(0));
-        let opts = SetOptions {
-            width: 120.0,
-            align: Align::Justify,
-            balance: false,
-            leading: 14.0,
-            em: 11.0,
-        };
-        let mut report = Report::default();
-        let lines = set(
-            &book,
-            &mut ShapeCache::default(),
-            &t,
-            &opts,
-            "en-US",
-            &mut report,
-        );
+        let (lines, report) = set_at(&t, 120.0, Align::Justify, "en-US");
         assert_eq!(report.overfull.len(), 1, "{report:?}");
         assert_eq!(
             word_for_message(&report.overfull[0].0),

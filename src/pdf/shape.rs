@@ -478,10 +478,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ligature_keeps_its_text() {
-        let book = FontBook::bundled();
-        let text = "office";
+    /// `text` shaped in one span of [`style`], with the characters missing.
+    fn shape_one(book: &FontBook, text: &str, lang: &str) -> (Vec<Glyph>, Vec<Missing>) {
         let spans = [Span {
             range: 0..text.len(),
             style: style(),
@@ -491,13 +489,21 @@ mod tests {
         }];
         let mut missing = Vec::new();
         let g = shape(
-            &book,
+            book,
             &mut ShapeCache::default(),
             text,
             &spans,
-            "en-US",
+            lang,
             &mut missing,
         );
+        (g, missing)
+    }
+
+    #[test]
+    fn ligature_keeps_its_text() {
+        let book = FontBook::bundled();
+        let text = "office";
+        let (g, missing) = shape_one(&book, text, "en-US");
         assert!(missing.is_empty());
         // Noto Serif has an "ffi" ligature: fewer glyphs than characters.
         assert!(g.len() < text.len(), "{g:?}");
@@ -510,23 +516,7 @@ mod tests {
     #[test]
     fn reports_uncovered_characters_once() {
         let book = FontBook::bundled();
-        let text = "a\u{4E2D}b\u{4E2D}";
-        let spans = [Span {
-            range: 0..text.len(),
-            style: style(),
-            link: None,
-            source: None,
-            exact: true,
-        }];
-        let mut missing = Vec::new();
-        shape(
-            &book,
-            &mut ShapeCache::default(),
-            text,
-            &spans,
-            "en",
-            &mut missing,
-        );
+        let (_, missing) = shape_one(&book, "a\u{4E2D}b\u{4E2D}", "en");
         assert_eq!(
             missing,
             vec![Missing {
