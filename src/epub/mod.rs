@@ -50,6 +50,26 @@ fn namespace() -> uuid::Uuid {
     )
 }
 
+/// What every content document of one statement's EPUB shares.
+struct Chapter<'a> {
+    doc: &'a Document,
+    images: &'a HashMap<String, ImageRef>,
+    title: &'a str,
+    lang: &'a str,
+    rtl: bool,
+    words: &'a Words,
+}
+
+impl Chapter<'_> {
+    /// A writer for one content document of the statement, its head written.
+    fn writer(&self, title: &str) -> Writer<'_> {
+        let mut w = Writer::new(Flavor::Epub, &self.doc.source);
+        w.images = self.images.clone();
+        open_doc(&mut w, title, self.lang, self.rtl, None, "");
+        w
+    }
+}
+
 /// Writes the EPUB briefing for one statement.
 pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
     let mut diags = Vec::new();
@@ -66,83 +86,17 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     ct.system_fonts = !opts.no_system_fonts;
     let (cover_res, cover_alt) = cover_for(doc, &ct, &words, &opts.assets, &mut diags);
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
-
-    // Title page.
-    let mut w = Writer::new(Flavor::Epub, &doc.source);
-    w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None, "");
-    w.raw("<body>\n<section class=\"titlepage\"");
-    w.epub_type("titlepage");
-    w.raw(" aria-labelledby=\"cq-title\">\n");
-    masthead(&mut w, doc, 1, &words);
-    w.raw("</section>\n");
-    close_doc(&mut w);
-    diags.append(&mut w.diags);
-    pages.push(Page {
-        file: "title.xhtml".into(),
-        xhtml: w.out,
-        landmark: Some(Landmark::TitlePage),
-        toc: Some(TocNode {
-            href: "title.xhtml".into(),
-            title: title.clone(),
-            children: vec![],
-        }),
-    });
-
-    // Statement.
-    let mut w = Writer::new(Flavor::Epub, &doc.source);
-    w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None, "");
-    w.raw("<body");
-    w.epub_type("bodymatter");
-    w.raw(">\n<section class=\"statement\"");
-    w.epub_type("chapter");
-    w.raw(" role=\"doc-chapter\"");
-    w.attr_pair("aria-label", &title);
-    w.raw(">\n");
-    statement_body(&mut w, doc, &words);
-    w.raw("</section>\n");
-    close_doc(&mut w);
-    diags.append(&mut w.diags);
-    pages.push(Page {
-        file: "statement.xhtml".into(),
-        xhtml: w.out,
-        landmark: Some(Landmark::Body),
-        toc: Some(TocNode {
-            href: "statement.xhtml".into(),
-            title: words.statement.into(),
-            children: heading_toc(&doc.blocks, "statement.xhtml"),
-        }),
-    });
-
-    // About.
-    if !meta.about.is_empty() {
-        let about_title = words.about(doc);
-        let mut w = Writer::new(Flavor::Epub, &doc.source);
-        w.images = imgs.clone();
-        open_doc(&mut w, &about_title, &lang, rtl, None, "");
-        w.raw("<body");
-        w.epub_type("backmatter");
-        w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
-        w.text(&about_title);
-        w.raw("</h1>\n");
-        w.notes_here = false;
-        w.blocks(&meta.about, doc, None);
-        w.raw("</section>\n");
-        close_doc(&mut w);
-        diags.append(&mut w.diags);
-        pages.push(Page {
-            file: "about.xhtml".into(),
-            xhtml: w.out,
-            // Not a landmark: the guide has no fitting type for boilerplate.
-            landmark: None,
-            toc: Some(TocNode {
-                href: "about.xhtml".into(),
-                title: about_title,
-                children: vec![],
-            }),
-        });
-    }
+    let ch = Chapter {
+        doc,
+        images: &imgs,
+        title: &title,
+        lang: &lang,
+        rtl,
+        words: &words,
+    };
+    pages.push(title_page(&ch, &mut diags));
+    pages.push(statement_page(&ch, &mut diags));
+    pages.extend(about_page(&ch, &mut diags));
 
     let nav = nav_doc(&pages, &lang, rtl, "statement.xhtml", &words);
     let modified = opts
@@ -177,6 +131,85 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         bytes,
         diagnostics: diags,
         attachments: Vec::new(),
+    })
+}
+
+/// The title page: the masthead.
+fn title_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Page {
+    let mut w = ch.writer(ch.title);
+    w.raw("<body>\n<section class=\"titlepage\"");
+    w.epub_type("titlepage");
+    w.raw(" aria-labelledby=\"cq-title\">\n");
+    masthead(&mut w, ch.doc, 1, ch.words);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: "title.xhtml".into(),
+        xhtml: w.out,
+        landmark: Some(Landmark::TitlePage),
+        toc: Some(TocNode {
+            href: "title.xhtml".into(),
+            title: ch.title.to_string(),
+            children: vec![],
+        }),
+    }
+}
+
+/// The statement itself, with its headings in the table of contents.
+fn statement_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Page {
+    let mut w = ch.writer(ch.title);
+    w.raw("<body");
+    w.epub_type("bodymatter");
+    w.raw(">\n<section class=\"statement\"");
+    w.epub_type("chapter");
+    w.raw(" role=\"doc-chapter\"");
+    w.attr_pair("aria-label", ch.title);
+    w.raw(">\n");
+    statement_body(&mut w, ch.doc, ch.words);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: "statement.xhtml".into(),
+        xhtml: w.out,
+        landmark: Some(Landmark::Body),
+        toc: Some(TocNode {
+            href: "statement.xhtml".into(),
+            title: ch.words.statement.into(),
+            children: heading_toc(&ch.doc.blocks, "statement.xhtml"),
+        }),
+    }
+}
+
+/// The "about" boilerplate, when the statement has one.
+fn about_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+    let about = &ch.doc.meta.about;
+    if about.is_empty() {
+        return None;
+    }
+    let about_title = ch.words.about(ch.doc);
+    let mut w = ch.writer(&about_title);
+    w.raw("<body");
+    w.epub_type("backmatter");
+    w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
+    w.text(&about_title);
+    w.raw("</h1>\n");
+    w.notes_here = false;
+    w.blocks(about, ch.doc, None);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Some(Page {
+        file: "about.xhtml".into(),
+        xhtml: w.out,
+        // Not a landmark: the guide has no fitting type for boilerplate.
+        landmark: None,
+        toc: Some(TocNode {
+            href: "about.xhtml".into(),
+            title: about_title,
+            children: vec![],
+        }),
     })
 }
 
