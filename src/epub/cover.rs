@@ -418,6 +418,9 @@ fn wrap(font: &FontRef<'static>, size: f32, text: &str, width: f32) -> Vec<Strin
 /// A 2-bit canvas: 0 white, 1 light grey, 2 dark grey, 3 black.
 struct Canvas {
     px: Vec<u8>,
+    /// Rows drawn on; the others are still white (zero), and the PNG writer does not read
+    /// them, so their pages of the canvas are never touched (issue 17: page faults).
+    drawn: Vec<bool>,
 }
 
 /// Rasterized glyphs by (font, glyph, size), shared by every cover of the process: a batch's
@@ -605,16 +608,28 @@ impl Canvas {
     fn new() -> Canvas {
         Canvas {
             px: vec![0; ROW * HEIGHT as usize],
+            drawn: vec![false; HEIGHT as usize],
+        }
+    }
+
+    /// Notes that rows `y` to `y + h` (clipped to the canvas) may have been drawn on.
+    fn mark(&mut self, y: i32, h: usize) {
+        let a = y.clamp(0, HEIGHT as i32) as usize;
+        let b = (y as i64 + h as i64).clamp(0, HEIGHT as i64) as usize;
+        if a < b {
+            self.drawn[a..b].fill(true);
         }
     }
 
     fn fill_rows(&mut self, from: u32, to: u32, level: u8) {
         let byte = level * 0b0101_0101;
+        self.mark(from as i32, to.saturating_sub(from) as usize);
         let (a, b) = (from as usize * ROW, (to.min(HEIGHT) as usize) * ROW);
         self.px[a..b].fill(byte);
     }
 
     fn fill_rect(&mut self, x: u32, y: u32, w: u32, h: u32, level: u8) {
+        self.mark(y as i32, h as usize);
         for yy in y..(y + h).min(HEIGHT) {
             for xx in x..(x + w).min(WIDTH) {
                 set(&mut self.px, xx, yy, level, false);
@@ -646,6 +661,7 @@ impl Canvas {
             }
             if let Some(bm) = glyph(font, g, scale) {
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                self.mark(oy, bm.h);
                 blit(&mut self.px, &bm, ox, oy, inverse);
             }
             pen += sf.h_advance(g) + tracking * size;
@@ -697,6 +713,7 @@ impl Canvas {
             if let Some(bm) = glyph(font, ab_glyph::GlyphId(gids[gi]), scale) {
                 let pen = x0 + gx + g.x_offset;
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                self.mark(oy, bm.h);
                 blit(&mut self.px, &bm, ox, oy, inverse);
             }
         }
@@ -722,8 +739,14 @@ impl Canvas {
         let streamed = (|| {
             let mut z = fdeflate::Compressor::new(&mut out)?;
             let mut row = [0u8; ROW + 1]; // filter type 0, then the row
-            for line in self.px.chunks(ROW) {
-                row[1..].copy_from_slice(line);
+            let mut blank = true;
+            for (line, &drawn) in self.px.chunks(ROW).zip(&self.drawn) {
+                if drawn {
+                    row[1..].copy_from_slice(line);
+                } else if !blank {
+                    row[1..].fill(0);
+                }
+                blank = !drawn;
                 z.write_data(&row)?;
             }
             z.finish().map(|_| ())
@@ -820,6 +843,7 @@ mod tests {
         let mut canvas = Canvas::new();
         assert!(canvas.png() == canvas.png_by_encoder());
         let mut x = 0x2545_f491_u32;
+        canvas.drawn.fill(true);
         for b in canvas.px.iter_mut() {
             x ^= x << 13;
             x ^= x >> 17;
