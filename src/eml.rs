@@ -93,21 +93,7 @@ pub fn eml(
     };
 
     // Everything that would vary from run to run is derived from the content.
-    let mut seed = Vec::with_capacity(text.len() + html.len() + 256);
-    for part in [
-        subject.as_bytes(),
-        text.as_bytes(),
-        html.as_bytes(),
-        stem.as_bytes(),
-    ] {
-        seed.extend_from_slice(part);
-        seed.push(0);
-    }
-    seed.extend_from_slice(&date.to_be_bytes());
-    seed.extend_from_slice(&(pdf.len() as u64).to_be_bytes());
-    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &seed).simple();
-    // `=_` never occurs in quoted-printable or base64 text, so no part can contain a boundary.
-    let boundary = |what: &str| format!("=_cq_{what}_{id}");
+    let id = content_id(&[&subject, &text, &html, stem], date, pdf.len());
     let domain = opts
         .email
         .as_ref()
@@ -116,47 +102,7 @@ pub fn eml(
         .map_or("communique.invalid".to_string(), |(_, d)| d.to_string());
     let message_id = format!("{id}@{domain}");
 
-    let multipart = |kind: &str, parts: Vec<MimePart<'static>>| {
-        MimePart::new(
-            ContentType::new(format!("multipart/{kind}")).attribute("boundary", boundary(kind)),
-            BodyPart::Multipart(parts),
-        )
-    };
-    // Text parts in MIME's canonical form: lines end in CRLF, however they are encoded.
-    let plain = MimePart::new(
-        ContentType::new("text/plain").attribute("charset", "utf-8"),
-        BodyPart::Text(crlf(&text).into()),
-    );
-    let html_part = MimePart::new(
-        ContentType::new("text/html").attribute("charset", "utf-8"),
-        BodyPart::Text(crlf(&html).into()),
-    );
-    let html_part = if page.attachments.is_empty() {
-        html_part
-    } else {
-        let mut parts = vec![html_part];
-        for a in page.attachments {
-            let name = a.path.rsplit('/').next().unwrap_or(&a.path).to_string();
-            parts.push(
-                MimePart::new(
-                    ContentType::new(mime_of(&name)),
-                    BodyPart::Binary(a.bytes.into()),
-                )
-                .inline()
-                .cid(cid(&a.path)),
-            );
-        }
-        multipart("related", parts)
-    };
-    let attachment = MimePart::new(
-        ContentType::new("application/pdf").attribute("name", format!("{stem}.pdf")),
-        BodyPart::Binary(pdf.to_vec().into()),
-    )
-    .attachment(format!("{stem}.pdf"));
-    let body = multipart(
-        "mixed",
-        vec![multipart("alternative", vec![plain, html_part]), attachment],
-    );
+    let body = mime_body(&text, &html, page.attachments, pdf, stem, &id);
 
     // Address headers are written here: mail-builder 0.4 puts a non-ASCII display name's
     // encoded word inside quotes, where RFC 2047 §5 does not allow it (readers then show it
@@ -187,6 +133,72 @@ pub fn eml(
         diagnostics,
         attachments: Vec::new(),
     })
+}
+
+/// The draft's identity, from everything it says: its parts, date and PDF's length.
+fn content_id(parts: &[&str], date: i64, pdf_len: usize) -> uuid::fmt::Simple {
+    let mut seed = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 256);
+    for part in parts {
+        seed.extend_from_slice(part.as_bytes());
+        seed.push(0);
+    }
+    seed.extend_from_slice(&date.to_be_bytes());
+    seed.extend_from_slice(&(pdf_len as u64).to_be_bytes());
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &seed).simple()
+}
+
+/// The message's MIME tree: text and HTML (with its images) as alternatives, and the PDF.
+fn mime_body(
+    text: &str,
+    html: &str,
+    images: Vec<crate::Attachment>,
+    pdf: &[u8],
+    stem: &str,
+    id: &uuid::fmt::Simple,
+) -> MimePart<'static> {
+    // `=_` never occurs in quoted-printable or base64 text, so no part can contain a boundary.
+    let boundary = |what: &str| format!("=_cq_{what}_{id}");
+    let multipart = |kind: &str, parts: Vec<MimePart<'static>>| {
+        MimePart::new(
+            ContentType::new(format!("multipart/{kind}")).attribute("boundary", boundary(kind)),
+            BodyPart::Multipart(parts),
+        )
+    };
+    // Text parts in MIME's canonical form: lines end in CRLF, however they are encoded.
+    let plain = MimePart::new(
+        ContentType::new("text/plain").attribute("charset", "utf-8"),
+        BodyPart::Text(crlf(text).into()),
+    );
+    let html_part = MimePart::new(
+        ContentType::new("text/html").attribute("charset", "utf-8"),
+        BodyPart::Text(crlf(html).into()),
+    );
+    let html_part = if images.is_empty() {
+        html_part
+    } else {
+        let mut parts = vec![html_part];
+        for a in images {
+            let name = a.path.rsplit('/').next().unwrap_or(&a.path).to_string();
+            parts.push(
+                MimePart::new(
+                    ContentType::new(mime_of(&name)),
+                    BodyPart::Binary(a.bytes.into()),
+                )
+                .inline()
+                .cid(cid(&a.path)),
+            );
+        }
+        multipart("related", parts)
+    };
+    let attachment = MimePart::new(
+        ContentType::new("application/pdf").attribute("name", format!("{stem}.pdf")),
+        BodyPart::Binary(pdf.to_vec().into()),
+    )
+    .attachment(format!("{stem}.pdf"));
+    multipart(
+        "mixed",
+        vec![multipart("alternative", vec![plain, html_part]), attachment],
+    )
 }
 
 /// The Subject header. mail-builder folds a long ASCII header by inserting a tab before the

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont, point};
+use ab_glyph_rasterizer::Rasterizer;
 
 use crate::pdf::fonts::{Bundled, FaceId, FontBook};
 use crate::pdf::shape::{BLACK, Glyph, ShapeCache, Span, Style, shape};
@@ -145,6 +146,11 @@ fn book_for(s: &str, lang: &str, system: bool) -> Arc<FontBook> {
 
 /// Renders without the cache.
 pub(crate) fn render(text: &CoverText) -> Vec<u8> {
+    draw(text).png()
+}
+
+/// The cover drawn on its canvas.
+fn draw(text: &CoverText) -> Canvas {
     let mut canvas = Canvas::new();
     canvas.fill_rows(0, BAND, 3);
     let rtl = crate::locale::is_rtl(&text.lang);
@@ -235,7 +241,7 @@ pub(crate) fn render(text: &CoverText) -> Vec<u8> {
             }
         }
     }
-    canvas.png()
+    canvas
 }
 
 /// One part of the cover set by the PDF's shaper (rustybuzz with the book's font fallback,
@@ -412,6 +418,9 @@ fn wrap(font: &FontRef<'static>, size: f32, text: &str, width: f32) -> Vec<Strin
 /// A 2-bit canvas: 0 white, 1 light grey, 2 dark grey, 3 black.
 struct Canvas {
     px: Vec<u8>,
+    /// Rows drawn on; the others are still white (zero), and the PNG writer does not read
+    /// them, so their pages of the canvas are never touched (issue 17: page faults).
+    drawn: Vec<bool>,
 }
 
 /// Rasterized glyphs by (font, glyph, size), shared by every cover of the process: a batch's
@@ -479,15 +488,39 @@ impl Bitmap {
     }
 }
 
+thread_local! {
+    /// One coverage grid per thread, reused from glyph to glyph: `OutlinedGlyph::draw` makes
+    /// a new one for each glyph (up to a few hundred KB for a headline's letters), and each
+    /// fresh grid costs page faults (benches/README.md, issue 17).
+    static RASTERIZER: std::cell::RefCell<Rasterizer> = std::cell::RefCell::new(Rasterizer::new(0, 0));
+}
+
 fn raster(font: &FontRef<'static>, g: ab_glyph::GlyphId, scale: PxScale) -> Option<Bitmap> {
     let og = font.outline_glyph(g.with_scale_and_position(scale, point(0.0, 0.0)))?;
     let b = og.px_bounds();
     let (w, h) = (b.width() as usize, b.height() as usize);
     let mut levels = vec![0u8; w * h];
-    og.draw(|gx, gy, cov| {
-        if let Some(l) = levels.get_mut(gy as usize * w + gx as usize) {
-            *l = ((cov * 3.0 + 0.35) as u8).min(3);
+    // What `OutlinedGlyph::draw` does, on the reused grid: the same curves, scaled and moved
+    // by the same arithmetic, so the same coverage.
+    let outline = font.outline(g)?;
+    let factor = font.as_scaled(scale).scale_factor();
+    let (hf, vf) = (factor.horizontal, -factor.vertical);
+    let offset = point(0.0, 0.0) - b.min;
+    let up = |p: &ab_glyph::Point| point(p.x * hf, p.y * vf) + offset;
+    RASTERIZER.with_borrow_mut(|r| {
+        r.reset(w, h);
+        for curve in &outline.curves {
+            match curve {
+                OutlineCurve::Line(p0, p1) => r.draw_line(up(p0), up(p1)),
+                OutlineCurve::Quad(p0, p1, p2) => r.draw_quad(up(p0), up(p1), up(p2)),
+                OutlineCurve::Cubic(p0, p1, p2, p3) => r.draw_cubic(up(p0), up(p1), up(p2), up(p3)),
+            }
         }
+        r.for_each_pixel_2d(|gx, gy, cov| {
+            if let Some(l) = levels.get_mut(gy as usize * w + gx as usize) {
+                *l = ((cov * 3.0 + 0.35) as u8).min(3);
+            }
+        });
     });
     let bm = Bitmap {
         x: b.min.x as i32,
@@ -575,16 +608,28 @@ impl Canvas {
     fn new() -> Canvas {
         Canvas {
             px: vec![0; ROW * HEIGHT as usize],
+            drawn: vec![false; HEIGHT as usize],
+        }
+    }
+
+    /// Notes that rows `y` to `y + h` (clipped to the canvas) may have been drawn on.
+    fn mark(&mut self, y: i32, h: usize) {
+        let a = y.clamp(0, HEIGHT as i32) as usize;
+        let b = (y as i64 + h as i64).clamp(0, HEIGHT as i64) as usize;
+        if a < b {
+            self.drawn[a..b].fill(true);
         }
     }
 
     fn fill_rows(&mut self, from: u32, to: u32, level: u8) {
         let byte = level * 0b0101_0101;
+        self.mark(from as i32, to.saturating_sub(from) as usize);
         let (a, b) = (from as usize * ROW, (to.min(HEIGHT) as usize) * ROW);
         self.px[a..b].fill(byte);
     }
 
     fn fill_rect(&mut self, x: u32, y: u32, w: u32, h: u32, level: u8) {
+        self.mark(y as i32, h as usize);
         for yy in y..(y + h).min(HEIGHT) {
             for xx in x..(x + w).min(WIDTH) {
                 set(&mut self.px, xx, yy, level, false);
@@ -616,6 +661,7 @@ impl Canvas {
             }
             if let Some(bm) = glyph(font, g, scale) {
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                self.mark(oy, bm.h);
                 blit(&mut self.px, &bm, ox, oy, inverse);
             }
             pen += sf.h_advance(g) + tracking * size;
@@ -667,19 +713,63 @@ impl Canvas {
             if let Some(bm) = glyph(font, ab_glyph::GlyphId(gids[gi]), scale) {
                 let pen = x0 + gx + g.x_offset;
                 let (ox, oy) = (pen.round() as i32 + bm.x, y.round() as i32 + bm.y);
+                self.mark(oy, bm.h);
                 blit(&mut self.px, &bm, ox, oy, inverse);
             }
         }
     }
 
+    /// The canvas as a PNG: the bytes the `png` crate writes for it (2-bit palette, no
+    /// filter, its fast compression: a single IDAT chunk of an `fdeflate` stream), written
+    /// here row by row straight into the output, without the encoder's own copy of the
+    /// compressed image (benches/README.md, issue 17). `png_by_encoder` is the fallback when
+    /// compression does not pay, and the reference the tests compare with.
     fn png(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 * 1024);
+        out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        let mut ihdr = Vec::with_capacity(13);
+        ihdr.extend_from_slice(&WIDTH.to_be_bytes());
+        ihdr.extend_from_slice(&HEIGHT.to_be_bytes());
+        ihdr.extend_from_slice(&[2, 3, 0, 0, 0]); // depth 2, palette, deflate, no filter, no interlace
+        png_chunk(&mut out, b"IHDR", &ihdr);
+        png_chunk(&mut out, b"PLTE", &PALETTE);
+        let idat = out.len();
+        out.extend_from_slice(&[0, 0, 0, 0]);
+        out.extend_from_slice(b"IDAT");
+        let streamed = (|| {
+            let mut z = fdeflate::Compressor::new(&mut out)?;
+            let mut row = [0u8; ROW + 1]; // filter type 0, then the row
+            let mut blank = true;
+            for (line, &drawn) in self.px.chunks(ROW).zip(&self.drawn) {
+                if drawn {
+                    row[1..].copy_from_slice(line);
+                } else if !blank {
+                    row[1..].fill(0);
+                }
+                blank = !drawn;
+                z.write_data(&row)?;
+            }
+            z.finish().map(|_| ())
+        })();
+        let len = out.len() - idat - 8;
+        let stored =
+            fdeflate::StoredOnlyCompressor::<()>::compressed_size((ROW + 1) * HEIGHT as usize);
+        if streamed.is_err() || len > stored {
+            return self.png_by_encoder();
+        }
+        out[idat..idat + 4].copy_from_slice(&(len as u32).to_be_bytes());
+        let crc = crc32fast::hash(&out[idat + 4..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+        png_chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    fn png_by_encoder(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 * 1024);
         let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
         enc.set_color(png::ColorType::Indexed);
         enc.set_depth(png::BitDepth::Two);
-        enc.set_palette(vec![
-            0xFF, 0xFF, 0xFF, 0xAA, 0xAA, 0xAA, 0x55, 0x55, 0x55, 0x14, 0x14, 0x14,
-        ]);
+        enc.set_palette(PALETTE.to_vec());
         enc.set_compression(png::Compression::Fast);
         enc.set_filter(png::Filter::NoFilter);
         // Writing to memory cannot fail for a valid header; an empty vector signals a bug.
@@ -691,6 +781,21 @@ impl Canvas {
         }
         out
     }
+}
+
+/// The four greys of the cover, white to near black.
+const PALETTE: [u8; 12] = [
+    0xFF, 0xFF, 0xFF, 0xAA, 0xAA, 0xAA, 0x55, 0x55, 0x55, 0x14, 0x14, 0x14,
+];
+
+/// Appends a PNG chunk: length, type, data, CRC of type and data.
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
 }
 
 #[cfg(test)]
@@ -709,6 +814,43 @@ mod tests {
         });
         assert_eq!(&png[1..4], b"PNG");
         assert!(png.len() < 300_000, "{} bytes", png.len());
+    }
+
+    /// The PNG written row by row has the bytes the `png` crate's encoder writes.
+    #[test]
+    fn streamed_png_is_the_encoders() {
+        for (title, lang) in [
+            (
+                "Amnesty International USA responds to U.S. plan to walk away",
+                "en",
+            ),
+            ("منظمة العفو الدولية ترد على خطة الولايات المتحدة", "ar"),
+        ] {
+            let canvas = draw(&CoverText {
+                kicker: "PRESS STATEMENT".into(),
+                band: "Amnesty International".into(),
+                title: title.into(),
+                footer: "November 27, 2026".into(),
+                lang: lang.into(),
+                system_fonts: false,
+            });
+            let png = canvas.png();
+            assert!(png.len() > 1000);
+            assert!(png == canvas.png_by_encoder(), "{lang}: the bytes differ");
+        }
+        // A blank canvas compresses to almost nothing; a noisy one does not compress, and
+        // falls back to the encoder (stored blocks).
+        let mut canvas = Canvas::new();
+        assert!(canvas.png() == canvas.png_by_encoder());
+        let mut x = 0x2545_f491_u32;
+        canvas.drawn.fill(true);
+        for b in canvas.px.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *b = x as u8;
+        }
+        assert!(canvas.png() == canvas.png_by_encoder());
     }
 
     /// The cover's pixels, one level (0 white … 3 black) per pixel.

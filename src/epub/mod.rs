@@ -50,6 +50,26 @@ fn namespace() -> uuid::Uuid {
     )
 }
 
+/// What every content document of one statement's EPUB shares.
+struct Chapter<'a> {
+    doc: &'a Document,
+    images: &'a HashMap<String, ImageRef>,
+    title: &'a str,
+    lang: &'a str,
+    rtl: bool,
+    words: &'a Words,
+}
+
+impl Chapter<'_> {
+    /// A writer for one content document of the statement, its head written.
+    fn writer(&self, title: &str) -> Writer<'_> {
+        let mut w = Writer::new(Flavor::Epub, &self.doc.source);
+        w.images = self.images.clone();
+        open_doc(&mut w, title, self.lang, self.rtl, None, "");
+        w
+    }
+}
+
 /// Writes the EPUB briefing for one statement.
 pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> {
     let mut diags = Vec::new();
@@ -66,83 +86,17 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     ct.system_fonts = !opts.no_system_fonts;
     let (cover_res, cover_alt) = cover_for(doc, &ct, &words, &opts.assets, &mut diags);
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
-
-    // Title page.
-    let mut w = Writer::new(Flavor::Epub, &doc.source);
-    w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None, "");
-    w.raw("<body>\n<section class=\"titlepage\"");
-    w.epub_type("titlepage");
-    w.raw(" aria-labelledby=\"cq-title\">\n");
-    masthead(&mut w, doc, 1, &words);
-    w.raw("</section>\n");
-    close_doc(&mut w);
-    diags.append(&mut w.diags);
-    pages.push(Page {
-        file: "title.xhtml".into(),
-        xhtml: w.out,
-        landmark: Some(Landmark::TitlePage),
-        toc: Some(TocNode {
-            href: "title.xhtml".into(),
-            title: title.clone(),
-            children: vec![],
-        }),
-    });
-
-    // Statement.
-    let mut w = Writer::new(Flavor::Epub, &doc.source);
-    w.images = imgs.clone();
-    open_doc(&mut w, &title, &lang, rtl, None, "");
-    w.raw("<body");
-    w.epub_type("bodymatter");
-    w.raw(">\n<section class=\"statement\"");
-    w.epub_type("chapter");
-    w.raw(" role=\"doc-chapter\"");
-    w.attr_pair("aria-label", &title);
-    w.raw(">\n");
-    statement_body(&mut w, doc, &words);
-    w.raw("</section>\n");
-    close_doc(&mut w);
-    diags.append(&mut w.diags);
-    pages.push(Page {
-        file: "statement.xhtml".into(),
-        xhtml: w.out,
-        landmark: Some(Landmark::Body),
-        toc: Some(TocNode {
-            href: "statement.xhtml".into(),
-            title: words.statement.into(),
-            children: heading_toc(&doc.blocks, "statement.xhtml"),
-        }),
-    });
-
-    // About.
-    if !meta.about.is_empty() {
-        let about_title = words.about(doc);
-        let mut w = Writer::new(Flavor::Epub, &doc.source);
-        w.images = imgs.clone();
-        open_doc(&mut w, &about_title, &lang, rtl, None, "");
-        w.raw("<body");
-        w.epub_type("backmatter");
-        w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
-        w.text(&about_title);
-        w.raw("</h1>\n");
-        w.notes_here = false;
-        w.blocks(&meta.about, doc, None);
-        w.raw("</section>\n");
-        close_doc(&mut w);
-        diags.append(&mut w.diags);
-        pages.push(Page {
-            file: "about.xhtml".into(),
-            xhtml: w.out,
-            // Not a landmark: the guide has no fitting type for boilerplate.
-            landmark: None,
-            toc: Some(TocNode {
-                href: "about.xhtml".into(),
-                title: about_title,
-                children: vec![],
-            }),
-        });
-    }
+    let ch = Chapter {
+        doc,
+        images: &imgs,
+        title: &title,
+        lang: &lang,
+        rtl,
+        words: &words,
+    };
+    pages.push(title_page(&ch, &mut diags));
+    pages.push(statement_page(&ch, &mut diags));
+    pages.extend(about_page(&ch, &mut diags));
 
     let nav = nav_doc(&pages, &lang, rtl, "statement.xhtml", &words);
     let modified = opts
@@ -180,6 +134,85 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
     })
 }
 
+/// The title page: the masthead.
+fn title_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Page {
+    let mut w = ch.writer(ch.title);
+    w.raw("<body>\n<section class=\"titlepage\"");
+    w.epub_type("titlepage");
+    w.raw(" aria-labelledby=\"cq-title\">\n");
+    masthead(&mut w, ch.doc, 1, ch.words);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: "title.xhtml".into(),
+        xhtml: w.out,
+        landmark: Some(Landmark::TitlePage),
+        toc: Some(TocNode {
+            href: "title.xhtml".into(),
+            title: ch.title.to_string(),
+            children: vec![],
+        }),
+    }
+}
+
+/// The statement itself, with its headings in the table of contents.
+fn statement_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Page {
+    let mut w = ch.writer(ch.title);
+    w.raw("<body");
+    w.epub_type("bodymatter");
+    w.raw(">\n<section class=\"statement\"");
+    w.epub_type("chapter");
+    w.raw(" role=\"doc-chapter\"");
+    w.attr_pair("aria-label", ch.title);
+    w.raw(">\n");
+    statement_body(&mut w, ch.doc, ch.words);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: "statement.xhtml".into(),
+        xhtml: w.out,
+        landmark: Some(Landmark::Body),
+        toc: Some(TocNode {
+            href: "statement.xhtml".into(),
+            title: ch.words.statement.into(),
+            children: heading_toc(&ch.doc.blocks, "statement.xhtml"),
+        }),
+    }
+}
+
+/// The "about" boilerplate, when the statement has one.
+fn about_page(ch: &Chapter, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+    let about = &ch.doc.meta.about;
+    if about.is_empty() {
+        return None;
+    }
+    let about_title = ch.words.about(ch.doc);
+    let mut w = ch.writer(&about_title);
+    w.raw("<body");
+    w.epub_type("backmatter");
+    w.raw(">\n<section class=\"about\" aria-labelledby=\"cq-about\">\n<h1 id=\"cq-about\">");
+    w.text(&about_title);
+    w.raw("</h1>\n");
+    w.notes_here = false;
+    w.blocks(about, ch.doc, None);
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Some(Page {
+        file: "about.xhtml".into(),
+        xhtml: w.out,
+        // Not a landmark: the guide has no fitting type for boilerplate.
+        landmark: None,
+        toc: Some(TocNode {
+            href: "about.xhtml".into(),
+            title: about_title,
+            children: vec![],
+        }),
+    })
+}
+
 /// Font and image files for the package.
 fn resources(opts: &EpubOptions, set: ImageSet) -> Vec<Resource> {
     let mut r = font_resources(opts);
@@ -213,14 +246,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
             .map(|i| doc_images[i].clone())
             .unwrap_or_default()
     };
-    let mut order: Vec<&Document> = docs.iter().collect();
-    // Newest first; undated statements last, in the order given.
-    order.sort_by(|a, b| match (a.meta.date, b.meta.date) {
-        (Some(x), Some(y)) => y.unix_seconds().cmp(&x.unix_seconds()),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    let order = newest_first(docs);
     let first = order[0];
     let lang = lang_of(first);
     let rtl = is_rtl(first);
@@ -231,140 +257,24 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         title.trim().to_string()
     };
     let newest = order.iter().find_map(|d| d.meta.date);
-    let mut orgs: Vec<String> = Vec::new();
-    for d in &order {
-        if let Some(o) = &d.meta.organization
-            && !orgs.contains(o)
-        {
-            orgs.push(o.clone());
-        }
-    }
+    let orgs = pack_orgs(&order);
     let n = order.len();
-    let ct = CoverText {
-        kicker: if Lang::of(&lang) == Lang::En {
-            "BRIEFING PACK".into()
-        } else {
-            String::new()
-        },
-        band: if orgs.len() == 1 {
-            orgs[0].clone()
-        } else {
-            format!("{n} statements")
-        },
-        title: title.clone(),
-        footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
-        lang: lang.clone(),
-        system_fonts: !opts.no_system_fonts,
-    };
-    let cover_png = cover::cover_png(&cover::showable(&ct).0);
-    let cover_res = Resource {
-        path: "cover.png".into(),
-        mime: "image/png".into(),
-        bytes: cover_png,
-    };
-    let cover_alt = format!("{}: {title}", words.cover);
+    let (cover_res, cover_alt) = bundle_cover(&title, &lang, n, &orgs, newest, &words, opts);
     let mut pages = vec![cover_page(&cover_res, &cover_alt, &lang, rtl, &words)];
-
-    // Contents page.
     let files: Vec<String> = (1..=n).map(|i| format!("s{i:03}.xhtml")).collect();
-    let empty = crate::model::SourceMap::default();
-    let mut w = Writer::new(Flavor::Epub, &empty);
-    w.quiet = true;
-    open_doc(&mut w, &title, &lang, rtl, None, "");
-    w.raw("<body");
-    w.epub_type("frontmatter");
-    w.raw(
-        ">\n<section class=\"contents\" aria-labelledby=\"cq-contents\">\n<h1 id=\"cq-contents\">",
-    );
-    w.text(&title);
-    w.raw("</h1>\n<ol>\n");
+    pages.push(contents_page(
+        &order, &files, &title, &lang, rtl, &mut diags,
+    ));
     for (d, f) in order.iter().zip(&files) {
-        w.raw("<li");
-        if lang_of(d) != lang {
-            w.lang_attrs(&lang_of(d));
-        }
-        if is_rtl(d) != rtl {
-            w.raw(if is_rtl(d) {
-                " dir=\"rtl\""
-            } else {
-                " dir=\"ltr\""
-            });
-        }
-        w.raw(&format!("><a href=\"{f}\">"));
-        w.text(&display_title(d));
-        w.raw("</a>");
-        let mut bits = Vec::new();
-        if let Some(o) = &d.meta.organization {
-            bits.push(esc(o));
-        }
-        if let Some(dt) = d.meta.date {
-            bits.push(format!(
-                "<time datetime=\"{}\">{}</time>",
-                esc_attr(&dt.to_string()),
-                esc(&Words::of(d).long_date(dt))
-            ));
-        }
-        if !bits.is_empty() {
-            w.raw("<span class=\"meta\">");
-            w.raw(&bits.join(" · "));
-            w.raw("</span>");
-        }
-        w.raw("</li>\n");
-    }
-    w.raw("</ol>\n</section>\n");
-    close_doc(&mut w);
-    diags.append(&mut w.diags);
-    pages.push(Page {
-        file: "contents.xhtml".into(),
-        xhtml: w.out,
-        landmark: Some(Landmark::Toc),
-        toc: None,
-    });
-
-    // One chapter per statement.
-    for (d, f) in order.iter().zip(&files) {
-        let dt = display_title(d);
-        let dw = Words::of(d);
-        let mut w = Writer::new(Flavor::Epub, &d.source);
-        w.images = images_of(d);
-        open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None, "");
-        w.raw("<body");
-        w.epub_type("bodymatter");
-        w.raw(">\n<section class=\"statement\"");
-        w.epub_type("chapter");
-        w.raw(" role=\"doc-chapter\" aria-labelledby=\"cq-title\"");
-        if lang_of(d) != lang {
-            w.lang_attrs(&lang_of(d));
-        }
-        w.raw(">\n");
-        masthead(&mut w, d, 1, &dw);
-        w.heading_shift = 1;
-        statement_body(&mut w, d, &dw);
-        if !d.meta.about.is_empty() {
-            w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
-            w.text(&dw.about(d));
-            w.raw("</h2>\n");
-            w.notes_here = false;
-            w.blocks(&d.meta.about, d, None);
-            w.raw("</section>\n");
-        }
-        w.raw("</section>\n");
-        close_doc(&mut w);
-        diags.append(&mut w.diags);
-        pages.push(Page {
-            file: f.clone(),
-            xhtml: w.out,
-            landmark: if f == &files[0] {
-                Some(Landmark::Body)
-            } else {
-                None
-            },
-            toc: Some(TocNode {
-                href: f.clone(),
-                title: dt,
-                children: heading_toc(&d.blocks, f),
-            }),
-        });
+        let landmark = (f == &files[0]).then_some(Landmark::Body);
+        pages.push(bundle_chapter(
+            d,
+            f,
+            &images_of(d),
+            &lang,
+            landmark,
+            &mut diags,
+        ));
     }
 
     let nav = nav_doc(&pages, &lang, rtl, &files[0], &words);
@@ -373,14 +283,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         id_src.push_str(&canonical(d));
         id_src.push('\0');
     }
-    let mut subjects: Vec<String> = Vec::new();
-    for d in &order {
-        for k in &d.meta.keywords {
-            if !subjects.contains(k) {
-                subjects.push(k.clone());
-            }
-        }
-    }
+    let subjects = pack_subjects(&order);
     let pkg = Package {
         title: title.clone(),
         lang,
@@ -417,6 +320,193 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         diagnostics: diags,
         attachments: Vec::new(),
     })
+}
+
+/// The organizations of a pack's statements, each once, in order.
+fn pack_orgs(order: &[&Document]) -> Vec<String> {
+    let mut orgs: Vec<String> = Vec::new();
+    for d in order {
+        if let Some(o) = &d.meta.organization
+            && !orgs.contains(o)
+        {
+            orgs.push(o.clone());
+        }
+    }
+    orgs
+}
+
+/// The keywords of a pack's statements, each once, in order.
+fn pack_subjects(order: &[&Document]) -> Vec<String> {
+    let mut subjects: Vec<String> = Vec::new();
+    for d in order {
+        for k in &d.meta.keywords {
+            if !subjects.contains(k) {
+                subjects.push(k.clone());
+            }
+        }
+    }
+    subjects
+}
+
+/// A pack's statements, newest first; undated statements last, in the order given.
+fn newest_first(docs: &[Document]) -> Vec<&Document> {
+    let mut order: Vec<&Document> = docs.iter().collect();
+    order.sort_by(|a, b| match (a.meta.date, b.meta.date) {
+        (Some(x), Some(y)) => y.unix_seconds().cmp(&x.unix_seconds()),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    order
+}
+
+/// A pack's generated cover and its text alternative: the pack's title, its organization (or
+/// how many statements it holds) and the newest statement's date.
+fn bundle_cover(
+    title: &str,
+    lang: &str,
+    n: usize,
+    orgs: &[String],
+    newest: Option<DateTime>,
+    words: &Words,
+    opts: &EpubOptions,
+) -> (Resource, String) {
+    let ct = CoverText {
+        kicker: if Lang::of(lang) == Lang::En {
+            "BRIEFING PACK".into()
+        } else {
+            String::new()
+        },
+        band: if orgs.len() == 1 {
+            orgs[0].clone()
+        } else {
+            format!("{n} statements")
+        },
+        title: title.to_string(),
+        footer: newest.map(|d| words.long_date(d)).unwrap_or_default(),
+        lang: lang.to_string(),
+        system_fonts: !opts.no_system_fonts,
+    };
+    let cover_png = cover::cover_png(&cover::showable(&ct).0);
+    let cover_res = Resource {
+        path: "cover.png".into(),
+        mime: "image/png".into(),
+        bytes: cover_png,
+    };
+    (cover_res, format!("{}: {title}", words.cover))
+}
+
+/// A pack's contents page: each statement's title, organization and date, linked.
+fn contents_page(
+    order: &[&Document],
+    files: &[String],
+    title: &str,
+    lang: &str,
+    rtl: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let empty = crate::model::SourceMap::default();
+    let mut w = Writer::new(Flavor::Epub, &empty);
+    w.quiet = true;
+    open_doc(&mut w, title, lang, rtl, None, "");
+    w.raw("<body");
+    w.epub_type("frontmatter");
+    w.raw(
+        ">\n<section class=\"contents\" aria-labelledby=\"cq-contents\">\n<h1 id=\"cq-contents\">",
+    );
+    w.text(title);
+    w.raw("</h1>\n<ol>\n");
+    for (d, f) in order.iter().zip(files) {
+        w.raw("<li");
+        if lang_of(d) != lang {
+            w.lang_attrs(&lang_of(d));
+        }
+        if is_rtl(d) != rtl {
+            w.raw(if is_rtl(d) {
+                " dir=\"rtl\""
+            } else {
+                " dir=\"ltr\""
+            });
+        }
+        w.raw(&format!("><a href=\"{f}\">"));
+        w.text(&display_title(d));
+        w.raw("</a>");
+        let mut bits = Vec::new();
+        if let Some(o) = &d.meta.organization {
+            bits.push(esc(o));
+        }
+        if let Some(dt) = d.meta.date {
+            bits.push(format!(
+                "<time datetime=\"{}\">{}</time>",
+                esc_attr(&dt.to_string()),
+                esc(&Words::of(d).long_date(dt))
+            ));
+        }
+        if !bits.is_empty() {
+            w.raw("<span class=\"meta\">");
+            w.raw(&bits.join(" · "));
+            w.raw("</span>");
+        }
+        w.raw("</li>\n");
+    }
+    w.raw("</ol>\n</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: "contents.xhtml".into(),
+        xhtml: w.out,
+        landmark: Some(Landmark::Toc),
+        toc: None,
+    }
+}
+
+/// One statement of a pack as its own chapter (`file`), in its own language.
+fn bundle_chapter(
+    d: &Document,
+    file: &str,
+    images: &HashMap<String, ImageRef>,
+    lang: &str,
+    landmark: Option<Landmark>,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let dt = display_title(d);
+    let dw = Words::of(d);
+    let mut w = Writer::new(Flavor::Epub, &d.source);
+    w.images = images.clone();
+    open_doc(&mut w, &dt, &lang_of(d), is_rtl(d), None, "");
+    w.raw("<body");
+    w.epub_type("bodymatter");
+    w.raw(">\n<section class=\"statement\"");
+    w.epub_type("chapter");
+    w.raw(" role=\"doc-chapter\" aria-labelledby=\"cq-title\"");
+    if lang_of(d) != lang {
+        w.lang_attrs(&lang_of(d));
+    }
+    w.raw(">\n");
+    masthead(&mut w, d, 1, &dw);
+    w.heading_shift = 1;
+    statement_body(&mut w, d, &dw);
+    if !d.meta.about.is_empty() {
+        w.raw("<section class=\"about\" aria-labelledby=\"cq-about\">\n<h2 id=\"cq-about\">");
+        w.text(&dw.about(d));
+        w.raw("</h2>\n");
+        w.notes_here = false;
+        w.blocks(&d.meta.about, d, None);
+        w.raw("</section>\n");
+    }
+    w.raw("</section>\n");
+    close_doc(&mut w);
+    diags.append(&mut w.diags);
+    Page {
+        file: file.to_string(),
+        xhtml: w.out,
+        landmark,
+        toc: Some(TocNode {
+            href: file.to_string(),
+            title: dt,
+            children: heading_toc(&d.blocks, file),
+        }),
+    }
 }
 
 /// A writer for an HTML document with the statement's images, and the image files (which the
@@ -1015,72 +1105,10 @@ fn cover_for(
     if !text.footer.is_empty() {
         alt.push_str(&format!(", {}", text.footer));
     }
-    if let Some(c) = doc.meta.cover.as_deref().filter(|c| !c.trim().is_empty()) {
-        let at = images::key_offset(doc, "cover");
-        match crate::assets::read_asset(doc, c, at, policy) {
-            Ok((path, bytes)) => match image_type(&bytes) {
-                // An SVG cover is sanitized and drawn as a PNG: e-readers show SVG covers
-                // unevenly (library thumbnails especially).
-                Some(("svg", _)) => match crate::assets::load_image(doc, c, at, policy)
-                    .and_then(|img| {
-                        diags.extend(img.warnings.iter().cloned());
-                        images::raster_cover(&img).map_err(|e| {
-                            Diagnostic::warning(format!(
-                                "cover `{}` could not be drawn: {e}",
-                                path.display()
-                            ))
-                        })
-                    }) {
-                    Ok(png) => {
-                        return (
-                            Resource {
-                                path: "cover.png".into(),
-                                mime: "image/png".into(),
-                                bytes: png,
-                            },
-                            alt,
-                        );
-                    }
-                    Err(e) => {
-                        let mut d = Diagnostic::warning(format!(
-                            "{}; a cover is generated instead",
-                            e.message
-                        ))
-                        .in_file(&doc.source.path);
-                        d.help = e.help;
-                        d.line_col = e.line_col;
-                        diags.push(d);
-                    }
-                },
-                Some((ext, mime)) => {
-                    return (
-                        Resource {
-                            path: format!("cover.{ext}"),
-                            mime: mime.into(),
-                            bytes,
-                        },
-                        alt,
-                    );
-                }
-                None => diags.push(
-                    Diagnostic::warning(format!(
-                        "cover `{}` is not a PNG, JPEG, GIF, WebP or SVG image; a cover is generated instead",
-                        path.display()
-                    ))
-                    .in_file(&doc.source.path),
-                ),
-            },
-            Err(e) => {
-                let mut d = Diagnostic::warning(format!(
-                    "{}; a cover is generated instead",
-                    e.message
-                ))
-                .in_file(&doc.source.path)
-                .help(e.help.unwrap_or_default());
-                d.line_col = e.line_col;
-                diags.push(d);
-            }
-        }
+    if let Some(c) = doc.meta.cover.as_deref().filter(|c| !c.trim().is_empty())
+        && let Some(r) = given_cover(doc, c, policy, diags)
+    {
+        return (r, alt);
     }
     let (mut shown, lost) = cover::showable(text);
     if lost {
@@ -1105,6 +1133,76 @@ fn cover_for(
         },
         alt,
     )
+}
+
+/// The cover image that front matter names (`c`), as the package's cover file; `None`, with
+/// a warning, when it cannot be read or drawn (a cover is generated instead).
+fn given_cover(
+    doc: &Document,
+    c: &str,
+    policy: &AssetPolicy,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Resource> {
+    let at = images::key_offset(doc, "cover");
+    match crate::assets::read_asset(doc, c, at, policy) {
+        Ok((path, bytes)) => match image_type(&bytes) {
+            // An SVG cover is sanitized and drawn as a PNG: e-readers show SVG covers
+            // unevenly (library thumbnails especially).
+            Some(("svg", _)) => match crate::assets::load_image(doc, c, at, policy)
+                .and_then(|img| {
+                    diags.extend(img.warnings.iter().cloned());
+                    images::raster_cover(&img).map_err(|e| {
+                        Diagnostic::warning(format!(
+                            "cover `{}` could not be drawn: {e}",
+                            path.display()
+                        ))
+                    })
+                }) {
+                Ok(png) => {
+                    return Some(Resource {
+                        path: "cover.png".into(),
+                        mime: "image/png".into(),
+                        bytes: png,
+                    });
+                }
+                Err(e) => {
+                    let mut d = Diagnostic::warning(format!(
+                        "{}; a cover is generated instead",
+                        e.message
+                    ))
+                    .in_file(&doc.source.path);
+                    d.help = e.help;
+                    d.line_col = e.line_col;
+                    diags.push(d);
+                }
+            },
+            Some((ext, mime)) => {
+                return Some(Resource {
+                    path: format!("cover.{ext}"),
+                    mime: mime.into(),
+                    bytes,
+                });
+            }
+            None => diags.push(
+                Diagnostic::warning(format!(
+                    "cover `{}` is not a PNG, JPEG, GIF, WebP or SVG image; a cover is generated instead",
+                    path.display()
+                ))
+                .in_file(&doc.source.path),
+            ),
+        },
+        Err(e) => {
+            let mut d = Diagnostic::warning(format!(
+                "{}; a cover is generated instead",
+                e.message
+            ))
+            .in_file(&doc.source.path)
+            .help(e.help.unwrap_or_default());
+            d.line_col = e.line_col;
+            diags.push(d);
+        }
+    }
+    None
 }
 
 fn image_type(b: &[u8]) -> Option<(&'static str, &'static str)> {

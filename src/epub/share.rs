@@ -18,6 +18,25 @@ struct Card {
     alt: String,
 }
 
+/// What the card, the Twitter card and the JSON-LD share.
+struct Shared<'a> {
+    title: String,
+    lang: String,
+    description: Option<String>,
+    org: Option<&'a str>,
+    url: Option<&'a str>,
+    card: Option<Card>,
+    logo: Option<String>,
+}
+
+impl Shared<'_> {
+    /// The absolute address of a file beside the page (none without the page's address).
+    fn abs(&self, href: &str) -> Option<String> {
+        self.url
+            .map(|u| format!("{}{href}", &u[..u.rfind('/').map_or(0, |i| i + 1)]))
+    }
+}
+
 /// Writes the sharing metadata into the head; the card's image, when it is new, goes to
 /// `files`.
 pub(super) fn page_meta(
@@ -28,52 +47,64 @@ pub(super) fn page_meta(
     files: &mut Vec<crate::Attachment>,
 ) {
     let m = &doc.meta;
-    let title = display_title(doc);
-    let lang = lang_of(doc);
-    let description = description(doc);
-    let org = m
-        .organization
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty());
     let url = opts.page_url.as_deref();
-    // Absolute addresses of files beside the page.
-    let abs =
-        |href: &str| url.map(|u| format!("{}{href}", &u[..u.rfind('/').map_or(0, |i| i + 1)]));
-    let card = url.and_then(|_| card(w, doc, opts, words, files));
-    let logo = m
-        .logo
-        .as_deref()
-        .and_then(|l| w.images.get(l.trim()))
-        .map(|r| r.href.clone());
-
-    let meta = |w: &mut Writer, attr: &str, name: &str, value: &str| {
-        if value.trim().is_empty() {
-            return;
-        }
-        w.raw(&format!("<meta {attr}=\"{name}\""));
-        w.attr_pair("content", value);
-        w.raw("/>\n");
+    let sh = Shared {
+        title: display_title(doc),
+        lang: lang_of(doc),
+        description: description(doc),
+        org: m
+            .organization
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty()),
+        url,
+        card: url.and_then(|_| card(w, doc, opts, words, files)),
+        logo: m
+            .logo
+            .as_deref()
+            .and_then(|l| w.images.get(l.trim()))
+            .map(|r| r.href.clone()),
     };
     if let Some(u) = url {
         w.raw("<link rel=\"canonical\"");
         w.attr_pair("href", u);
         w.raw("/>\n");
     }
+    cards(w, doc, &sh);
+    w.raw("<script type=\"application/ld+json\">");
+    w.raw(&script_json(&json_ld(doc, opts, &sh)));
+    w.raw("</script>\n");
+}
+
+/// One `<meta>` element, unless its value is empty.
+fn meta(w: &mut Writer, attr: &str, name: &str, value: &str) {
+    if value.trim().is_empty() {
+        return;
+    }
+    w.raw(&format!("<meta {attr}=\"{name}\""));
+    w.attr_pair("content", value);
+    w.raw("/>\n");
+}
+
+/// The OpenGraph and Twitter cards.
+fn cards(w: &mut Writer, doc: &Document, sh: &Shared) {
+    let m = &doc.meta;
+    let (title, description, org, url) = (&sh.title, &sh.description, sh.org, sh.url);
+    let card = &sh.card;
     meta(w, "property", "og:type", "article");
-    meta(w, "property", "og:title", &title);
+    meta(w, "property", "og:title", title);
     if let Some(d) = &description {
         meta(w, "property", "og:description", d);
     }
     if let Some(u) = url {
         meta(w, "property", "og:url", u);
     }
-    meta(w, "property", "og:locale", &og_locale(&lang));
+    meta(w, "property", "og:locale", &og_locale(&sh.lang));
     if let Some(o) = org {
         meta(w, "property", "og:site_name", o);
     }
     if let Some(c) = &card
-        && let Some(src) = abs(&c.href)
+        && let Some(src) = sh.abs(&c.href)
     {
         meta(w, "property", "og:image", &src);
         if let (Some(wd), Some(ht)) = (c.width, c.height) {
@@ -102,23 +133,26 @@ pub(super) fn page_meta(
             "summary"
         },
     );
-    meta(w, "name", "twitter:title", &title);
+    meta(w, "name", "twitter:title", title);
     if let Some(d) = &description {
         meta(w, "name", "twitter:description", d);
     }
     if let Some(c) = &card
-        && let Some(src) = abs(&c.href)
+        && let Some(src) = sh.abs(&c.href)
     {
         meta(w, "name", "twitter:image", &src);
         meta(w, "name", "twitter:image:alt", &c.alt);
     }
+}
 
-    // schema.org NewsArticle.
+/// The schema.org `NewsArticle`.
+fn json_ld(doc: &Document, opts: &super::EpubOptions, sh: &Shared) -> serde_json::Value {
+    let m = &doc.meta;
     let mut ld = serde_json::Map::new();
     ld.insert("@context".into(), "https://schema.org".into());
     ld.insert("@type".into(), "NewsArticle".into());
-    ld.insert("headline".into(), title.clone().into());
-    if let Some(d) = &description {
+    ld.insert("headline".into(), sh.title.clone().into());
+    if let Some(d) = &sh.description {
         ld.insert("description".into(), d.clone().into());
     }
     if let Some(d) = m.date {
@@ -129,16 +163,16 @@ pub(super) fn page_meta(
             .map_or(d, crate::model::DateTime::from_unix_seconds);
         ld.insert("dateModified".into(), modified.to_string().into());
     }
-    ld.insert("inLanguage".into(), lang.clone().into());
-    if let Some(u) = url {
+    ld.insert("inLanguage".into(), sh.lang.clone().into());
+    if let Some(u) = sh.url {
         ld.insert("url".into(), u.into());
         ld.insert(
             "mainEntityOfPage".into(),
             serde_json::json!({ "@type": "WebPage", "@id": u }),
         );
     }
-    if let Some(c) = &card
-        && let Some(src) = abs(&c.href)
+    if let Some(c) = &sh.card
+        && let Some(src) = sh.abs(&c.href)
     {
         let mut img = serde_json::json!({ "@type": "ImageObject", "url": src });
         if let (Some(wd), Some(ht)) = (c.width, c.height) {
@@ -148,7 +182,7 @@ pub(super) fn page_meta(
         ld.insert("image".into(), serde_json::Value::Array(vec![img]));
     }
     let authors: Vec<&str> = if m.authors.is_empty() {
-        org.into_iter().collect()
+        sh.org.into_iter().collect()
     } else {
         m.authors.iter().map(String::as_str).collect()
     };
@@ -157,7 +191,7 @@ pub(super) fn page_meta(
             .iter()
             .map(|a| {
                 // An author that is the organization is the organization; others are people.
-                let kind = if Some(*a) == org {
+                let kind = if Some(*a) == sh.org {
                     "Organization"
                 } else {
                     "Person"
@@ -167,10 +201,10 @@ pub(super) fn page_meta(
             .collect();
         ld.insert("author".into(), serde_json::Value::Array(list));
     }
-    if let Some(o) = org {
+    if let Some(o) = sh.org {
         let mut publisher = serde_json::json!({ "@type": "Organization", "name": o });
-        if let Some(l) = &logo
-            && let Some(src) = abs(l)
+        if let Some(l) = &sh.logo
+            && let Some(src) = sh.abs(l)
         {
             publisher["logo"] = serde_json::json!({ "@type": "ImageObject", "url": src });
         }
@@ -179,9 +213,7 @@ pub(super) fn page_meta(
     if !m.keywords.is_empty() {
         ld.insert("keywords".into(), m.keywords.join(", ").into());
     }
-    w.raw("<script type=\"application/ld+json\">");
-    w.raw(&script_json(&serde_json::Value::Object(ld)));
-    w.raw("</script>\n");
+    serde_json::Value::Object(ld)
 }
 
 /// OpenGraph's `language_TERRITORY` (`en_US`) from a BCP 47 tag: its region when it has one,
