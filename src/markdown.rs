@@ -1192,6 +1192,7 @@ impl<'a> Builder<'a> {
                             aligns: t.aligns,
                             header: t.header,
                             rows: t.rows,
+                            spans: Vec::new(),
                         }),
                     })
                 }
@@ -1222,6 +1223,7 @@ impl<'a> Builder<'a> {
                         alt: crate::model::plain_text(&inlines),
                         title,
                         at,
+                        size: Default::default(),
                     }),
                     Span::Flattened => {
                         for i in inlines {

@@ -22,8 +22,8 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use super::IdAlloc;
 use crate::Diagnostic;
 use crate::model::{
-    Align, Block, BlockKind, Direction, HtmlBlock, HtmlElement, HtmlSpan, Image, Inline, List,
-    ListItem, Offset, SourceMap, SpanTag, Table,
+    Align, Block, BlockKind, CellSpan, Direction, HtmlBlock, HtmlElement, HtmlSpan, Image, Inline,
+    Length, List, ListItem, Offset, SizeHint, SourceMap, SpanTag, Table,
 };
 
 /// How deep the HTML tree is walked recursively; deeper elements keep their text, read
@@ -33,6 +33,10 @@ const MAX_WALK_DEPTH: usize = 200;
 
 /// A table's `colspan` and `rowspan` are honoured up to this many cells.
 const MAX_SPAN: usize = 64;
+
+/// An `<img>`'s `width`/`height` in CSS pixels is kept up to this (the backends keep the image
+/// within the page in any case).
+const MAX_PX: f32 = 100_000.0;
 
 /// What the reader lends the HTML mapping.
 pub(super) struct Cx<'a> {
@@ -954,22 +958,34 @@ impl<'c, 'a> Mapper<'c, 'a> {
     }
 
     fn table(&mut self, node: &Handle, depth: usize) -> Vec<Block> {
-        // Rows in document order (html5ever has put each in a section), and the caption.
-        let mut rows: Vec<(Handle, bool)> = Vec::new();
+        let (rows, mut out) = self.table_rows(node, depth);
+        let Some(table) = self.table_grid(&rows, depth) else {
+            return out;
+        };
+        let t = self.new_block(BlockKind::Table(table));
+        out.push(t);
+        let deferred = std::mem::take(&mut self.deferred);
+        out.extend(deferred);
+        out
+    }
+
+    /// A table's rows in document order (html5ever has put each in a section), and the blocks
+    /// set before it (its caption, and what html5ever moved out of it).
+    fn table_rows(&mut self, node: &Handle, depth: usize) -> (Vec<Handle>, Vec<Block>) {
+        let mut rows: Vec<Handle> = Vec::new();
         let mut before = Vec::new();
         let mut pending = Vec::new();
         let children: Vec<Handle> = node.children.borrow().clone();
         for c in &children {
             match name_of(c) {
                 Some("thead") | Some("tbody") | Some("tfoot") => {
-                    let head = name_of(c) == Some("thead");
                     for r in c.children.borrow().iter() {
                         if name_of(r) == Some("tr") {
-                            rows.push((r.clone(), head));
+                            rows.push(r.clone());
                         }
                     }
                 }
-                Some("tr") => rows.push((c.clone(), false)),
+                Some("tr") => rows.push(c.clone()),
                 Some("caption") => {
                     let inl = self.inline_children(c, depth + 1);
                     let b = self.new_block(BlockKind::Paragraph(inl));
@@ -979,77 +995,87 @@ impl<'c, 'a> Mapper<'c, 'a> {
             }
         }
         self.flush(&mut pending, &mut before);
-        // Cells, with spans filled by empty cells.
-        let mut grid: Vec<Vec<Vec<Inline>>> = Vec::new();
+        (rows, before)
+    }
+
+    /// The cells of `rows` on a grid, placed as HTML's table model places them: each at the
+    /// first position of its row that no cell above spans, its `colspan` and `rowspan` shrunk
+    /// so that no two cells overlap and none leaves the table. The header is the first row (a
+    /// `<thead>` row or `<th>` cells, as a table copied from a spreadsheet has; a model table
+    /// always has one), and a header cell spans one row: the positions it would cover below
+    /// are empty cells.
+    fn table_grid(&mut self, rows: &[Handle], depth: usize) -> Option<Table> {
+        let taken = |occ: &Vec<Vec<bool>>, r: usize, c: usize| {
+            occ.get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(false)
+        };
+        let mut occ: Vec<Vec<bool>> = vec![Vec::new(); rows.len()];
+        let mut placed: Vec<(CellSpan, Vec<Inline>)> = Vec::new();
         let mut aligns: Vec<Align> = Vec::new();
-        // Column → rows still covered by a rowspan above.
-        let mut covered: Vec<usize> = Vec::new();
-        for (row, _head) in &rows {
-            let mut cells: Vec<Vec<Inline>> = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
             let mut col = 0usize;
-            let skip_covered =
-                |cells: &mut Vec<Vec<Inline>>, col: &mut usize, covered: &mut Vec<usize>| {
-                    while covered.get(*col).is_some_and(|n| *n > 0) {
-                        covered[*col] -= 1;
-                        cells.push(Vec::new());
-                        *col += 1;
-                    }
-                };
             for cell in row.children.borrow().iter() {
-                let Some(cname) = name_of(cell) else { continue };
-                if cname != "td" && cname != "th" {
+                if !matches!(name_of(cell), Some("td") | Some("th")) {
                     continue;
                 }
-                skip_covered(&mut cells, &mut col, &mut covered);
+                while taken(&occ, r, col) {
+                    col += 1;
+                }
                 let content = self.inline_children(cell, depth + 2);
-                let colspan = span_attr(cell, "colspan");
-                let rowspan = span_attr(cell, "rowspan");
+                let want = span_attr(cell, "colspan");
+                let cols = (1..want).find(|k| taken(&occ, r, col + k)).unwrap_or(want);
+                let want = if r == 0 {
+                    1
+                } else {
+                    span_attr(cell, "rowspan").min(rows.len() - r)
+                };
+                let nrows = (1..want)
+                    .find(|k| (col..col + cols).any(|c| taken(&occ, r + k, c)))
+                    .unwrap_or(want);
+                for o in &mut occ[r..r + nrows] {
+                    if o.len() < col + cols {
+                        o.resize(col + cols, false);
+                    }
+                    o[col..col + cols].fill(true);
+                }
                 if aligns.len() <= col {
                     aligns.resize(col + 1, Align::None);
                 }
                 if aligns[col] == Align::None {
                     aligns[col] = align_of(cell);
                 }
-                for k in 0..colspan {
-                    if covered.len() <= col + k {
-                        covered.resize(col + k + 1, 0);
-                    }
-                    covered[col + k] = rowspan - 1;
-                    cells.push(if k == 0 { content.clone() } else { Vec::new() });
-                }
-                col += colspan;
+                let span = CellSpan {
+                    row: r,
+                    col,
+                    cols,
+                    rows: nrows,
+                };
+                placed.push((span, content));
+                col += cols;
             }
-            // Columns still covered at the end of the row.
-            while col < covered.len() {
-                if covered[col] > 0 {
-                    covered[col] -= 1;
-                }
-                cells.push(Vec::new());
-                col += 1;
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        let width = occ.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut grid: Vec<Vec<Vec<Inline>>> = vec![vec![Vec::new(); width]; rows.len()];
+        let mut spans = Vec::new();
+        for (span, content) in placed {
+            grid[span.row][span.col] = content;
+            if span.cols > 1 || span.rows > 1 {
+                spans.push(span);
             }
-            grid.push(cells);
-        }
-        let mut out = before;
-        if grid.is_empty() {
-            return out;
-        }
-        let width = grid.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        for r in &mut grid {
-            r.resize(width, Vec::new());
         }
         aligns.resize(width, Align::None);
-        // The header is the first row (a `<thead>` row or `<th>` cells, as a table copied
-        // from a spreadsheet has; a model table always has one).
         let header = grid.remove(0);
-        let t = self.new_block(BlockKind::Table(Table {
+        Some(Table {
             aligns,
             header,
             rows: grid,
-        }));
-        out.push(t);
-        let deferred = std::mem::take(&mut self.deferred);
-        out.extend(deferred);
-        out
+            spans,
+        })
     }
 
     fn drop_content(&mut self, node: &Handle, name: &str) {
@@ -1342,12 +1368,37 @@ impl<'c, 'a> Mapper<'c, 'a> {
             return (!decorative).then_some(Inline::Text { text: alt, at });
         }
         let at = self.position_of("img");
+        let size = SizeHint {
+            width: self.length_attr(node, "width", at),
+            height: self.length_attr(node, "height", at),
+        };
         Some(Inline::Image(Image {
             path: src,
             alt,
             title: attr(node, "title").unwrap_or_default(),
             at,
+            size,
         }))
+    }
+
+    /// `width`/`height` as a size hint; a value that is not one is left out with a warning.
+    fn length_attr(&mut self, node: &Handle, key: &str, at: Offset) -> Option<Length> {
+        let value = attr(node, key)?;
+        let parsed = parse_length(&value);
+        let why = match parsed {
+            Some(Length::Percent(_)) if key == "height" => {
+                "a percentage height has nothing to be a percentage of"
+            }
+            Some(l) => return Some(l),
+            None => "not a number of pixels or a percentage greater than 0",
+        };
+        let d = Diagnostic::warning(format!(
+            "ignored `{key}=\"{}\"` on `<img>`: {why}",
+            value.chars().take(40).collect::<String>()
+        ))
+        .help("write a number of CSS pixels (`width=\"300\"`) or a percentage of the text width (`width=\"50%\"`)");
+        self.cx.diags.push(d.at(self.cx.source, at));
+        None
     }
 }
 
@@ -1387,6 +1438,28 @@ fn is_drop(node: &Handle) -> bool {
 
 fn addr(node: &Handle) -> usize {
     std::rc::Rc::as_ptr(node) as usize
+}
+
+/// HTML's dimension value: a number of CSS pixels (`300`, `300px`, `12.5`) or a percentage
+/// (`50%`, at most 100); anything else, zero included, is not one.
+fn parse_length(value: &str) -> Option<Length> {
+    let v = value.trim();
+    let end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let (num, unit) = v.split_at(end);
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') {
+        return None;
+    }
+    let n: f32 = num.parse().ok()?;
+    if !n.is_finite() || n <= 0.0 {
+        return None;
+    }
+    match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "px" => Some(Length::Px(n.min(MAX_PX))),
+        "%" => Some(Length::Percent(n.min(100.0))),
+        _ => None,
+    }
 }
 
 fn span_attr(node: &Handle, key: &str) -> usize {
