@@ -414,9 +414,15 @@ impl Tree {
                         .max()
                         .unwrap_or(0);
                     let t = self.add(parent, "Table", None);
+                    let slots = table.slots();
                     for row in 0..=table.rows.len() {
                         let tr = self.add(t, "TR", None);
                         for col in 0..ncols {
+                            let span = match slots[row].get(col) {
+                                Some(crate::model::Slot::Covered) => continue,
+                                Some(&crate::model::Slot::Cell { cols, rows }) => (cols, rows),
+                                None => (1, 1),
+                            };
                             let part = Part::Cell {
                                 row: row as u32,
                                 col: col as u32,
@@ -426,10 +432,18 @@ impl Tree {
                                 if row == 0 { "TH" } else { "TD" },
                                 Some((origin, part)),
                             );
-                            if row == 0 {
+                            if row == 0 || span != (1, 1) {
                                 let mut a = Dictionary::new();
                                 a.set("O", "Table");
-                                a.set("Scope", "Column");
+                                if row == 0 {
+                                    a.set("Scope", "Column");
+                                }
+                                if span.0 > 1 {
+                                    a.set("ColSpan", span.0 as i64);
+                                }
+                                if span.1 > 1 {
+                                    a.set("RowSpan", span.1 as i64);
+                                }
                                 self.nodes[cell].attr = Some(a);
                             }
                         }
