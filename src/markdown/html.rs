@@ -1155,21 +1155,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
             NodeData::Element { name, .. } => name.local.to_string(),
             _ => return,
         };
-        if let Some(n) = self.placeholder_index(node) {
-            if let Some(i) = self.inline_ph.get_mut(n).and_then(Option::take) {
-                out.push(i);
-            }
-            if let Some(b) = self.block_ph.get_mut(n).and_then(Option::take) {
-                match b.kind {
-                    BlockKind::Paragraph(c) => {
-                        if !out.is_empty() {
-                            out.push(Inline::SoftBreak);
-                        }
-                        out.extend(c);
-                    }
-                    kind => self.deferred.push(Block { kind, ..b }),
-                }
-            }
+        if self.inline_placeholder(node, out) {
             return;
         }
         if depth > MAX_WALK_DEPTH {
@@ -1179,71 +1165,102 @@ impl<'c, 'a> Mapper<'c, 'a> {
             out.push(Inline::Text { text: t, at });
             return;
         }
-        let kind = kind_of(&name);
-        match kind {
-            Kind::Drop => return self.drop_content(node, &name),
-            Kind::Silent => return,
-            Kind::Block => {
-                // Inside inline content (a table cell, a heading): its inlines, set off.
-                if !out.is_empty() && !matches!(out.last(), Some(Inline::HardBreak)) {
-                    out.push(Inline::SoftBreak);
-                }
-                match name.as_str() {
-                    "hr" => {}
-                    "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
-                        if name != "pre" {
-                            self.drop_tag(&name, false);
-                        }
-                        let t = self.deep_text_pre(node);
-                        out.push(Inline::Code(t));
-                    }
-                    _ => self.inlines(node, out, depth),
-                }
-                if matches!(
-                    name.as_str(),
-                    "p" | "div"
-                        | "li"
-                        | "tr"
-                        | "dt"
-                        | "dd"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "pre"
-                        | "blockquote"
-                        | "table"
-                        | "ul"
-                        | "ol"
-                        | "td"
-                        | "th"
-                ) {
-                    out.push(Inline::SoftBreak);
-                }
-                return;
-            }
+        match kind_of(&name) {
+            Kind::Drop => self.drop_content(node, &name),
+            Kind::Silent => {}
+            Kind::Block => self.inline_block(node, &name, out, depth),
             Kind::Unknown => {
                 self.drop_tag(&name, false);
-                return self.inlines(node, out, depth);
+                self.inlines(node, out, depth)
             }
-            Kind::Transparent | Kind::Inline => {}
+            Kind::Transparent | Kind::Inline => self.inline_element(node, &name, out, depth),
         }
-        let (lang, dir) = lang_dir(node);
+    }
+
+    /// A placeholder for a Markdown node: the node, in place (a block's paragraph as its
+    /// inlines; other blocks after the element). False when `node` is not one.
+    fn inline_placeholder(&mut self, node: &Handle, out: &mut Vec<Inline>) -> bool {
+        let Some(n) = self.placeholder_index(node) else {
+            return false;
+        };
+        if let Some(i) = self.inline_ph.get_mut(n).and_then(Option::take) {
+            out.push(i);
+        }
+        if let Some(b) = self.block_ph.get_mut(n).and_then(Option::take) {
+            match b.kind {
+                BlockKind::Paragraph(c) => {
+                    if !out.is_empty() {
+                        out.push(Inline::SoftBreak);
+                    }
+                    out.extend(c);
+                }
+                kind => self.deferred.push(Block { kind, ..b }),
+            }
+        }
+        true
+    }
+
+    /// A block element inside inline content (a table cell, a heading): its inlines, set off.
+    fn inline_block(&mut self, node: &Handle, name: &str, out: &mut Vec<Inline>, depth: usize) {
+        if !out.is_empty() && !matches!(out.last(), Some(Inline::HardBreak)) {
+            out.push(Inline::SoftBreak);
+        }
+        match name {
+            "hr" => {}
+            "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
+                if name != "pre" {
+                    self.drop_tag(name, false);
+                }
+                let t = self.deep_text_pre(node);
+                out.push(Inline::Code(t));
+            }
+            _ => self.inlines(node, out, depth),
+        }
+        if matches!(
+            name,
+            "p" | "div"
+                | "li"
+                | "tr"
+                | "dt"
+                | "dd"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "blockquote"
+                | "table"
+                | "ul"
+                | "ol"
+                | "td"
+                | "th"
+        ) {
+            out.push(Inline::SoftBreak);
+        }
+    }
+
+    /// The children of an inline element, one level deeper in the model's nesting.
+    fn span_children(&mut self, node: &Handle, depth: usize) -> Vec<Inline> {
+        let mut content = Vec::new();
+        self.span_depth += 1;
+        self.inlines(node, &mut content, depth);
+        self.span_depth -= 1;
+        content
+    }
+
+    /// An inline element (or a transparent one): its model node, or its content in place
+    /// where the model's nesting is at its limit or the element says nothing.
+    fn inline_element(&mut self, node: &Handle, name: &str, out: &mut Vec<Inline>, depth: usize) {
         let deep = self.span_depth >= self.cx.max_depth;
         let mut content = Vec::new();
-        let span = |m: &mut Self, content: &mut Vec<Inline>| {
-            m.span_depth += 1;
-            m.inlines(node, content, depth);
-            m.span_depth -= 1;
-        };
-        let made = match name.as_str() {
+        let made = match name {
             "br" => Some(Inline::HardBreak),
             "wbr" => None,
             "img" => self.image(node),
             "a" => {
-                span(self, &mut content);
+                content = self.span_children(node, depth);
                 match attr(node, "href") {
                     Some(href) if !deep => Some(Inline::Link {
                         url: href.trim().to_string(),
@@ -1254,92 +1271,35 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 }
             }
             "code" | "tt" => {
-                let mut t = Vec::new();
-                span(self, &mut t);
+                let t = self.span_children(node, depth);
                 if t.iter()
                     .all(|i| matches!(i, Inline::Text { .. } | Inline::SoftBreak))
                 {
                     Some(Inline::Code(
                         crate::model::plain_text(&t).replace('\n', " "),
                     ))
-                } else {
+                } else if deep {
                     content = t;
-                    (!deep).then(|| {
-                        Inline::Span(HtmlSpan {
-                            tag: SpanTag::Samp,
-                            title: String::new(),
-                            lang: None,
-                            dir: None,
-                            content: std::mem::take(&mut content),
-                        })
-                    })
+                    None
+                } else {
+                    Some(Inline::Span(HtmlSpan {
+                        tag: SpanTag::Samp,
+                        title: String::new(),
+                        lang: None,
+                        dir: None,
+                        content: t,
+                    }))
                 }
             }
             _ => {
-                span(self, &mut content);
+                let c = self.span_children(node, depth);
                 if deep {
+                    content = c;
                     None
                 } else {
-                    let c = std::mem::take(&mut content);
-                    let simple = match name.as_str() {
-                        "b" | "strong" => Some(Inline::Strong(c)),
-                        "i" | "em" => Some(Inline::Emph(c)),
-                        "s" | "del" | "strike" => Some(Inline::Strike(c)),
-                        "sup" => Some(Inline::Superscript(c)),
-                        "sub" => Some(Inline::Subscript(c)),
-                        _ => {
-                            let tag = match name.as_str() {
-                                "small" => SpanTag::Small,
-                                "mark" => SpanTag::Mark,
-                                "abbr" | "acronym" => SpanTag::Abbr,
-                                "ins" => SpanTag::Ins,
-                                "u" => SpanTag::Underline,
-                                "q" => SpanTag::Q,
-                                "kbd" => SpanTag::Kbd,
-                                "samp" => SpanTag::Samp,
-                                "var" => SpanTag::Var,
-                                "cite" => SpanTag::Cite,
-                                "dfn" => SpanTag::Dfn,
-                                "time" => SpanTag::Time,
-                                "bdi" => SpanTag::Bdi,
-                                _ => SpanTag::Span,
-                            };
-                            if tag == SpanTag::Span && lang.is_none() && dir.is_none() {
-                                // A plain container: its content, in place.
-                                content = c;
-                                None
-                            } else {
-                                let title = if matches!(tag, SpanTag::Abbr | SpanTag::Dfn) {
-                                    attr(node, "title").unwrap_or_default()
-                                } else {
-                                    String::new()
-                                };
-                                Some(Inline::Span(HtmlSpan {
-                                    tag,
-                                    title,
-                                    lang: lang.clone(),
-                                    dir,
-                                    content: c,
-                                }))
-                            }
-                        }
-                    };
-                    // `lang` on an element with its own node: wrap it.
-                    match simple {
-                        Some(i)
-                            if (lang.is_some() || dir.is_some())
-                                && !matches!(i, Inline::Span(_)) =>
-                        {
-                            Some(Inline::Span(HtmlSpan {
-                                tag: SpanTag::Span,
-                                title: String::new(),
-                                lang,
-                                dir,
-                                content: vec![i],
-                            }))
-                        }
-                        other => other,
-                    }
+                    let (made, rest) = formatted(node, name, c);
+                    content = rest;
+                    made
                 }
             }
         };
@@ -1399,6 +1359,71 @@ impl<'c, 'a> Mapper<'c, 'a> {
         .help("write a number of CSS pixels (`width=\"300\"`) or a percentage of the text width (`width=\"50%\"`)");
         self.cx.diags.push(d.at(self.cx.source, at));
         None
+    }
+}
+
+/// The model node of a formatting element (`<b>`, `<sup>`, `<abbr>`, a `<span lang>` …) holding
+/// `c`, with its `lang` and `dir`; a plain container has none and gives `c` back to be set in
+/// place.
+fn formatted(node: &Handle, name: &str, c: Vec<Inline>) -> (Option<Inline>, Vec<Inline>) {
+    let (lang, dir) = lang_dir(node);
+    let simple = match name {
+        "b" | "strong" => Inline::Strong(c),
+        "i" | "em" => Inline::Emph(c),
+        "s" | "del" | "strike" => Inline::Strike(c),
+        "sup" => Inline::Superscript(c),
+        "sub" => Inline::Subscript(c),
+        _ => {
+            let tag = span_tag(name);
+            if tag == SpanTag::Span && lang.is_none() && dir.is_none() {
+                // A plain container: its content, in place.
+                return (None, c);
+            }
+            let title = if matches!(tag, SpanTag::Abbr | SpanTag::Dfn) {
+                attr(node, "title").unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let span = HtmlSpan {
+                tag,
+                title,
+                lang,
+                dir,
+                content: c,
+            };
+            return (Some(Inline::Span(span)), Vec::new());
+        }
+    };
+    if lang.is_none() && dir.is_none() {
+        return (Some(simple), Vec::new());
+    }
+    // `lang` on an element with its own node: wrap it.
+    let span = HtmlSpan {
+        tag: SpanTag::Span,
+        title: String::new(),
+        lang,
+        dir,
+        content: vec![simple],
+    };
+    (Some(Inline::Span(span)), Vec::new())
+}
+
+fn span_tag(name: &str) -> SpanTag {
+    match name {
+        "small" => SpanTag::Small,
+        "mark" => SpanTag::Mark,
+        "abbr" | "acronym" => SpanTag::Abbr,
+        "ins" => SpanTag::Ins,
+        "u" => SpanTag::Underline,
+        "q" => SpanTag::Q,
+        "kbd" => SpanTag::Kbd,
+        "samp" => SpanTag::Samp,
+        "var" => SpanTag::Var,
+        "cite" => SpanTag::Cite,
+        "dfn" => SpanTag::Dfn,
+        "time" => SpanTag::Time,
+        "bdi" => SpanTag::Bdi,
+        _ => SpanTag::Span,
     }
 }
 
