@@ -415,10 +415,10 @@ impl Tree {
                         .unwrap_or(0);
                     let t = self.add(parent, "Table", None);
                     let slots = table.slots();
-                    for row in 0..=table.rows.len() {
+                    for (row, slots) in slots.iter().enumerate() {
                         let tr = self.add(t, "TR", None);
                         for col in 0..ncols {
-                            let span = match slots[row].get(col) {
+                            let span = match slots.get(col) {
                                 Some(crate::model::Slot::Covered) => continue,
                                 Some(&crate::model::Slot::Cell { cols, rows }) => (cols, rows),
                                 None => (1, 1),
