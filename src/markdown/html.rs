@@ -1588,3 +1588,23 @@ fn merge_text(v: Vec<Inline>) -> Vec<Inline> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_as_browsers_read_them() {
+        assert_eq!(parse_length("300"), Some(Length::Px(300.0)));
+        assert_eq!(parse_length(" 12.5px "), Some(Length::Px(12.5)));
+        assert_eq!(parse_length("50%"), Some(Length::Percent(50.0)));
+        assert_eq!(parse_length("250%"), Some(Length::Percent(100.0)));
+        assert_eq!(parse_length("1e9"), None);
+        assert_eq!(parse_length("99999999"), Some(Length::Px(MAX_PX)));
+        for bad in [
+            "", "0", "-3", "wide", ".5", "5.", "5em", "1.2.3", "NaN", "inf",
+        ] {
+            assert_eq!(parse_length(bad), None, "{bad:?}");
+        }
+    }
+}
