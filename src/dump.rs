@@ -7,7 +7,9 @@
 
 use std::fmt::Write;
 
-use crate::model::{Align, Block, BlockKind, Contact, Document, Inline, Metadata, Release};
+use crate::model::{
+    Align, Block, BlockKind, Contact, Document, Inline, Length, Metadata, Release, Slot,
+};
 
 pub fn dump(doc: &Document) -> String {
     let mut out = String::new();
@@ -213,16 +215,25 @@ fn block(w: &mut String, d: usize, b: &Block) {
                 })
                 .collect();
             line(w, d, &format!("Table [{}]", aligns.join(", ")));
-            line(w, d + 1, "Header");
-            for cell in &t.header {
-                line(w, d + 2, "Cell");
-                inlines(w, d + 3, cell);
-            }
-            for row in &t.rows {
-                line(w, d + 1, "Row");
-                for cell in row {
-                    line(w, d + 2, "Cell");
-                    inlines(w, d + 3, cell);
+            let slots = t.slots();
+            for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
+                line(w, d + 1, if r == 0 { "Header" } else { "Row" });
+                for (cell, slot) in row.iter().zip(&slots[r]) {
+                    // A spanning cell shows its span; a position it covers has no cell.
+                    match *slot {
+                        Slot::Covered => line(w, d + 2, "Covered"),
+                        Slot::Cell { cols, rows } => {
+                            let mut s = "Cell".to_string();
+                            if cols > 1 {
+                                let _ = write!(s, " colspan={cols}");
+                            }
+                            if rows > 1 {
+                                let _ = write!(s, " rowspan={rows}");
+                            }
+                            line(w, d + 2, &s);
+                            inlines(w, d + 3, cell);
+                        }
+                    }
                 }
             }
         }
@@ -298,6 +309,17 @@ fn inline(w: &mut String, d: usize, i: &Inline) {
             let mut s = format!("Image {} alt={}", quote(&img.path), quote(&img.alt));
             if !img.title.is_empty() {
                 let _ = write!(s, " title={}", quote(&img.title));
+            }
+            for (key, len) in [("width", img.size.width), ("height", img.size.height)] {
+                match len {
+                    Some(Length::Px(n)) => {
+                        let _ = write!(s, " {key}={n}px");
+                    }
+                    Some(Length::Percent(n)) => {
+                        let _ = write!(s, " {key}={n}%");
+                    }
+                    None => {}
+                }
             }
             line(w, d, &s)
         }

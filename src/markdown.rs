@@ -1124,6 +1124,7 @@ impl<'a> Builder<'a> {
                             aligns: t.aligns,
                             header: t.header,
                             rows: t.rows,
+                            spans: Vec::new(),
                         }),
                     })
                 }
@@ -1266,6 +1267,7 @@ impl<'a> Builder<'a> {
                 alt: crate::model::plain_text(&inlines),
                 title,
                 at,
+                size: Default::default(),
             }),
             Span::Flattened => {
                 for i in inlines {

@@ -167,11 +167,61 @@ pub enum Align {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     pub aligns: Vec<Align>,
     pub header: Vec<Cell>,
     pub rows: Vec<Vec<Cell>>,
+    /// The cells that span more than one column or row (raw HTML's `colspan`/`rowspan`), in
+    /// reading order. The grid keeps every position: a position a span covers holds an empty
+    /// cell, which backends that draw spans leave out ([`Table::slots`]). Spans do not overlap
+    /// and stay inside the grid; a header cell spans one row.
+    pub spans: Vec<CellSpan>,
+}
+
+/// A cell spanning `cols` columns and `rows` rows from its position (`row` 0 is the header,
+/// `row` 1 the first of `Table::rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellSpan {
+    pub row: usize,
+    pub col: usize,
+    pub cols: usize,
+    pub rows: usize,
+}
+
+/// What a position of a table's grid holds (see [`Table::slots`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A cell, spanning `cols` columns and `rows` rows (1 and 1 for most).
+    Cell { cols: usize, rows: usize },
+    /// A position covered by a spanning cell above or to the left: no cell of its own.
+    Covered,
+}
+
+impl Table {
+    /// The grid's positions, header row first, each row as wide as it is in the grid.
+    pub fn slots(&self) -> Vec<Vec<Slot>> {
+        let mut out: Vec<Vec<Slot>> = std::iter::once(&self.header)
+            .chain(&self.rows)
+            .map(|r| vec![Slot::Cell { cols: 1, rows: 1 }; r.len()])
+            .collect();
+        for s in &self.spans {
+            for r in s.row..s.row + s.rows {
+                for c in s.col..s.col + s.cols {
+                    if let Some(slot) = out.get_mut(r).and_then(|row| row.get_mut(c)) {
+                        *slot = Slot::Covered;
+                    }
+                }
+            }
+            if let Some(slot) = out.get_mut(s.row).and_then(|row| row.get_mut(s.col)) {
+                *slot = Slot::Cell {
+                    cols: s.cols,
+                    rows: s.rows,
+                };
+            }
+        }
+        out
+    }
 }
 
 pub type Cell = Vec<Inline>;
@@ -280,6 +330,25 @@ pub struct Image {
     pub alt: String,
     pub title: String,
     pub at: Offset,
+    /// The author's size hint (raw HTML's `<img width height>`); none for Markdown images.
+    pub size: SizeHint,
+}
+
+/// The size an author asked for an image, as written (CSS pixels or a percentage of the text
+/// width); each backend turns it into its own units and still keeps the image within the page.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SizeHint {
+    pub width: Option<Length>,
+    pub height: Option<Length>,
+}
+
+/// A length as HTML's `width`/`height` attributes give it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// CSS pixels (1/96 in), > 0.
+    Px(f32),
+    /// A percentage of the text width (width only), in (0, 100].
+    Percent(f32),
 }
 
 /// Typed front matter.

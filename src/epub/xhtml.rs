@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use super::images::ImageRef;
 use crate::Diagnostic;
 use crate::model::{
-    Align, Block, BlockKind, Document, Footnote, Image, Inline, List, Offset, SourceMap,
+    Align, Block, BlockKind, Document, Footnote, Image, Inline, Length, List, Offset, SizeHint,
+    Slot, SourceMap,
 };
 
 /// Which kind of markup to write.
@@ -173,27 +174,7 @@ impl<'a> Writer<'a> {
     fn block(&mut self, b: &Block, doc: &Document, lead_in: &mut Option<&str>, tight: bool) {
         self.at = b.at;
         match &b.kind {
-            BlockKind::Heading { level, id, content } => {
-                // Levels that do not skip, for assistive technology (as in the PDF's tree);
-                // a re-levelled heading keeps the look of the level written (its class).
-                let written = *level;
-                let level = self
-                    .levels
-                    .get_or_insert_with(|| crate::model::heading_levels(doc).levels)
-                    .get(&b.id)
-                    .copied()
-                    .unwrap_or(written);
-                let shift = |l: u8| (l + self.heading_shift).clamp(1, 6);
-                let (level, look) = (shift(level), shift(written));
-                let id = safe_id(id, b.id.0);
-                if look == level {
-                    self.raw(&format!("<h{level} id=\"{id}\">"));
-                } else {
-                    self.raw(&format!("<h{level} id=\"{id}\" class=\"h{look}\">"));
-                }
-                self.inlines(content, doc);
-                self.raw(&format!("</h{level}>\n"));
-            }
+            BlockKind::Heading { level, id, content } => self.heading(b, *level, id, content, doc),
             BlockKind::Paragraph(inl) if lone_image(inl).is_some() => {
                 // A paragraph that holds only an image is a figure (and leaves the dateline
                 // lead-in to the next paragraph).
@@ -202,36 +183,7 @@ impl<'a> Writer<'a> {
                 }
             }
             BlockKind::Paragraph(inl) if inl.iter().any(|i| self.is_figure(i)) => {
-                // A paragraph with a chart in its text: the text before it, the chart as a
-                // figure with its caption where it stands, the text after it (as the PDF
-                // sets it).
-                for part in self.split_figures(inl) {
-                    match part {
-                        Err(img) => self.figure(img),
-                        Ok(pieces) => {
-                            if !tight {
-                                self.raw("<p>");
-                            }
-                            if let Some(l) = lead_in.take() {
-                                self.raw(l);
-                            }
-                            let n = pieces.len();
-                            for (k, text) in pieces.into_iter().enumerate() {
-                                // Before the punctuation that followed a figure, no space.
-                                match text.split_last() {
-                                    Some((Inline::Text { text: last, at }, rest)) if k + 1 < n => {
-                                        self.inlines(rest, doc);
-                                        self.text_at(last.trim_end(), *at);
-                                    }
-                                    _ => self.inlines(text, doc),
-                                }
-                            }
-                            if !tight {
-                                self.raw("</p>\n");
-                            }
-                        }
-                    }
-                }
+                self.paragraph_with_figures(inl, doc, lead_in, tight)
             }
             BlockKind::Paragraph(inl) => {
                 if !tight {
@@ -267,46 +219,8 @@ impl<'a> Writer<'a> {
                 self.raw("</div>\n");
             }
             BlockKind::List(list) => self.list(list, doc),
-            BlockKind::CodeBlock { lang, text } => {
-                self.raw("<pre><code");
-                if let Some(lang) = lang {
-                    let clean: String = lang
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
-                        .collect();
-                    if !clean.is_empty() {
-                        self.raw(&format!(" class=\"language-{clean}\""));
-                    }
-                }
-                self.raw(">");
-                self.text_at(text, b.at);
-                self.raw("</code></pre>\n");
-            }
-            BlockKind::Table(t) => {
-                // The wrapper scrolls a table too wide for a small screen instead of squeezing
-                // the page; the style sheet lets cells wrap first.
-                self.raw("<div class=\"table-wrap\" tabindex=\"0\">\n<table>\n<thead>\n<tr>");
-                for (i, cell) in t.header.iter().enumerate() {
-                    self.raw("<th scope=\"col\"");
-                    self.align(t.aligns.get(i));
-                    self.raw(">");
-                    self.inlines(cell, doc);
-                    self.raw("</th>");
-                }
-                self.raw("</tr>\n</thead>\n<tbody>\n");
-                for row in &t.rows {
-                    self.raw("<tr>");
-                    for (i, cell) in row.iter().enumerate() {
-                        self.raw("<td");
-                        self.align(t.aligns.get(i));
-                        self.raw(">");
-                        self.inlines(cell, doc);
-                        self.raw("</td>");
-                    }
-                    self.raw("</tr>\n");
-                }
-                self.raw("</tbody>\n</table>\n</div>\n");
-            }
+            BlockKind::CodeBlock { lang, text } => self.code_block(lang.as_deref(), text, b.at),
+            BlockKind::Table(t) => self.table(t, doc),
             BlockKind::ThematicBreak => self.raw("<hr/>\n"),
             BlockKind::Html(h) => self.html_block(h, doc, lead_in),
             BlockKind::RawHtml(html) => {
@@ -319,6 +233,122 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+    }
+
+    /// A heading, at a level that does not skip.
+    fn heading(&mut self, b: &Block, level: u8, id: &str, content: &[Inline], doc: &Document) {
+        // Levels that do not skip, for assistive technology (as in the PDF's tree);
+        // a re-levelled heading keeps the look of the level written (its class).
+        let written = level;
+        let level = self
+            .levels
+            .get_or_insert_with(|| crate::model::heading_levels(doc).levels)
+            .get(&b.id)
+            .copied()
+            .unwrap_or(written);
+        let shift = |l: u8| (l + self.heading_shift).clamp(1, 6);
+        let (level, look) = (shift(level), shift(written));
+        let id = safe_id(id, b.id.0);
+        if look == level {
+            self.raw(&format!("<h{level} id=\"{id}\">"));
+        } else {
+            self.raw(&format!("<h{level} id=\"{id}\" class=\"h{look}\">"));
+        }
+        self.inlines(content, doc);
+        self.raw(&format!("</h{level}>\n"));
+    }
+
+    /// A paragraph with a chart in its text: the text before it, the chart as a figure with
+    /// its caption where it stands, the text after it (as the PDF sets it).
+    fn paragraph_with_figures(
+        &mut self,
+        inl: &[Inline],
+        doc: &Document,
+        lead_in: &mut Option<&str>,
+        tight: bool,
+    ) {
+        // figure with its caption where it stands, the text after it (as the PDF
+        // sets it).
+        for part in self.split_figures(inl) {
+            match part {
+                Err(img) => self.figure(img),
+                Ok(pieces) => {
+                    if !tight {
+                        self.raw("<p>");
+                    }
+                    if let Some(l) = lead_in.take() {
+                        self.raw(l);
+                    }
+                    let n = pieces.len();
+                    for (k, text) in pieces.into_iter().enumerate() {
+                        // Before the punctuation that followed a figure, no space.
+                        match text.split_last() {
+                            Some((Inline::Text { text: last, at }, rest)) if k + 1 < n => {
+                                self.inlines(rest, doc);
+                                self.text_at(last.trim_end(), *at);
+                            }
+                            _ => self.inlines(text, doc),
+                        }
+                    }
+                    if !tight {
+                        self.raw("</p>\n");
+                    }
+                }
+            }
+        }
+    }
+
+    fn code_block(&mut self, lang: Option<&str>, text: &str, at: Offset) {
+        self.raw("<pre><code");
+        if let Some(lang) = lang {
+            let clean: String = lang
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+                .collect();
+            if !clean.is_empty() {
+                self.raw(&format!(" class=\"language-{clean}\""));
+            }
+        }
+        self.raw(">");
+        self.text_at(text, at);
+        self.raw("</code></pre>\n");
+    }
+
+    /// A table. A cell that spans columns or rows says so (`colspan`, `rowspan`); the
+    /// positions it covers have no cell.
+    fn table(&mut self, t: &crate::model::Table, doc: &Document) {
+        // The wrapper scrolls a table too wide for a small screen instead of squeezing
+        // the page; the style sheet lets cells wrap first.
+        self.raw("<div class=\"table-wrap\" tabindex=\"0\">\n<table>\n<thead>\n");
+        let slots = t.slots();
+        for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
+            if r == 1 {
+                self.raw("</thead>\n<tbody>\n");
+            }
+            self.raw("<tr>");
+            let tag = if r == 0 { "th" } else { "td" };
+            for (i, (cell, slot)) in row.iter().zip(&slots[r]).enumerate() {
+                let Slot::Cell { cols, rows } = *slot else {
+                    continue;
+                };
+                self.raw(if r == 0 { "<th scope=\"col\"" } else { "<td" });
+                if cols > 1 {
+                    self.raw(&format!(" colspan=\"{cols}\""));
+                }
+                if rows > 1 {
+                    self.raw(&format!(" rowspan=\"{rows}\""));
+                }
+                self.align(t.aligns.get(i));
+                self.raw(">");
+                self.inlines(cell, doc);
+                self.raw(&format!("</{tag}>"));
+            }
+            self.raw("</tr>\n");
+        }
+        if t.rows.is_empty() {
+            self.raw("</thead>\n<tbody>\n");
+        }
+        self.raw("</tbody>\n</table>\n</div>\n");
     }
 
     /// An element read from raw HTML, written as itself (a fragment as its blocks).
@@ -689,7 +719,9 @@ impl<'a> Writer<'a> {
         } else {
             self.attr_pair("alt", alt);
         }
-        if !self.epub() {
+        if let Some((w, h)) = hinted_px(img.size, r.width, r.height) {
+            self.raw(&format!(" width=\"{w}\" height=\"{h}\""));
+        } else if !self.epub() {
             self.raw(&format!(" width=\"{}\" height=\"{}\"", r.width, r.height));
         }
         self.raw("/>");
@@ -904,6 +936,26 @@ fn decode_entities(s: &str) -> Option<String> {
 }
 
 /// True for characters that XML 1.0 forbids (or HTML discourages) in text.
+/// The `width` and `height` attributes (whole CSS pixels) for an author's size hint given in
+/// pixels, the missing one from the image's aspect ratio (`pw` × `ph` pixels). A percentage
+/// has no attribute form in HTML (and style attributes are never written): the image keeps
+/// its natural size, within the text width.
+fn hinted_px(hint: SizeHint, pw: u32, ph: u32) -> Option<(u32, u32)> {
+    let px = |l: Option<Length>| match l {
+        Some(Length::Px(n)) => Some(n),
+        _ => None,
+    };
+    let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
+    let (w, h) = match (px(hint.width), px(hint.height)) {
+        (Some(w), Some(h)) => (w, h),
+        (Some(w), None) => (w, w * ph / pw),
+        (None, Some(h)) => (h * pw / ph, h),
+        (None, None) => return None,
+    };
+    let round = |v: f32| (v.round() as u32).clamp(1, 100_000);
+    Some((round(w), round(h)))
+}
+
 pub(crate) fn forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
 }

@@ -22,8 +22,8 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use super::IdAlloc;
 use crate::Diagnostic;
 use crate::model::{
-    Align, Block, BlockKind, Direction, HtmlBlock, HtmlElement, HtmlSpan, Image, Inline, List,
-    ListItem, Offset, SourceMap, SpanTag, Table,
+    Align, Block, BlockKind, CellSpan, Direction, HtmlBlock, HtmlElement, HtmlSpan, Image, Inline,
+    Length, List, ListItem, Offset, SizeHint, SourceMap, SpanTag, Table,
 };
 
 /// How deep the HTML tree is walked recursively; deeper elements keep their text, read
@@ -33,6 +33,10 @@ const MAX_WALK_DEPTH: usize = 200;
 
 /// A table's `colspan` and `rowspan` are honoured up to this many cells.
 const MAX_SPAN: usize = 64;
+
+/// An `<img>`'s `width`/`height` in CSS pixels is kept up to this (the backends keep the image
+/// within the page in any case).
+const MAX_PX: f32 = 100_000.0;
 
 /// What the reader lends the HTML mapping.
 pub(super) struct Cx<'a> {
@@ -954,22 +958,34 @@ impl<'c, 'a> Mapper<'c, 'a> {
     }
 
     fn table(&mut self, node: &Handle, depth: usize) -> Vec<Block> {
-        // Rows in document order (html5ever has put each in a section), and the caption.
-        let mut rows: Vec<(Handle, bool)> = Vec::new();
+        let (rows, mut out) = self.table_rows(node, depth);
+        let Some(table) = self.table_grid(&rows, depth) else {
+            return out;
+        };
+        let t = self.new_block(BlockKind::Table(table));
+        out.push(t);
+        let deferred = std::mem::take(&mut self.deferred);
+        out.extend(deferred);
+        out
+    }
+
+    /// A table's rows in document order (html5ever has put each in a section), and the blocks
+    /// set before it (its caption, and what html5ever moved out of it).
+    fn table_rows(&mut self, node: &Handle, depth: usize) -> (Vec<Handle>, Vec<Block>) {
+        let mut rows: Vec<Handle> = Vec::new();
         let mut before = Vec::new();
         let mut pending = Vec::new();
         let children: Vec<Handle> = node.children.borrow().clone();
         for c in &children {
             match name_of(c) {
                 Some("thead") | Some("tbody") | Some("tfoot") => {
-                    let head = name_of(c) == Some("thead");
                     for r in c.children.borrow().iter() {
                         if name_of(r) == Some("tr") {
-                            rows.push((r.clone(), head));
+                            rows.push(r.clone());
                         }
                     }
                 }
-                Some("tr") => rows.push((c.clone(), false)),
+                Some("tr") => rows.push(c.clone()),
                 Some("caption") => {
                     let inl = self.inline_children(c, depth + 1);
                     let b = self.new_block(BlockKind::Paragraph(inl));
@@ -979,77 +995,87 @@ impl<'c, 'a> Mapper<'c, 'a> {
             }
         }
         self.flush(&mut pending, &mut before);
-        // Cells, with spans filled by empty cells.
-        let mut grid: Vec<Vec<Vec<Inline>>> = Vec::new();
+        (rows, before)
+    }
+
+    /// The cells of `rows` on a grid, placed as HTML's table model places them: each at the
+    /// first position of its row that no cell above spans, its `colspan` and `rowspan` shrunk
+    /// so that no two cells overlap and none leaves the table. The header is the first row (a
+    /// `<thead>` row or `<th>` cells, as a table copied from a spreadsheet has; a model table
+    /// always has one), and a header cell spans one row: the positions it would cover below
+    /// are empty cells.
+    fn table_grid(&mut self, rows: &[Handle], depth: usize) -> Option<Table> {
+        let taken = |occ: &Vec<Vec<bool>>, r: usize, c: usize| {
+            occ.get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(false)
+        };
+        let mut occ: Vec<Vec<bool>> = vec![Vec::new(); rows.len()];
+        let mut placed: Vec<(CellSpan, Vec<Inline>)> = Vec::new();
         let mut aligns: Vec<Align> = Vec::new();
-        // Column → rows still covered by a rowspan above.
-        let mut covered: Vec<usize> = Vec::new();
-        for (row, _head) in &rows {
-            let mut cells: Vec<Vec<Inline>> = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
             let mut col = 0usize;
-            let skip_covered =
-                |cells: &mut Vec<Vec<Inline>>, col: &mut usize, covered: &mut Vec<usize>| {
-                    while covered.get(*col).is_some_and(|n| *n > 0) {
-                        covered[*col] -= 1;
-                        cells.push(Vec::new());
-                        *col += 1;
-                    }
-                };
             for cell in row.children.borrow().iter() {
-                let Some(cname) = name_of(cell) else { continue };
-                if cname != "td" && cname != "th" {
+                if !matches!(name_of(cell), Some("td") | Some("th")) {
                     continue;
                 }
-                skip_covered(&mut cells, &mut col, &mut covered);
+                while taken(&occ, r, col) {
+                    col += 1;
+                }
                 let content = self.inline_children(cell, depth + 2);
-                let colspan = span_attr(cell, "colspan");
-                let rowspan = span_attr(cell, "rowspan");
+                let want = span_attr(cell, "colspan");
+                let cols = (1..want).find(|k| taken(&occ, r, col + k)).unwrap_or(want);
+                let want = if r == 0 {
+                    1
+                } else {
+                    span_attr(cell, "rowspan").min(rows.len() - r)
+                };
+                let nrows = (1..want)
+                    .find(|k| (col..col + cols).any(|c| taken(&occ, r + k, c)))
+                    .unwrap_or(want);
+                for o in &mut occ[r..r + nrows] {
+                    if o.len() < col + cols {
+                        o.resize(col + cols, false);
+                    }
+                    o[col..col + cols].fill(true);
+                }
                 if aligns.len() <= col {
                     aligns.resize(col + 1, Align::None);
                 }
                 if aligns[col] == Align::None {
                     aligns[col] = align_of(cell);
                 }
-                for k in 0..colspan {
-                    if covered.len() <= col + k {
-                        covered.resize(col + k + 1, 0);
-                    }
-                    covered[col + k] = rowspan - 1;
-                    cells.push(if k == 0 { content.clone() } else { Vec::new() });
-                }
-                col += colspan;
+                let span = CellSpan {
+                    row: r,
+                    col,
+                    cols,
+                    rows: nrows,
+                };
+                placed.push((span, content));
+                col += cols;
             }
-            // Columns still covered at the end of the row.
-            while col < covered.len() {
-                if covered[col] > 0 {
-                    covered[col] -= 1;
-                }
-                cells.push(Vec::new());
-                col += 1;
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        let width = occ.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut grid: Vec<Vec<Vec<Inline>>> = vec![vec![Vec::new(); width]; rows.len()];
+        let mut spans = Vec::new();
+        for (span, content) in placed {
+            grid[span.row][span.col] = content;
+            if span.cols > 1 || span.rows > 1 {
+                spans.push(span);
             }
-            grid.push(cells);
-        }
-        let mut out = before;
-        if grid.is_empty() {
-            return out;
-        }
-        let width = grid.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        for r in &mut grid {
-            r.resize(width, Vec::new());
         }
         aligns.resize(width, Align::None);
-        // The header is the first row (a `<thead>` row or `<th>` cells, as a table copied
-        // from a spreadsheet has; a model table always has one).
         let header = grid.remove(0);
-        let t = self.new_block(BlockKind::Table(Table {
+        Some(Table {
             aligns,
             header,
             rows: grid,
-        }));
-        out.push(t);
-        let deferred = std::mem::take(&mut self.deferred);
-        out.extend(deferred);
-        out
+            spans,
+        })
     }
 
     fn drop_content(&mut self, node: &Handle, name: &str) {
@@ -1129,21 +1155,7 @@ impl<'c, 'a> Mapper<'c, 'a> {
             NodeData::Element { name, .. } => name.local.to_string(),
             _ => return,
         };
-        if let Some(n) = self.placeholder_index(node) {
-            if let Some(i) = self.inline_ph.get_mut(n).and_then(Option::take) {
-                out.push(i);
-            }
-            if let Some(b) = self.block_ph.get_mut(n).and_then(Option::take) {
-                match b.kind {
-                    BlockKind::Paragraph(c) => {
-                        if !out.is_empty() {
-                            out.push(Inline::SoftBreak);
-                        }
-                        out.extend(c);
-                    }
-                    kind => self.deferred.push(Block { kind, ..b }),
-                }
-            }
+        if self.inline_placeholder(node, out) {
             return;
         }
         if depth > MAX_WALK_DEPTH {
@@ -1153,71 +1165,102 @@ impl<'c, 'a> Mapper<'c, 'a> {
             out.push(Inline::Text { text: t, at });
             return;
         }
-        let kind = kind_of(&name);
-        match kind {
-            Kind::Drop => return self.drop_content(node, &name),
-            Kind::Silent => return,
-            Kind::Block => {
-                // Inside inline content (a table cell, a heading): its inlines, set off.
-                if !out.is_empty() && !matches!(out.last(), Some(Inline::HardBreak)) {
-                    out.push(Inline::SoftBreak);
-                }
-                match name.as_str() {
-                    "hr" => {}
-                    "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
-                        if name != "pre" {
-                            self.drop_tag(&name, false);
-                        }
-                        let t = self.deep_text_pre(node);
-                        out.push(Inline::Code(t));
-                    }
-                    _ => self.inlines(node, out, depth),
-                }
-                if matches!(
-                    name.as_str(),
-                    "p" | "div"
-                        | "li"
-                        | "tr"
-                        | "dt"
-                        | "dd"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "pre"
-                        | "blockquote"
-                        | "table"
-                        | "ul"
-                        | "ol"
-                        | "td"
-                        | "th"
-                ) {
-                    out.push(Inline::SoftBreak);
-                }
-                return;
-            }
+        match kind_of(&name) {
+            Kind::Drop => self.drop_content(node, &name),
+            Kind::Silent => {}
+            Kind::Block => self.inline_block(node, &name, out, depth),
             Kind::Unknown => {
                 self.drop_tag(&name, false);
-                return self.inlines(node, out, depth);
+                self.inlines(node, out, depth)
             }
-            Kind::Transparent | Kind::Inline => {}
+            Kind::Transparent | Kind::Inline => self.inline_element(node, &name, out, depth),
         }
-        let (lang, dir) = lang_dir(node);
+    }
+
+    /// A placeholder for a Markdown node: the node, in place (a block's paragraph as its
+    /// inlines; other blocks after the element). False when `node` is not one.
+    fn inline_placeholder(&mut self, node: &Handle, out: &mut Vec<Inline>) -> bool {
+        let Some(n) = self.placeholder_index(node) else {
+            return false;
+        };
+        if let Some(i) = self.inline_ph.get_mut(n).and_then(Option::take) {
+            out.push(i);
+        }
+        if let Some(b) = self.block_ph.get_mut(n).and_then(Option::take) {
+            match b.kind {
+                BlockKind::Paragraph(c) => {
+                    if !out.is_empty() {
+                        out.push(Inline::SoftBreak);
+                    }
+                    out.extend(c);
+                }
+                kind => self.deferred.push(Block { kind, ..b }),
+            }
+        }
+        true
+    }
+
+    /// A block element inside inline content (a table cell, a heading): its inlines, set off.
+    fn inline_block(&mut self, node: &Handle, name: &str, out: &mut Vec<Inline>, depth: usize) {
+        if !out.is_empty() && !matches!(out.last(), Some(Inline::HardBreak)) {
+            out.push(Inline::SoftBreak);
+        }
+        match name {
+            "hr" => {}
+            "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
+                if name != "pre" {
+                    self.drop_tag(name, false);
+                }
+                let t = self.deep_text_pre(node);
+                out.push(Inline::Code(t));
+            }
+            _ => self.inlines(node, out, depth),
+        }
+        if matches!(
+            name,
+            "p" | "div"
+                | "li"
+                | "tr"
+                | "dt"
+                | "dd"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "blockquote"
+                | "table"
+                | "ul"
+                | "ol"
+                | "td"
+                | "th"
+        ) {
+            out.push(Inline::SoftBreak);
+        }
+    }
+
+    /// The children of an inline element, one level deeper in the model's nesting.
+    fn span_children(&mut self, node: &Handle, depth: usize) -> Vec<Inline> {
+        let mut content = Vec::new();
+        self.span_depth += 1;
+        self.inlines(node, &mut content, depth);
+        self.span_depth -= 1;
+        content
+    }
+
+    /// An inline element (or a transparent one): its model node, or its content in place
+    /// where the model's nesting is at its limit or the element says nothing.
+    fn inline_element(&mut self, node: &Handle, name: &str, out: &mut Vec<Inline>, depth: usize) {
         let deep = self.span_depth >= self.cx.max_depth;
         let mut content = Vec::new();
-        let span = |m: &mut Self, content: &mut Vec<Inline>| {
-            m.span_depth += 1;
-            m.inlines(node, content, depth);
-            m.span_depth -= 1;
-        };
-        let made = match name.as_str() {
+        let made = match name {
             "br" => Some(Inline::HardBreak),
             "wbr" => None,
             "img" => self.image(node),
             "a" => {
-                span(self, &mut content);
+                content = self.span_children(node, depth);
                 match attr(node, "href") {
                     Some(href) if !deep => Some(Inline::Link {
                         url: href.trim().to_string(),
@@ -1228,92 +1271,35 @@ impl<'c, 'a> Mapper<'c, 'a> {
                 }
             }
             "code" | "tt" => {
-                let mut t = Vec::new();
-                span(self, &mut t);
+                let t = self.span_children(node, depth);
                 if t.iter()
                     .all(|i| matches!(i, Inline::Text { .. } | Inline::SoftBreak))
                 {
                     Some(Inline::Code(
                         crate::model::plain_text(&t).replace('\n', " "),
                     ))
-                } else {
+                } else if deep {
                     content = t;
-                    (!deep).then(|| {
-                        Inline::Span(HtmlSpan {
-                            tag: SpanTag::Samp,
-                            title: String::new(),
-                            lang: None,
-                            dir: None,
-                            content: std::mem::take(&mut content),
-                        })
-                    })
+                    None
+                } else {
+                    Some(Inline::Span(HtmlSpan {
+                        tag: SpanTag::Samp,
+                        title: String::new(),
+                        lang: None,
+                        dir: None,
+                        content: t,
+                    }))
                 }
             }
             _ => {
-                span(self, &mut content);
+                let c = self.span_children(node, depth);
                 if deep {
+                    content = c;
                     None
                 } else {
-                    let c = std::mem::take(&mut content);
-                    let simple = match name.as_str() {
-                        "b" | "strong" => Some(Inline::Strong(c)),
-                        "i" | "em" => Some(Inline::Emph(c)),
-                        "s" | "del" | "strike" => Some(Inline::Strike(c)),
-                        "sup" => Some(Inline::Superscript(c)),
-                        "sub" => Some(Inline::Subscript(c)),
-                        _ => {
-                            let tag = match name.as_str() {
-                                "small" => SpanTag::Small,
-                                "mark" => SpanTag::Mark,
-                                "abbr" | "acronym" => SpanTag::Abbr,
-                                "ins" => SpanTag::Ins,
-                                "u" => SpanTag::Underline,
-                                "q" => SpanTag::Q,
-                                "kbd" => SpanTag::Kbd,
-                                "samp" => SpanTag::Samp,
-                                "var" => SpanTag::Var,
-                                "cite" => SpanTag::Cite,
-                                "dfn" => SpanTag::Dfn,
-                                "time" => SpanTag::Time,
-                                "bdi" => SpanTag::Bdi,
-                                _ => SpanTag::Span,
-                            };
-                            if tag == SpanTag::Span && lang.is_none() && dir.is_none() {
-                                // A plain container: its content, in place.
-                                content = c;
-                                None
-                            } else {
-                                let title = if matches!(tag, SpanTag::Abbr | SpanTag::Dfn) {
-                                    attr(node, "title").unwrap_or_default()
-                                } else {
-                                    String::new()
-                                };
-                                Some(Inline::Span(HtmlSpan {
-                                    tag,
-                                    title,
-                                    lang: lang.clone(),
-                                    dir,
-                                    content: c,
-                                }))
-                            }
-                        }
-                    };
-                    // `lang` on an element with its own node: wrap it.
-                    match simple {
-                        Some(i)
-                            if (lang.is_some() || dir.is_some())
-                                && !matches!(i, Inline::Span(_)) =>
-                        {
-                            Some(Inline::Span(HtmlSpan {
-                                tag: SpanTag::Span,
-                                title: String::new(),
-                                lang,
-                                dir,
-                                content: vec![i],
-                            }))
-                        }
-                        other => other,
-                    }
+                    let (made, rest) = formatted(node, name, c);
+                    content = rest;
+                    made
                 }
             }
         };
@@ -1342,12 +1328,102 @@ impl<'c, 'a> Mapper<'c, 'a> {
             return (!decorative).then_some(Inline::Text { text: alt, at });
         }
         let at = self.position_of("img");
+        let size = SizeHint {
+            width: self.length_attr(node, "width", at),
+            height: self.length_attr(node, "height", at),
+        };
         Some(Inline::Image(Image {
             path: src,
             alt,
             title: attr(node, "title").unwrap_or_default(),
             at,
+            size,
         }))
+    }
+
+    /// `width`/`height` as a size hint; a value that is not one is left out with a warning.
+    fn length_attr(&mut self, node: &Handle, key: &str, at: Offset) -> Option<Length> {
+        let value = attr(node, key)?;
+        let parsed = parse_length(&value);
+        let why = match parsed {
+            Some(Length::Percent(_)) if key == "height" => {
+                "a percentage height has nothing to be a percentage of"
+            }
+            Some(l) => return Some(l),
+            None => "not a number of pixels or a percentage greater than 0",
+        };
+        let d = Diagnostic::warning(format!(
+            "ignored `{key}=\"{}\"` on `<img>`: {why}",
+            value.chars().take(40).collect::<String>()
+        ))
+        .help("write a number of CSS pixels (`width=\"300\"`) or a percentage of the text width (`width=\"50%\"`)");
+        self.cx.diags.push(d.at(self.cx.source, at));
+        None
+    }
+}
+
+/// The model node of a formatting element (`<b>`, `<sup>`, `<abbr>`, a `<span lang>` …) holding
+/// `c`, with its `lang` and `dir`; a plain container has none and gives `c` back to be set in
+/// place.
+fn formatted(node: &Handle, name: &str, c: Vec<Inline>) -> (Option<Inline>, Vec<Inline>) {
+    let (lang, dir) = lang_dir(node);
+    let simple = match name {
+        "b" | "strong" => Inline::Strong(c),
+        "i" | "em" => Inline::Emph(c),
+        "s" | "del" | "strike" => Inline::Strike(c),
+        "sup" => Inline::Superscript(c),
+        "sub" => Inline::Subscript(c),
+        _ => {
+            let tag = span_tag(name);
+            if tag == SpanTag::Span && lang.is_none() && dir.is_none() {
+                // A plain container: its content, in place.
+                return (None, c);
+            }
+            let title = if matches!(tag, SpanTag::Abbr | SpanTag::Dfn) {
+                attr(node, "title").unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let span = HtmlSpan {
+                tag,
+                title,
+                lang,
+                dir,
+                content: c,
+            };
+            return (Some(Inline::Span(span)), Vec::new());
+        }
+    };
+    if lang.is_none() && dir.is_none() {
+        return (Some(simple), Vec::new());
+    }
+    // `lang` on an element with its own node: wrap it.
+    let span = HtmlSpan {
+        tag: SpanTag::Span,
+        title: String::new(),
+        lang,
+        dir,
+        content: vec![simple],
+    };
+    (Some(Inline::Span(span)), Vec::new())
+}
+
+fn span_tag(name: &str) -> SpanTag {
+    match name {
+        "small" => SpanTag::Small,
+        "mark" => SpanTag::Mark,
+        "abbr" | "acronym" => SpanTag::Abbr,
+        "ins" => SpanTag::Ins,
+        "u" => SpanTag::Underline,
+        "q" => SpanTag::Q,
+        "kbd" => SpanTag::Kbd,
+        "samp" => SpanTag::Samp,
+        "var" => SpanTag::Var,
+        "cite" => SpanTag::Cite,
+        "dfn" => SpanTag::Dfn,
+        "time" => SpanTag::Time,
+        "bdi" => SpanTag::Bdi,
+        _ => SpanTag::Span,
     }
 }
 
@@ -1387,6 +1463,28 @@ fn is_drop(node: &Handle) -> bool {
 
 fn addr(node: &Handle) -> usize {
     std::rc::Rc::as_ptr(node) as usize
+}
+
+/// HTML's dimension value: a number of CSS pixels (`300`, `300px`, `12.5`) or a percentage
+/// (`50%`, at most 100); anything else, zero included, is not one.
+fn parse_length(value: &str) -> Option<Length> {
+    let v = value.trim();
+    let end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let (num, unit) = v.split_at(end);
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') {
+        return None;
+    }
+    let n: f32 = num.parse().ok()?;
+    if !n.is_finite() || n <= 0.0 {
+        return None;
+    }
+    match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "px" => Some(Length::Px(n.min(MAX_PX))),
+        "%" => Some(Length::Percent(n.min(100.0))),
+        _ => None,
+    }
 }
 
 fn span_attr(node: &Handle, key: &str) -> usize {
@@ -1489,4 +1587,24 @@ fn merge_text(v: Vec<Inline>) -> Vec<Inline> {
         out.push(i);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_as_browsers_read_them() {
+        assert_eq!(parse_length("300"), Some(Length::Px(300.0)));
+        assert_eq!(parse_length(" 12.5px "), Some(Length::Px(12.5)));
+        assert_eq!(parse_length("50%"), Some(Length::Percent(50.0)));
+        assert_eq!(parse_length("250%"), Some(Length::Percent(100.0)));
+        assert_eq!(parse_length("1e9"), None);
+        assert_eq!(parse_length("99999999"), Some(Length::Px(MAX_PX)));
+        for bad in [
+            "", "0", "-3", "wide", ".5", "5.", "5em", "1.2.3", "NaN", "inf",
+        ] {
+            assert_eq!(parse_length(bad), None, "{bad:?}");
+        }
+    }
 }

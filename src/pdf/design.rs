@@ -1191,7 +1191,7 @@ fn is_figure(s: &Setter, img: &model::Image, b: &BlockCx) -> bool {
     let Some(loaded) = s.images.get(&img.path) else {
         return false;
     };
-    let (w, h) = super::figure::fit(loaded, f32::MAX, f32::MAX);
+    let (w, h) = super::figure::fit_hinted(loaded, img.size, b.width, f32::MAX, f32::MAX);
     let line = b.opts().leading;
     let em = b.ctx.size * INLINE_HEIGHT;
     let scaled_w = if h > em { w * em / h } else { w };
@@ -1376,7 +1376,7 @@ fn split_paragraph(
 /// An image set on a line of text, sized by `fit`; `None` when it is not available.
 fn inline_image(s: &mut Setter, img: &model::Image, fit: &Fit) -> Option<ImageBox> {
     let loaded = s.images.get(&img.path)?.clone();
-    let (w, h) = super::figure::fit(&loaded, fit.max_w, fit.max_h);
+    let (w, h) = super::figure::fit_hinted(&loaded, img.size, fit.max_w, fit.max_w, fit.max_h);
     let image = figure_flow::prepared(s, &img.path, img.at, w, h)?;
     Some(ImageBox {
         x: 0.0,

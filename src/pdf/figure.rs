@@ -21,7 +21,7 @@ use image::imageops::FilterType;
 
 use crate::Diagnostic;
 use crate::assets::{self, AssetPolicy, ColorModel, ImageFormat, LoadedImage};
-use crate::model::{Block, BlockKind, Document, Inline, Offset};
+use crate::model::{Block, BlockKind, Document, Inline, Length, Offset, SizeHint};
 
 /// Pixels per inch at which an image is shown at its natural size.
 pub const NATURAL_DPI: f32 = 150.0;
@@ -156,7 +156,36 @@ pub fn figure_image(content: &[Inline]) -> Option<&crate::model::Image> {
 /// The placed size (points) of an image at most `max_w` wide and `max_h` high: its natural
 /// size at [`NATURAL_DPI`] (an SVG's at [`SVG_DPI`]), scaled down to fit, aspect kept.
 pub fn fit(img: &LoadedImage, max_w: f32, max_h: f32) -> (f32, f32) {
-    let (w, h) = natural_size(img);
+    fit_hinted(img, SizeHint::default(), max_w, max_w, max_h)
+}
+
+/// Points per CSS pixel (96 px to the inch).
+const PT_PER_PX: f32 = 0.75;
+
+/// As [`fit`], from the size the author asked for (`<img width height>`) instead of the natural
+/// size when there is a hint: CSS pixels at 96 to the inch, a percentage width of `measure`
+/// (ignored when `measure` is not finite); one dimension alone keeps the aspect ratio. The
+/// result is still scaled down to `max_w` × `max_h`, never up.
+pub fn fit_hinted(
+    img: &LoadedImage,
+    hint: SizeHint,
+    measure: f32,
+    max_w: f32,
+    max_h: f32,
+) -> (f32, f32) {
+    let (w0, h0) = natural_size(img);
+    let points = |l: Option<Length>| match l {
+        Some(Length::Px(n)) => Some(n * PT_PER_PX),
+        Some(Length::Percent(p)) if measure.is_finite() => Some(measure * p / 100.0),
+        _ => None,
+    };
+    let (w, h) = match (points(hint.width), points(hint.height)) {
+        (Some(w), Some(h)) => (w, h),
+        (Some(w), None) => (w, h0 * w / w0),
+        (None, Some(h)) => (w0 * h / h0, h),
+        (None, None) => (w0, h0),
+    };
+    let (w, h) = (w.max(0.01), h.max(0.01));
     let s = (max_w / w).min(max_h / h).clamp(0.0, 1.0);
     (w * s, h * s)
 }

@@ -88,7 +88,7 @@ pub fn figure(
     let Some(loaded) = s.images.get(&img.path).cloned() else {
         return false;
     };
-    let (w, h) = figure::fit(&loaded, b.width, MAX_FIGURE_HEIGHT);
+    let (w, h) = figure::fit_hinted(&loaded, img.size, b.width, b.width, MAX_FIGURE_HEIGHT);
     let Some(image) = prepared(s, &img.path, img.at, w, h) else {
         return false;
     };

@@ -12,7 +12,7 @@
 //! table continues on. Rules: a heavier one above the header and under the last row, a thin
 //! one under the header, none vertical.
 
-use crate::model::{self, Align as MdAlign, Table};
+use crate::model::{self, Align as MdAlign, Slot, Table};
 
 use super::super::fonts::FontBook;
 use super::super::layout::{Flow, Geometry, Line, Origin, Placement, Role, Rule};
@@ -107,7 +107,14 @@ fn image_min_width(s: &Setter, inlines: &[model::Inline]) -> f32 {
         .iter()
         .map(|i| match i {
             Inline::Image(img) => s.images.get(&img.path).map_or(0.0, |l| {
-                let (w, _) = super::super::figure::fit(l, f32::MAX, CELL_IMAGE_HEIGHT);
+                // A percentage of a width not known yet: the natural size.
+                let (w, _) = super::super::figure::fit_hinted(
+                    l,
+                    img.size,
+                    f32::NAN,
+                    f32::MAX,
+                    CELL_IMAGE_HEIGHT,
+                );
                 w.min(CELL_IMAGE_MIN_WIDTH)
             }),
             Inline::Emph(c)
@@ -122,7 +129,49 @@ fn image_min_width(s: &Setter, inlines: &[model::Inline]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// Lays out a table as flows.
+/// The type and leading of a table's cells.
+#[derive(Clone, Copy)]
+struct Style {
+    body: Ctx,
+    head: Ctx,
+    leading: f32,
+}
+
+/// The columns of a table laid out: each one's width and left end, and how to set its cells.
+struct Columns {
+    widths: Vec<f32>,
+    xs: Vec<f32>,
+    aligns: Vec<Align>,
+    /// The left end of the table's rules, and its width.
+    x0: f32,
+    total: f32,
+    gutter: f32,
+}
+
+impl Columns {
+    /// The left end and width of a cell spanning `cols` columns from column `c`.
+    fn span(&self, c: usize, cols: usize) -> (f32, f32) {
+        if cols <= 1 {
+            return (self.xs[c], self.widths[c]);
+        }
+        let end = (c + cols).min(self.widths.len());
+        let x = self.xs[c..end]
+            .iter()
+            .copied()
+            .fold(f32::INFINITY, f32::min);
+        let w: f32 = self.widths[c..end].iter().sum::<f32>() + self.gutter * (end - c - 1) as f32;
+        (x, w)
+    }
+}
+
+/// A row whose rows a spanning cell joins is kept on the page with the next; a group of rows
+/// taller than this could still meet a page break, so such a cell is set in its first row
+/// alone (which grows to hold it) and the rows below keep the column empty.
+const MAX_ROWSPAN_HEIGHT: f32 = 300.0;
+
+/// Lays out a table as flows: one unsplittable flow per row, the header's first. A cell that
+/// spans columns is set across them; one that spans rows is set from the top of its first row,
+/// the last of its rows growing when it needs more room, and its rows kept together.
 pub fn table(
     s: &mut Setter,
     table: &Table,
@@ -145,47 +194,112 @@ pub fn table(
         color: BLACK,
         ..b.ctx
     };
-    let head = Ctx { bold: true, ..body };
-    let leading = (body.size * 1.3).round();
-    let huge = SetOptions {
-        width: 1.0e5,
-        align: Align::Left,
-        balance: false,
-        leading,
-        em: body.size,
+    let style = Style {
+        body,
+        head: Ctx { bold: true, ..body },
+        leading: (body.size * 1.3).round(),
     };
-    // Minimum and preferred widths.
-    let mut min = vec![0.0f32; ncols];
-    let mut pref = vec![0.0f32; ncols];
+    let slots = table.slots();
+    let (min, pref) = natural_widths(s, table, &slots, style, b.width, ncols);
+    let cols = columns(s, table, &min, &pref, b.width, ncols);
+    let mut lines = Vec::with_capacity(table.rows.len() + 1);
+    let mut tall = Vec::new();
     for (ri, row) in std::iter::once(&table.header)
         .chain(&table.rows)
         .enumerate()
     {
-        let ctx = if ri == 0 { head } else { body };
+        let ctx = if ri == 0 { style.head } else { style.body };
+        let (line, spans) = row_line(s, row, &slots[ri], ctx, ri as u32, &cols, style);
+        tall.extend(spans.into_iter().map(|(rows, h)| (ri, rows, h)));
+        lines.push(line);
+    }
+    let kept = fit_rowspans(&mut lines, &tall);
+    Some(row_flows(table, lines, &kept, &cols, origin, b, flows))
+}
+
+/// Each column's minimum width (its longest word, its widest image) and preferred width (its
+/// longest cell on one line). A cell that spans columns widens them evenly when they are too
+/// narrow for it together.
+fn natural_widths(
+    s: &mut Setter,
+    table: &Table,
+    slots: &[Vec<Slot>],
+    style: Style,
+    measure: f32,
+    ncols: usize,
+) -> (Vec<f32>, Vec<f32>) {
+    let huge = SetOptions {
+        width: 1.0e5,
+        align: Align::Left,
+        balance: false,
+        leading: style.leading,
+        em: style.body.size,
+    };
+    let mut min = vec![0.0f32; ncols];
+    let mut pref = vec![0.0f32; ncols];
+    let mut wide = Vec::new();
+    for (ri, row) in std::iter::once(&table.header)
+        .chain(&table.rows)
+        .enumerate()
+    {
+        let ctx = if ri == 0 { style.head } else { style.body };
         for (c, cell) in row.iter().enumerate() {
-            let t = cell_text(s, cell, ctx, b.width, (ri as u32, c as u32));
+            let span = match slots[ri].get(c) {
+                Some(Slot::Covered) => continue,
+                Some(Slot::Cell { cols, .. }) => (*cols).min(ncols - c),
+                None => 1,
+            };
+            let t = cell_text(s, cell, ctx, measure, (ri as u32, c as u32));
             let lines = s.set(&t, &huge);
             let w = lines
                 .iter()
                 .map(|l| line_width(s.book, l))
                 .fold(0.0, f32::max);
-            pref[c] = pref[c].max(w);
+            let mut m = 0.0f32;
             for word in model::plain_text(cell).split_whitespace() {
-                let l = s.set_plain(word, ctx, 1.0e5, Align::Left, leading);
+                let l = s.set_plain(word, ctx, 1.0e5, Align::Left, style.leading);
                 let w = l.iter().map(|l| line_width(s.book, l)).fold(0.0, f32::max);
-                min[c] = min[c].max(w + 1.0);
+                m = m.max(w + 1.0);
             }
-            min[c] = min[c].max(image_min_width(s, cell));
+            m = m.max(image_min_width(s, cell));
+            if span > 1 {
+                wide.push((c, span, m, w));
+            } else {
+                pref[c] = pref[c].max(w);
+                min[c] = min[c].max(m);
+            }
+        }
+    }
+    for (c, span, m, w) in wide {
+        for (v, want) in [(&mut min, m), (&mut pref, w)] {
+            let have = v[c..c + span].iter().sum::<f32>() + GUTTER * (span - 1) as f32;
+            if want > have {
+                let each = (want - have) / span as f32;
+                v[c..c + span].iter_mut().for_each(|x| *x += each);
+            }
         }
     }
     for c in 0..ncols {
         pref[c] = pref[c].max(min[c]) + 0.5;
     }
-    let avail = (b.width - GUTTER * (ncols - 1) as f32).max(ncols as f32);
-    let widths = share(&min, &pref, avail);
+    (min, pref)
+}
+
+/// The columns' widths within `measure`, their places (right to left, the first column on the
+/// right and the table against the right edge) and alignments.
+fn columns(
+    s: &Setter,
+    table: &Table,
+    min: &[f32],
+    pref: &[f32],
+    measure: f32,
+    ncols: usize,
+) -> Columns {
+    let avail = (measure - GUTTER * (ncols - 1) as f32).max(ncols as f32);
+    let widths = share(min, pref, avail);
     let used: f32 = widths.iter().sum();
     let gutter = if ncols > 1 {
-        ((b.width - used) / (ncols - 1) as f32).max(GUTTER)
+        ((measure - used) / (ncols - 1) as f32).max(GUTTER)
     } else {
         0.0
     };
@@ -196,10 +310,8 @@ pub fn table(
         x += w + gutter;
     }
     let total = (x - gutter).max(0.0);
-    // Right to left, the first column is on the right and the table against the right edge
-    // of the measure (`x0` the left end of its rules).
     let x0 = if s.rtl == Some(true) {
-        let right = b.width.max(total);
+        let right = measure.max(total);
         for (x, w) in xs.iter_mut().zip(&widths) {
             *x = right - *x - w;
         }
@@ -214,72 +326,148 @@ pub fn table(
             _ => Align::Left,
         })
         .collect();
+    Columns {
+        widths,
+        xs,
+        aligns,
+        x0,
+        total,
+        gutter,
+    }
+}
 
-    let row_line = |s: &mut Setter, row: &[model::Cell], ctx: Ctx, ri: u32| -> Line {
-        let mut cells: Vec<Vec<Line>> = Vec::with_capacity(ncols);
-        for (c, cell) in row.iter().enumerate().take(ncols) {
-            let t = cell_text(s, cell, ctx, widths[c].max(1.0), (ri, c as u32));
-            let opts = SetOptions {
-                width: widths[c].max(1.0),
-                align: aligns[c],
-                balance: false,
-                leading,
-                em: body.size,
-            };
-            cells.push(s.set(&t, &opts));
-        }
-        let baseline = PAD
-            + cells
-                .iter()
-                .filter_map(|c| c.first().map(|l| l.baseline))
-                .fold(0.0, f32::max);
-        let mut out = Line {
-            baseline,
-            ..Line::default()
+/// One row as one line: its cells side by side, their first baselines aligned. A cell that
+/// spans rows does not make its row taller: its height (from the line's top) is returned with
+/// its number of rows, for [`fit_rowspans`].
+fn row_line(
+    s: &mut Setter,
+    row: &[model::Cell],
+    slots: &[Slot],
+    ctx: Ctx,
+    ri: u32,
+    cols: &Columns,
+    style: Style,
+) -> (Line, Vec<(usize, f32)>) {
+    let ncols = cols.widths.len();
+    let mut cells: Vec<(usize, usize, Vec<Line>)> = Vec::with_capacity(ncols);
+    for (c, cell) in row.iter().enumerate().take(ncols) {
+        let span = match slots.get(c) {
+            Some(Slot::Covered) => continue,
+            Some(Slot::Cell { cols, .. }) => *cols,
+            None => 1,
         };
-        let mut height = 0.0f32;
-        for (c, lines) in cells.into_iter().enumerate() {
-            let first_base = lines.first().map_or(0.0, |l| l.baseline);
-            let mut top = baseline - first_base;
-            for l in lines {
-                let dy = top + l.baseline - baseline;
-                let k0 = out.runs.len();
-                for (k, mut b) in l.images {
-                    b.x += xs[c];
-                    b.y += dy;
-                    out.images.push((k0 + k, b));
-                }
-                for mut r in l.runs {
-                    r.x += xs[c];
-                    r.y += dy;
-                    r.role = Role::Cell {
-                        row: ri,
-                        col: c as u32,
-                    };
-                    out.runs.push(r);
-                }
-                for mut r in l.rules {
-                    r.x0 += xs[c];
-                    r.x1 += xs[c];
-                    r.y += dy;
-                    out.rules.push(r);
-                }
-                for mut k in l.links {
-                    k.x0 += xs[c];
-                    k.x1 += xs[c];
-                    k.y0 += dy;
-                    k.y1 += dy;
-                    out.links.push(k);
-                }
-                top += l.height;
-            }
-            height = height.max(top);
-        }
-        out.height = height.max(baseline) + PAD;
-        out
+        let (_, width) = cols.span(c, span);
+        let t = cell_text(s, cell, ctx, width.max(1.0), (ri, c as u32));
+        let opts = SetOptions {
+            width: width.max(1.0),
+            align: cols.aligns[c],
+            balance: false,
+            leading: style.leading,
+            em: style.body.size,
+        };
+        cells.push((c, span, s.set(&t, &opts)));
+    }
+    let baseline = PAD
+        + cells
+            .iter()
+            .filter_map(|(_, _, c)| c.first().map(|l| l.baseline))
+            .fold(0.0, f32::max);
+    let mut out = Line {
+        baseline,
+        ..Line::default()
     };
+    let mut height = 0.0f32;
+    let mut tall = Vec::new();
+    for (c, span, lines) in cells {
+        let (x, _) = cols.span(c, span);
+        let top = place_cell(&mut out, lines, x, baseline, (ri, c as u32));
+        match slots.get(c) {
+            Some(Slot::Cell { rows, .. }) if *rows > 1 => tall.push((*rows, top + PAD)),
+            _ => height = height.max(top),
+        }
+    }
+    out.height = height.max(baseline) + PAD;
+    (out, tall)
+}
 
-    let mut header = row_line(s, &table.header, head, 0);
+/// Moves a cell's set lines into the row's line at `x`, their first baseline on the row's;
+/// returns the bottom of the cell from the line's top.
+fn place_cell(out: &mut Line, lines: Vec<Line>, x: f32, baseline: f32, at: (u32, u32)) -> f32 {
+    let first_base = lines.first().map_or(0.0, |l| l.baseline);
+    let mut top = baseline - first_base;
+    for l in lines {
+        let dy = top + l.baseline - baseline;
+        let k0 = out.runs.len();
+        for (k, mut b) in l.images {
+            b.x += x;
+            b.y += dy;
+            out.images.push((k0 + k, b));
+        }
+        for mut r in l.runs {
+            r.x += x;
+            r.y += dy;
+            r.role = Role::Cell {
+                row: at.0,
+                col: at.1,
+            };
+            out.runs.push(r);
+        }
+        for mut r in l.rules {
+            r.x0 += x;
+            r.x1 += x;
+            r.y += dy;
+            out.rules.push(r);
+        }
+        for mut k in l.links {
+            k.x0 += x;
+            k.x1 += x;
+            k.y0 += dy;
+            k.y1 += dy;
+            out.links.push(k);
+        }
+        top += l.height;
+    }
+    top
+}
+
+/// Makes room for the cells that span rows (`(row, rows, height)`): the last row of each
+/// grows by what the cell needs beyond its rows together. Returns, per line, whether it is
+/// kept on the page with the next (the rows a spanning cell joins). A group taller than
+/// [`MAX_ROWSPAN_HEIGHT`] is not kept together: its first row grows to hold the cell instead.
+fn fit_rowspans(lines: &mut [Line], tall: &[(usize, usize, f32)]) -> Vec<bool> {
+    let mut kept = vec![false; lines.len()];
+    let mut tall = tall.to_vec();
+    // Groups that end first are settled first, so a longer group sees their heights.
+    tall.sort_by_key(|&(r, rows, _)| r + rows);
+    for (r, rows, need) in tall {
+        let end = (r + rows).min(lines.len());
+        let have: f32 = lines[r..end].iter().map(|l| l.height).sum();
+        if need.max(have) > MAX_ROWSPAN_HEIGHT {
+            lines[r].height = lines[r].height.max(need);
+            continue;
+        }
+        if need > have {
+            lines[end - 1].height += need - have;
+        }
+        kept[r..end - 1].iter_mut().for_each(|k| *k = true);
+    }
+    kept
+}
+
+/// The header's flow (with its rules, kept with the first row) and one flow per row (the last
+/// with the closing rule), pushed to `flows`.
+fn row_flows(
+    table: &Table,
+    mut lines: Vec<Line>,
+    kept: &[bool],
+    cols: &Columns,
+    origin: Origin,
+    b: &BlockCx,
+    flows: &mut Vec<Flow>,
+) -> TableFlows {
+    let (x0, total) = (cols.x0, cols.total);
+    let rows = lines.split_off(1);
+    let mut header = lines.pop().unwrap_or_default();
     header.rules.push(Rule {
         x0,
         x1: x0 + total,
@@ -313,9 +501,8 @@ pub fn table(
         splittable: false,
         outline: None,
     });
-    let n = table.rows.len();
-    for (i, row) in table.rows.iter().enumerate() {
-        let mut l = row_line(s, row, body, i as u32 + 1);
+    let n = rows.len();
+    for (i, mut l) in rows.into_iter().enumerate() {
         if i + 1 == n {
             l.rules.push(Rule {
                 x0,
@@ -331,17 +518,17 @@ pub fn table(
             indent: b.indent,
             space_before: 0.0,
             lines: vec![l],
-            keep_with_next: false,
+            keep_with_next: kept.get(i + 1).copied().unwrap_or(false),
             splittable: false,
             outline: None,
         });
     }
-    Some(TableFlows {
+    TableFlows {
         header_flow,
         rows: n,
         header: copy,
         repeated: vec![false; n],
-    })
+    }
 }
 
 /// Puts the header above each row that starts a page the table continues on (and takes it

@@ -437,20 +437,21 @@ impl Tree {
             .max()
             .unwrap_or(0);
         let t = self.add(parent, "Table", None);
-        for row in 0..=table.rows.len() {
+        for (row, slots) in table.slots().iter().enumerate() {
             let tr = self.add(t, "TR", None);
             for col in 0..ncols {
+                // A position covered by another cell's span has no cell of its own.
+                let span = match slots.get(col) {
+                    Some(crate::model::Slot::Covered) => continue,
+                    Some(&crate::model::Slot::Cell { cols, rows }) => (cols, rows),
+                    None => (1, 1),
+                };
                 let part = Part::Cell {
                     row: row as u32,
                     col: col as u32,
                 };
                 let cell = self.add(tr, if row == 0 { "TH" } else { "TD" }, Some((origin, part)));
-                if row == 0 {
-                    let mut a = Dictionary::new();
-                    a.set("O", "Table");
-                    a.set("Scope", "Column");
-                    self.nodes[cell].attr = Some(a);
-                }
+                self.nodes[cell].attr = cell_attributes(row == 0, span);
             }
         }
     }
@@ -1063,4 +1064,24 @@ pub fn archival(lo: &mut lopdf::Document, info: &Info, std: Standards) {
             cat.set("OutputIntents", vec![Object::Reference(oi)]);
         }
     }
+}
+
+/// A table cell's attributes (`/O /Table`): a header's scope, and the columns and rows a
+/// spanning cell covers. None for a plain data cell.
+fn cell_attributes(header: bool, (cols, rows): (usize, usize)) -> Option<Dictionary> {
+    if !header && cols == 1 && rows == 1 {
+        return None;
+    }
+    let mut a = Dictionary::new();
+    a.set("O", "Table");
+    if header {
+        a.set("Scope", "Column");
+    }
+    if cols > 1 {
+        a.set("ColSpan", cols as i64);
+    }
+    if rows > 1 {
+        a.set("RowSpan", rows as i64);
+    }
+    Some(a)
 }
