@@ -356,7 +356,9 @@ pub fn lay_out_with(
             BlockKind::Paragraph(_) => &mut dateline,
             _ => &mut None,
         };
+        let from = flows.len();
         block_flows(&mut s, block, &b, lead, &mut flows);
+        shrink(&mut flows[from..]);
     }
     if let Some(first) = flows
         .iter()
@@ -394,7 +396,9 @@ pub fn lay_out_with(
         b.ctx.size = th.sizes.about;
         let mut none = None;
         for block in &meta.about {
+            let from = flows.len();
             block_flows(&mut s, block, &b, &mut none, &mut flows);
+            shrink(&mut flows[from..]);
         }
     }
     // The end mark.
@@ -484,6 +488,21 @@ pub fn lay_out_with(
         geometry,
         pages,
         outline,
+    }
+}
+
+/// Lets go of the spare room of the flows' lines and glyph runs (their vectors grew a glyph
+/// at a time, up to twice their length): a long document holds all of them until it is
+/// paginated and written.
+fn shrink(flows: &mut [Flow]) {
+    for f in flows {
+        f.lines.shrink_to_fit();
+        for l in &mut f.lines {
+            l.runs.shrink_to_fit();
+            for r in &mut l.runs {
+                r.glyphs.shrink_to_fit();
+            }
+        }
     }
 }
 

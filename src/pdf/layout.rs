@@ -23,21 +23,25 @@ pub struct PlacedGlyph {
 }
 
 /// The text a glyph stands for — nearly always one character, so it is kept inline (up to
-/// 22 bytes) rather than in an allocation of its own per glyph.
+/// 14 bytes) rather than in an allocation of its own per glyph. 16 bytes (a longer text is
+/// behind a thin pointer): a long document holds every glyph until its pages are written.
 #[derive(Clone, PartialEq, Eq)]
 pub enum GlyphText {
-    Inline(u8, [u8; 22]),
-    Heap(Box<str>),
+    Inline(u8, [u8; INLINE]),
+    Heap(Box<Box<str>>),
 }
+
+/// The longest text (in UTF-8 bytes) a [`GlyphText`] holds inline.
+const INLINE: usize = 14;
 
 impl GlyphText {
     pub fn new(s: &str) -> GlyphText {
-        if s.len() <= 22 {
-            let mut buf = [0u8; 22];
+        if s.len() <= INLINE {
+            let mut buf = [0u8; INLINE];
             buf[..s.len()].copy_from_slice(s.as_bytes());
             GlyphText::Inline(s.len() as u8, buf)
         } else {
-            GlyphText::Heap(s.into())
+            GlyphText::Heap(Box::new(s.into()))
         }
     }
 
@@ -60,7 +64,7 @@ impl From<&str> for GlyphText {
 
 impl Default for GlyphText {
     fn default() -> GlyphText {
-        GlyphText::Inline(0, [0; 22])
+        GlyphText::Inline(0, [0; INLINE])
     }
 }
 
