@@ -85,6 +85,8 @@ pub fn write(
     add_fonts(&mut lo, &subsets, programs?);
     add_type3_fonts(&mut lo, &plan, made);
     post_process(&mut lo, doc, &laid, opts, marks, &link_texts, &link_parts)?;
+    // What the pages were laid out as is written: let it go before the file is made.
+    drop((laid, link_texts, link_parts));
     compress(&mut lo);
     save(lo, opts)
 }
