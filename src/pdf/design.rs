@@ -327,8 +327,6 @@ pub fn lay_out_with(
     let mut flows: Vec<Flow> = Vec::new();
     front_matter(&mut s, doc, measure, &mut flows);
 
-    // The body, with the dateline opening the first paragraph.
-    let mut dateline = dateline_text(doc, s.body);
     let mut b = BlockCx {
         width: measure,
         floor: measure * MIN_MEASURE,
@@ -337,83 +335,10 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
-    // No paragraph of the body's own to open (only quotes, lists, headings, figures …): the
-    // dateline stands on its own line before them, as in the EPUB. Decided before the body is
-    // set, so that no flow is inserted among flows that figures already refer to.
-    let opens_a_paragraph = doc.blocks.iter().any(
-        |b| matches!(&b.kind, BlockKind::Paragraph(c) if super::figure::figure_image(c).is_none()),
-    );
-    if !opens_a_paragraph && let Some(t) = dateline.take() {
-        let lines = s.set(&t, &b.opts());
-        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
-        f.keep_with_next = true;
-        flows.push(f);
-    }
-    for block in &doc.blocks {
-        // The dateline opens the release's own text: a paragraph of the body, never one in a
-        // quotation or a list item.
-        let lead = match block.kind {
-            BlockKind::Paragraph(_) => &mut dateline,
-            _ => &mut None,
-        };
-        let from = flows.len();
-        block_flows(&mut s, block, &b, lead, &mut flows);
-        shrink(&mut flows[from..]);
-    }
-    if let Some(first) = flows
-        .iter()
-        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
-        && let Some(f) = flows.get_mut(first)
-    {
-        f.space_before = f.space_before.max(th.spacing.body);
-    }
+    body_flows(&mut s, doc, &b, &mut flows);
 
-    // "About <organization>".
-    if !meta.about.is_empty() {
-        let title = match &meta.organization {
-            Some(o) => s.labels.about_heading(o),
-            None => s.labels.about_heading("").trim().to_string(),
-        };
-        let ctx = Ctx {
-            family: Family::Sans,
-            bold: true,
-            size: th.sizes.about,
-            color: th.colors.accent.rgb(),
-            ..s.body
-        };
-        let leading = Theme::line(th.sizes.about, th.leading.body);
-        let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
-        flows.push(Flow {
-            origin: Origin::Front(Front::AboutHeading),
-            indent: 0.0,
-            space_before: th.spacing.about,
-            lines,
-            keep_with_next: true,
-            splittable: false,
-            outline: Some((1, title)),
-        });
-        b.about = true;
-        b.ctx.size = th.sizes.about;
-        let mut none = None;
-        for block in &meta.about {
-            let from = flows.len();
-            block_flows(&mut s, block, &b, &mut none, &mut flows);
-            shrink(&mut flows[from..]);
-        }
-    }
-    // The end mark.
-    let end = s.labels.end.clone();
-    let leading = Theme::line(th.sizes.body, th.leading.body);
-    let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
-    flows.push(Flow {
-        origin: Origin::Front(Front::EndMark),
-        indent: 0.0,
-        space_before: th.spacing.end,
-        lines,
-        keep_with_next: false,
-        splittable: false,
-        outline: None,
-    });
+    about_flows(&mut s, doc, &mut b, measure, &mut flows);
+    flows.push(end_mark(&mut s, measure));
 
     // Footnotes, set in a smaller size at the body's measure.
     let note_cx = BlockCx {
@@ -445,6 +370,111 @@ pub fn lay_out_with(
     footnote::draw(per_page, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
+    missing_warning(&mut s, doc);
+    LaidOut {
+        geometry,
+        pages,
+        outline,
+    }
+}
+
+/// "About <organization>": its heading and the boilerplate's blocks.
+fn about_flows(
+    s: &mut Setter,
+    doc: &Document,
+    b: &mut BlockCx,
+    measure: f32,
+    flows: &mut Vec<Flow>,
+) {
+    let (meta, th) = (&doc.meta, s.theme);
+    if !meta.about.is_empty() {
+        let title = match &meta.organization {
+            Some(o) => s.labels.about_heading(o),
+            None => s.labels.about_heading("").trim().to_string(),
+        };
+        let ctx = Ctx {
+            family: Family::Sans,
+            bold: true,
+            size: th.sizes.about,
+            color: th.colors.accent.rgb(),
+            ..s.body
+        };
+        let leading = Theme::line(th.sizes.about, th.leading.body);
+        let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
+        flows.push(Flow {
+            origin: Origin::Front(Front::AboutHeading),
+            indent: 0.0,
+            space_before: th.spacing.about,
+            lines,
+            keep_with_next: true,
+            splittable: false,
+            outline: Some((1, title)),
+        });
+        b.about = true;
+        b.ctx.size = th.sizes.about;
+        let mut none = None;
+        for block in &meta.about {
+            let from = flows.len();
+            block_flows(s, block, b, &mut none, flows);
+            shrink(&mut flows[from..]);
+        }
+    }
+}
+
+/// The end mark.
+fn end_mark(s: &mut Setter, measure: f32) -> Flow {
+    let th = s.theme;
+    let end = s.labels.end.clone();
+    let leading = Theme::line(th.sizes.body, th.leading.body);
+    let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
+    Flow {
+        origin: Origin::Front(Front::EndMark),
+        indent: 0.0,
+        space_before: th.spacing.end,
+        lines,
+        keep_with_next: false,
+        splittable: false,
+        outline: None,
+    }
+}
+
+/// The body's flows, with the dateline opening its first paragraph.
+fn body_flows(s: &mut Setter, doc: &Document, b: &BlockCx, flows: &mut Vec<Flow>) {
+    let mut dateline = dateline_text(doc, s.body);
+    // No paragraph of the body's own to open (only quotes, lists, headings, figures …): the
+    // dateline stands on its own line before them, as in the EPUB. Decided before the body is
+    // set, so that no flow is inserted among flows that figures already refer to.
+    let opens_a_paragraph = doc.blocks.iter().any(
+        |b| matches!(&b.kind, BlockKind::Paragraph(c) if super::figure::figure_image(c).is_none()),
+    );
+    if !opens_a_paragraph && let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.push(f);
+    }
+    for block in &doc.blocks {
+        // The dateline opens the release's own text: a paragraph of the body, never one in a
+        // quotation or a list item.
+        let lead = match block.kind {
+            BlockKind::Paragraph(_) => &mut dateline,
+            _ => &mut None,
+        };
+        let from = flows.len();
+        block_flows(s, block, b, lead, flows);
+        shrink(&mut flows[from..]);
+    }
+    if let Some(first) = flows
+        .iter()
+        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
+        && let Some(f) = flows.get_mut(first)
+    {
+        f.space_before = f.space_before.max(s.theme.spacing.body);
+    }
+}
+
+/// One warning for the characters no font covers (drawn as the replacement mark).
+fn missing_warning(s: &mut Setter, doc: &Document) {
     if !s.missing.is_empty() {
         const SHOWN: usize = 12;
         let mut chars: Vec<String> = s
@@ -483,11 +513,6 @@ pub fn lay_out_with(
             None => d,
         };
         s.diagnostics.push(d);
-    }
-    LaidOut {
-        geometry,
-        pages,
-        outline,
     }
 }
 

@@ -623,6 +623,32 @@ fn show_mixed(
     }
 }
 
+/// The glyph procedures of a Type 3 font (`glyphs` in code order), and the images they
+/// draw.
+fn type3_procs(lo: &mut lopdf::Document, glyphs: &[&type3::Glyph]) -> (Dictionary, Dictionary) {
+    use lopdf::Stream;
+    let mut procs = Dictionary::new();
+    let mut xobjects = Dictionary::new();
+    for g in glyphs {
+        if let Some(b) = &g.image {
+            let mut d = image_dict(b.width, b.height, "DeviceRGB");
+            if let Some(alpha) = &b.alpha {
+                let m = image_dict(b.width, b.height, "DeviceGray");
+                let mid = lo.add_object(Stream::new(m, alpha.clone()));
+                d.set("SMask", Object::Reference(mid));
+            }
+            let id = lo.add_object(Stream::new(d, b.rgb.clone()));
+            xobjects.set(format!("Im{}", g.code), Object::Reference(id));
+        }
+        let id = lo.add_object(Stream::new(
+            Dictionary::new(),
+            g.procedure.clone().into_bytes(),
+        ));
+        procs.set(format!("g{:02X}", g.code), Object::Reference(id));
+    }
+    (procs, xobjects)
+}
+
 /// Writes the Type 3 fonts of the plan and adds them to every page's font resources.
 fn add_type3_fonts(lo: &mut lopdf::Document, plan: &type3::Plan, made: Vec<type3::Made>) {
     use lopdf::Stream;
@@ -631,27 +657,9 @@ fn add_type3_fonts(lo: &mut lopdf::Document, plan: &type3::Plan, made: Vec<type3
     }
     let mut fonts = Vec::new();
     for (f, m) in plan.fonts.iter().zip(made) {
-        let mut procs = Dictionary::new();
-        let mut xobjects = Dictionary::new();
         let mut glyphs: Vec<&type3::Glyph> = m.glyphs.iter().collect();
         glyphs.sort_by_key(|g| g.code);
-        for g in &glyphs {
-            if let Some(b) = &g.image {
-                let mut d = image_dict(b.width, b.height, "DeviceRGB");
-                if let Some(alpha) = &b.alpha {
-                    let m = image_dict(b.width, b.height, "DeviceGray");
-                    let mid = lo.add_object(Stream::new(m, alpha.clone()));
-                    d.set("SMask", Object::Reference(mid));
-                }
-                let id = lo.add_object(Stream::new(d, b.rgb.clone()));
-                xobjects.set(format!("Im{}", g.code), Object::Reference(id));
-            }
-            let id = lo.add_object(Stream::new(
-                Dictionary::new(),
-                g.procedure.clone().into_bytes(),
-            ));
-            procs.set(format!("g{:02X}", g.code), Object::Reference(id));
-        }
+        let (procs, xobjects) = type3_procs(lo, &glyphs);
         let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
             continue;
         };
@@ -1124,6 +1132,11 @@ fn add_fonts(
         return;
     }
     let fonts = lo.add_object(fonts);
+    set_page_fonts(lo, fonts);
+}
+
+/// Puts the font dictionary `fonts` in every page's resources.
+fn set_page_fonts(lo: &mut lopdf::Document, fonts: ObjectId) {
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     for page in pages {
         let res = match lo.get_dictionary(page).and_then(|d| d.get(b"Resources")) {
@@ -1199,29 +1212,14 @@ fn pdf_date(secs: i64) -> Object {
     )
 }
 
-/// Adds what printpdf does not write: info, catalog entries, links, outline.
-fn post_process(
+/// The document information dictionary; the author, creator and date (for the XMP
+/// metadata) it gives.
+fn info(
     lo: &mut lopdf::Document,
     doc: &Document,
-    laid: &LaidOut,
     opts: &PdfOptions,
-    marks: Vec<Vec<Marked>>,
-    link_texts: &[Vec<String>],
-    link_parts: &[Vec<tagged::Part>],
-) -> Result<(), Diagnostic> {
+) -> (String, String, Option<String>) {
     let meta = &doc.meta;
-    lo.version = "1.7".to_string();
-    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
-    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
-        let old = *old;
-        lo.objects.remove(&old);
-    }
-    if let Ok(cat) = lo.catalog_mut() {
-        cat.remove(b"PageMode");
-    }
-    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-
-    // Document info.
     let mut info = Dictionary::new();
     info.set("Title", text_string(&meta.title));
     let author = meta
@@ -1253,8 +1251,53 @@ fn post_process(
     });
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
+    (author, creator, xmp_date)
+}
 
-    // Links: borderless URI annotations.
+/// A link's annotation: a borderless URI action over its area, `text` its contents.
+fn link_annot(
+    l: &super::layout::LinkArea,
+    text: &str,
+    page_id: ObjectId,
+    height: f32,
+) -> Dictionary {
+    let mut a = Dictionary::new();
+    a.set("Type", "Annot");
+    a.set("Subtype", "Link");
+    a.set(
+        "Rect",
+        vec![
+            Object::Real(round3(l.x0)),
+            Object::Real(round3(height - l.y1)),
+            Object::Real(round3(l.x1)),
+            Object::Real(round3(height - l.y0)),
+        ],
+    );
+    a.set(
+        "Border",
+        vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)],
+    );
+    let mut action = Dictionary::new();
+    action.set("S", "URI");
+    action.set(
+        "URI",
+        Object::String(l.url.as_bytes().to_vec(), StringFormat::Literal),
+    );
+    a.set("A", action);
+    a.set("P", Object::Reference(page_id));
+    a.set("F", 4);
+    a.set("Contents", text_string(text));
+    a
+}
+
+/// Links: borderless URI annotations, each page's in its `/Annots`.
+fn links(
+    lo: &mut lopdf::Document,
+    laid: &LaidOut,
+    pages: &[ObjectId],
+    link_texts: &[Vec<String>],
+    link_parts: &[Vec<tagged::Part>],
+) -> Vec<tagged::LinkAnnot> {
     let height = laid.geometry.height;
     let mut link_annots = Vec::new();
     for (pi, page) in laid.pages.iter().enumerate() {
@@ -1271,33 +1314,7 @@ fn post_process(
                 .and_then(|t| t.next())
                 .filter(|t| !t.is_empty())
                 .unwrap_or(&l.url);
-            let mut a = Dictionary::new();
-            a.set("Type", "Annot");
-            a.set("Subtype", "Link");
-            a.set(
-                "Rect",
-                vec![
-                    Object::Real(round3(l.x0)),
-                    Object::Real(round3(height - l.y1)),
-                    Object::Real(round3(l.x1)),
-                    Object::Real(round3(height - l.y0)),
-                ],
-            );
-            a.set(
-                "Border",
-                vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)],
-            );
-            let mut action = Dictionary::new();
-            action.set("S", "URI");
-            action.set(
-                "URI",
-                Object::String(l.url.as_bytes().to_vec(), StringFormat::Literal),
-            );
-            a.set("A", action);
-            a.set("P", Object::Reference(page_id));
-            a.set("F", 4);
-            a.set("Contents", text_string(text));
-            let id = lo.add_object(a);
+            let id = lo.add_object(link_annot(l, text, page_id, height));
             link_annots.push(tagged::LinkAnnot {
                 page: pi,
                 origin: p.origin,
@@ -1319,6 +1336,34 @@ fn post_process(
             }
         }
     }
+    link_annots
+}
+
+/// Adds what printpdf does not write: info, catalog entries, links, outline.
+fn post_process(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    laid: &LaidOut,
+    opts: &PdfOptions,
+    marks: Vec<Vec<Marked>>,
+    link_texts: &[Vec<String>],
+    link_parts: &[Vec<tagged::Part>],
+) -> Result<(), Diagnostic> {
+    let meta = &doc.meta;
+    lo.version = "1.7".to_string();
+    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
+    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
+        let old = *old;
+        lo.objects.remove(&old);
+    }
+    if let Ok(cat) = lo.catalog_mut() {
+        cat.remove(b"PageMode");
+    }
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+
+    let (author, creator, xmp_date) = info(lo, doc, opts);
+    let height = laid.geometry.height;
+    let link_annots = links(lo, laid, &pages, link_texts, link_parts);
 
     images(lo, laid, &pages);
 
