@@ -605,7 +605,19 @@ mod tests {
 
     #[test]
     fn glyph_texts_come_back_whole() {
-        for t in ["", "a", "fi", "ffi", "€", "😀", "क्षि", "👩\u{200D}👩\u{200D}👧", "a\0", "\0", "ab\0c"] {
+        for t in [
+            "",
+            "a",
+            "fi",
+            "ffi",
+            "€",
+            "😀",
+            "क्षि",
+            "👩\u{200D}👩\u{200D}👧",
+            "a\0",
+            "\0",
+            "ab\0c",
+        ] {
             assert_eq!(GlyphText::new(t).as_str(), t);
             assert_eq!(GlyphText::new(t), GlyphText::new(t));
         }
