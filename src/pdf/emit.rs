@@ -153,13 +153,6 @@ fn write_pages(
     for page in &mut laid.pages {
         let (ops, page_marks) = page_ops(cx, page);
         marks.push(page_marks);
-        // The glyphs are in the ops now: let them go, so that a long document is not held
-        // twice.
-        for p in &mut page.items {
-            if let Item::Text(run) = &mut p.item {
-                run.glyphs = Vec::new();
-            }
-        }
         let raw = encode_page(pdf_page(&geo, ops));
         // A page with images is compressed once they are drawn (see `images`).
         let has_images = page.items.iter().any(|p| matches!(p.item, Item::Image(_)));
@@ -168,6 +161,16 @@ fn write_pages(
             _ => Content::Raw(raw),
         });
         pdf.pages.push(pdf_page(&geo, Vec::new()));
+    }
+    // The glyphs are in the contents now: let them go, all at once (freed page by page,
+    // between the pages' own allocations, they left the allocator so many scattered holes
+    // that a 20 MB statement took twice as long to write).
+    for page in &mut laid.pages {
+        for p in &mut page.items {
+            if let Item::Text(run) = &mut p.item {
+                run.glyphs = Vec::new();
+            }
+        }
     }
     let mut lo = pdf.to_lopdf_document(&save_options(), &mut Vec::new());
     set_contents(&mut lo, contents);
