@@ -811,6 +811,160 @@ struct BlockCx {
     about: bool,
 }
 
+/// A heading's flow (kept with the next, listed in the outline).
+fn heading_flow(
+    s: &mut Setter,
+    b: &BlockCx,
+    origin: Origin,
+    level: u8,
+    content: &[Inline],
+    flows: &mut Vec<Flow>,
+) {
+    let th = s.theme;
+    let size = match level {
+        1 => th.sizes.heading1,
+        2 => th.sizes.heading2,
+        _ => th.sizes.heading3,
+    };
+    let ctx = Ctx {
+        family: Family::Sans,
+        bold: true,
+        size,
+        color: th.colors.accent.rgb(),
+        hyphenate: false,
+        italic: false,
+        ..s.body
+    };
+    let mut t = Text::default();
+    push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
+    let mut opts = b.opts();
+    opts.align = Align::Left;
+    opts.leading = Theme::line(size, th.leading.headings);
+    let lines = s.set(&t, &opts);
+    flows.push(Flow {
+        origin,
+        indent: b.indent,
+        space_before: th.spacing.heading,
+        lines,
+        keep_with_next: true,
+        splittable: false,
+        outline: Some((level, model::plain_text(content))),
+    });
+}
+
+/// A labelled note (GitHub's `> [!TIP]`): its label, then its blocks, with a bar in the gutter.
+fn alert_flows(
+    s: &mut Setter,
+    b: &BlockCx,
+    origin: Origin,
+    kind: crate::model::AlertKind,
+    blocks: &[Block],
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    // A labelled note: its label ("Tip") in bold in the accent colour, then its
+    // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
+    let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
+    let cx = BlockCx {
+        width: b.width - 2.0 * step,
+        indent: b.indent + step,
+        ..*b
+    };
+    let th = s.theme;
+    let ctx = Ctx {
+        family: Family::Sans,
+        bold: true,
+        italic: false,
+        hyphenate: false,
+        color: th.colors.accent.rgb(),
+        ..b.ctx
+    };
+    // A lead-in (a footnote's number) goes before the label.
+    let mut t = dateline.take().unwrap_or_default();
+    t.push(
+        crate::locale::alert_label(kind, s.lang),
+        ctx.style(),
+        None,
+        None,
+    );
+    let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
+    let start = flows.len();
+    flows.push(Flow {
+        origin,
+        indent: cx.indent,
+        space_before: th.spacing.paragraph,
+        lines,
+        keep_with_next: true,
+        splittable: false,
+        outline: None,
+    });
+    for blk in blocks {
+        block_flows(s, blk, &cx, &mut None, flows);
+    }
+    // The label sits on the text it labels.
+    if let Some(f) = flows.get_mut(start + 1) {
+        f.space_before = f.space_before.min(2.0);
+    }
+    let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
+    gutter_bar(s, &cx, &mut flows[start..], w, color);
+}
+
+/// A code block: monospaced, indented, unhyphenated.
+fn code_flow(s: &mut Setter, b: &BlockCx, origin: Origin, text: &str) -> Flow {
+    let ctx = Ctx {
+        family: Family::Mono,
+        size: b.ctx.size * 0.82,
+        hyphenate: false,
+        ..b.ctx
+    };
+    let mut t = Text::default();
+    let code = code_text(text);
+    t.push(&code, ctx.style(), None, None);
+    let opts = SetOptions {
+        width: b.width - 12.0,
+        align: Align::Left,
+        balance: false,
+        leading: Theme::line(ctx.size, s.theme.leading.code),
+        em: ctx.size,
+    };
+    let lines = s.set(&t, &opts);
+    Flow {
+        origin,
+        indent: b.indent + 12.0,
+        space_before: s.theme.spacing.paragraph,
+        lines,
+        keep_with_next: false,
+        splittable: true,
+        outline: None,
+    }
+}
+
+/// A thematic break: a short centred rule.
+fn break_flow(s: &Setter, b: &BlockCx, origin: Origin) -> Flow {
+    let w = b.width / 4.0;
+    let line = Line {
+        height: 18.0,
+        baseline: 9.0,
+        rules: vec![Rule {
+            x0: (b.width - w) / 2.0,
+            x1: (b.width + w) / 2.0,
+            y: 0.0,
+            thickness: s.theme.rules.thematic_break,
+            color: s.theme.colors.rules.rgb(),
+        }],
+        ..Line::default()
+    };
+    Flow {
+        origin,
+        indent: b.indent,
+        space_before: s.theme.spacing.paragraph,
+        lines: vec![line],
+        keep_with_next: false,
+        splittable: false,
+        outline: None,
+    }
+}
+
 impl BlockCx {
     fn origin(&self, b: &Block) -> Origin {
         if self.about {
@@ -840,36 +994,7 @@ fn block_flows(
     let origin = b.origin(block);
     match &block.kind {
         BlockKind::Heading { level, content, .. } => {
-            let th = s.theme;
-            let size = match level {
-                1 => th.sizes.heading1,
-                2 => th.sizes.heading2,
-                _ => th.sizes.heading3,
-            };
-            let ctx = Ctx {
-                family: Family::Sans,
-                bold: true,
-                size,
-                color: th.colors.accent.rgb(),
-                hyphenate: false,
-                italic: false,
-                ..s.body
-            };
-            let mut t = Text::default();
-            push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
-            let mut opts = b.opts();
-            opts.align = Align::Left;
-            opts.leading = Theme::line(size, th.leading.headings);
-            let lines = s.set(&t, &opts);
-            flows.push(Flow {
-                origin,
-                indent: b.indent,
-                space_before: th.spacing.heading,
-                lines,
-                keep_with_next: true,
-                splittable: false,
-                outline: Some((*level, model::plain_text(content))),
-            });
+            heading_flow(s, b, origin, *level, content, flows)
         }
         BlockKind::Paragraph(content) => {
             if let Some(img) = super::figure::figure_image(content)
@@ -902,81 +1027,10 @@ fn block_flows(
             gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
         BlockKind::Alert { kind, blocks } => {
-            // A labelled note: its label ("Tip") in bold in the accent colour, then its
-            // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
-            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
-            let cx = BlockCx {
-                width: b.width - 2.0 * step,
-                indent: b.indent + step,
-                ..*b
-            };
-            let th = s.theme;
-            let ctx = Ctx {
-                family: Family::Sans,
-                bold: true,
-                italic: false,
-                hyphenate: false,
-                color: th.colors.accent.rgb(),
-                ..b.ctx
-            };
-            // A lead-in (a footnote's number) goes before the label.
-            let mut t = dateline.take().unwrap_or_default();
-            t.push(
-                crate::locale::alert_label(*kind, s.lang),
-                ctx.style(),
-                None,
-                None,
-            );
-            let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
-            let start = flows.len();
-            flows.push(Flow {
-                origin,
-                indent: cx.indent,
-                space_before: th.spacing.paragraph,
-                lines,
-                keep_with_next: true,
-                splittable: false,
-                outline: None,
-            });
-            for blk in blocks {
-                block_flows(s, blk, &cx, &mut None, flows);
-            }
-            // The label sits on the text it labels.
-            if let Some(f) = flows.get_mut(start + 1) {
-                f.space_before = f.space_before.min(2.0);
-            }
-            let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
-            gutter_bar(s, &cx, &mut flows[start..], w, color);
+            alert_flows(s, b, origin, *kind, blocks, dateline, flows)
         }
         BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
-        BlockKind::CodeBlock { text, .. } => {
-            let ctx = Ctx {
-                family: Family::Mono,
-                size: b.ctx.size * 0.82,
-                hyphenate: false,
-                ..b.ctx
-            };
-            let mut t = Text::default();
-            let code = code_text(text);
-            t.push(&code, ctx.style(), None, None);
-            let opts = SetOptions {
-                width: b.width - 12.0,
-                align: Align::Left,
-                balance: false,
-                leading: Theme::line(ctx.size, s.theme.leading.code),
-                em: ctx.size,
-            };
-            let lines = s.set(&t, &opts);
-            flows.push(Flow {
-                origin,
-                indent: b.indent + 12.0,
-                space_before: s.theme.spacing.paragraph,
-                lines,
-                keep_with_next: false,
-                splittable: true,
-                outline: None,
-            });
-        }
+        BlockKind::CodeBlock { text, .. } => flows.push(code_flow(s, b, origin, text)),
         BlockKind::Table(t) if !t.header.is_empty() => {
             if let Some(tf) = table::table(s, t, origin, b, flows) {
                 s.tables.push(tf);
@@ -1005,30 +1059,7 @@ fn block_flows(
                 });
             }
         }
-        BlockKind::ThematicBreak => {
-            let w = b.width / 4.0;
-            let line = Line {
-                height: 18.0,
-                baseline: 9.0,
-                rules: vec![Rule {
-                    x0: (b.width - w) / 2.0,
-                    x1: (b.width + w) / 2.0,
-                    y: 0.0,
-                    thickness: s.theme.rules.thematic_break,
-                    color: s.theme.colors.rules.rgb(),
-                }],
-                ..Line::default()
-            };
-            flows.push(Flow {
-                origin,
-                indent: b.indent,
-                space_before: s.theme.spacing.paragraph,
-                lines: vec![line],
-                keep_with_next: false,
-                splittable: false,
-                outline: None,
-            });
-        }
+        BlockKind::ThematicBreak => flows.push(break_flow(s, b, origin)),
         BlockKind::Html(h) => html_flows(s, h, b, dateline, flows),
         BlockKind::RawHtml(html) if crate::model::is_html_comment(html) => {}
         BlockKind::RawHtml(_) => {
