@@ -540,6 +540,65 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         hyphenate: false,
         ..s.body
     };
+    letterhead_flow(s, doc, measure, sans, flows);
+
+    // Left column: release line and date. Right column: media contacts.
+    let col = measure * 0.5;
+    let label = Ctx {
+        bold: true,
+        size: th.sizes.small,
+        ..sans
+    };
+    let small = Ctx {
+        size: th.sizes.small,
+        ..sans
+    };
+    let small_leading = Theme::line(th.sizes.small, th.leading.small);
+    let release = match &meta.release {
+        Release::Immediate => s.labels.immediate.clone(),
+        Release::Embargoed { until, zone } => {
+            crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
+        }
+    };
+    let left = s.set_plain(&release, label, col, Align::Left, small_leading);
+    let mut date_lines = Vec::new();
+    if let Some(d) = &meta.date {
+        let date = crate::locale::long_date(d, &meta.lang);
+        date_lines = s.set_plain(&date, small, col, Align::Left, small_leading);
+    }
+    let mut right: Vec<Line> = Vec::new();
+    if !meta.contacts.is_empty() {
+        let contact = s.labels.media_contact.to_uppercase();
+        right.extend(s.set_plain(&contact, label, col, Align::Left, small_leading));
+        for (i, c) in meta.contacts.iter().enumerate() {
+            if i > 0
+                && let Some(l) = right.last_mut()
+            {
+                l.height += th.spacing.contacts;
+            }
+            right.extend(contact_lines(s, c, small, col));
+        }
+    }
+    // Right to left, the release line takes the right column and the contacts the left.
+    let (left_x, right_x) = if s.rtl == Some(true) {
+        (measure - col, 0.0)
+    } else {
+        (0.0, measure - col + 20.0)
+    };
+    side_by_side(
+        flows,
+        th.spacing.release,
+        (left, date_lines),
+        right,
+        (left_x, right_x),
+    );
+
+    headline_flows(s, doc, measure, flows);
+}
+
+/// The letterhead: the organization's name, when there is one.
+fn letterhead_flow(s: &mut Setter, doc: &Document, measure: f32, sans: Ctx, flows: &mut Vec<Flow>) {
+    let (meta, th) = (&doc.meta, s.theme);
     if let Some(org) = &meta.organization {
         let ctx = Ctx {
             family: Family::Letterhead,
@@ -602,59 +661,11 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         }
         flows.push(front(Front::Letterhead, 0.0, lines));
     }
+}
 
-    // Left column: release line and date. Right column: media contacts.
-    let col = measure * 0.5;
-    let label = Ctx {
-        bold: true,
-        size: th.sizes.small,
-        ..sans
-    };
-    let small = Ctx {
-        size: th.sizes.small,
-        ..sans
-    };
-    let small_leading = Theme::line(th.sizes.small, th.leading.small);
-    let release = match &meta.release {
-        Release::Immediate => s.labels.immediate.clone(),
-        Release::Embargoed { until, zone } => {
-            crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
-        }
-    };
-    let left = s.set_plain(&release, label, col, Align::Left, small_leading);
-    let mut date_lines = Vec::new();
-    if let Some(d) = &meta.date {
-        let date = crate::locale::long_date(d, &meta.lang);
-        date_lines = s.set_plain(&date, small, col, Align::Left, small_leading);
-    }
-    let mut right: Vec<Line> = Vec::new();
-    if !meta.contacts.is_empty() {
-        let contact = s.labels.media_contact.to_uppercase();
-        right.extend(s.set_plain(&contact, label, col, Align::Left, small_leading));
-        for (i, c) in meta.contacts.iter().enumerate() {
-            if i > 0
-                && let Some(l) = right.last_mut()
-            {
-                l.height += th.spacing.contacts;
-            }
-            right.extend(contact_lines(s, c, small, col));
-        }
-    }
-    // Right to left, the release line takes the right column and the contacts the left.
-    let (left_x, right_x) = if s.rtl == Some(true) {
-        (measure - col, 0.0)
-    } else {
-        (0.0, measure - col + 20.0)
-    };
-    side_by_side(
-        flows,
-        th.spacing.release,
-        (left, date_lines),
-        right,
-        (left_x, right_x),
-    );
-
-    // Headline (balanced) and subtitle.
+/// The headline (balanced) and the subtitle.
+fn headline_flows(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Flow>) {
+    let (meta, th) = (&doc.meta, s.theme);
     let head = Ctx {
         bold: true,
         size: th.sizes.headline,
@@ -1554,69 +1565,92 @@ fn push_inlines_link(
                 };
                 push_inlines_link(s, t, content, ctx, target, fit);
             }
-            Inline::Image(img) => {
-                if let Some(b) = inline_image(s, img, fit) {
-                    t.push_object(b, ctx.style(), link);
-                } else if !img.alt.is_empty() {
-                    t.push(
-                        &img.alt,
-                        Ctx {
-                            italic: true,
-                            ..ctx
-                        }
-                        .style(),
-                        link,
-                        Some(img.at),
-                    );
-                }
-            }
+            Inline::Image(img) => push_image(s, t, img, ctx, link, fit),
             Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
             Inline::HardBreak => t.push("\u{2028}", ctx.style(), link, None),
-            Inline::FootnoteRef { number, .. } => {
-                // A superscript number with a hidden link area that tells pagination
-                // which line references the note (see `footnote`).
-                let idx = t.links.len() as u32;
-                t.links.push(format!("{}{number}", footnote::MARK));
-                let c = Ctx {
-                    size: ctx.size * 0.7,
-                    rise: ctx.rise + ctx.size * 0.33,
-                    hyphenate: false,
-                    ..ctx
-                };
-                t.push(&number.to_string(), c.style(), Some(idx), None)
-            }
-            Inline::Span(h) => {
-                use model::SpanTag as T;
-                let c = match h.tag {
-                    T::Small => Ctx {
-                        size: ctx.size * 0.85,
-                        ..ctx
-                    },
-                    T::Kbd | T::Samp => Ctx {
-                        family: Family::Mono,
-                        size: ctx.size * 0.88,
-                        hyphenate: false,
-                        ..ctx
-                    },
-                    T::Var | T::Cite | T::Dfn => Ctx {
-                        italic: !ctx.italic,
-                        ..ctx
-                    },
-                    T::Mark => Ctx { bold: true, ..ctx },
-                    T::Abbr | T::Ins | T::Underline | T::Q | T::Time | T::Bdi | T::Span => ctx,
-                };
-                // A quotation is set in quotation marks, as a browser shows `<q>`.
-                if h.tag == T::Q {
-                    t.push("\u{201C}", c.style(), link, None);
-                }
-                push_inlines_link(s, t, &h.content, c, link, fit);
-                if h.tag == T::Q {
-                    t.push("\u{201D}", c.style(), link, None);
-                }
-            }
+            Inline::FootnoteRef { number, .. } => push_note_ref(t, *number, ctx),
+            Inline::Span(h) => push_span(s, t, h, ctx, link, fit),
             Inline::RawHtml(_) => {}
         }
     }
+}
+
+/// An HTML span (`<small>`, `<kbd>`, `<q>` …) in its style.
+fn push_span(
+    s: &mut Setter,
+    t: &mut Text,
+    h: &model::HtmlSpan,
+    ctx: Ctx,
+    link: Option<u32>,
+    fit: &Fit,
+) {
+    use model::SpanTag as T;
+    let c = match h.tag {
+        T::Small => Ctx {
+            size: ctx.size * 0.85,
+            ..ctx
+        },
+        T::Kbd | T::Samp => Ctx {
+            family: Family::Mono,
+            size: ctx.size * 0.88,
+            hyphenate: false,
+            ..ctx
+        },
+        T::Var | T::Cite | T::Dfn => Ctx {
+            italic: !ctx.italic,
+            ..ctx
+        },
+        T::Mark => Ctx { bold: true, ..ctx },
+        T::Abbr | T::Ins | T::Underline | T::Q | T::Time | T::Bdi | T::Span => ctx,
+    };
+    // A quotation is set in quotation marks, as a browser shows `<q>`.
+    if h.tag == T::Q {
+        t.push("\u{201C}", c.style(), link, None);
+    }
+    push_inlines_link(s, t, &h.content, c, link, fit);
+    if h.tag == T::Q {
+        t.push("\u{201D}", c.style(), link, None);
+    }
+}
+
+/// An image in the text: drawn where it fits the line, else its alternative text.
+fn push_image(
+    s: &mut Setter,
+    t: &mut Text,
+    img: &model::Image,
+    ctx: Ctx,
+    link: Option<u32>,
+    fit: &Fit,
+) {
+    if let Some(b) = inline_image(s, img, fit) {
+        t.push_object(b, ctx.style(), link);
+    } else if !img.alt.is_empty() {
+        t.push(
+            &img.alt,
+            Ctx {
+                italic: true,
+                ..ctx
+            }
+            .style(),
+            link,
+            Some(img.at),
+        );
+    }
+}
+
+/// A footnote reference: a superscript number.
+fn push_note_ref(t: &mut Text, number: u32, ctx: Ctx) {
+    // A superscript number with a hidden link area that tells pagination
+    // which line references the note (see `footnote`).
+    let idx = t.links.len() as u32;
+    t.links.push(format!("{}{number}", footnote::MARK));
+    let c = Ctx {
+        size: ctx.size * 0.7,
+        rise: ctx.rise + ctx.size * 0.33,
+        hyphenate: false,
+        ..ctx
+    };
+    t.push(&number.to_string(), c.style(), Some(idx), None)
 }
 
 /// Running text set as a paragraph's flow, opened by the dateline while it still waits.
