@@ -327,8 +327,6 @@ pub fn lay_out_with(
     let mut flows: Vec<Flow> = Vec::new();
     front_matter(&mut s, doc, measure, &mut flows);
 
-    // The body, with the dateline opening the first paragraph.
-    let mut dateline = dateline_text(doc, s.body);
     let mut b = BlockCx {
         width: measure,
         floor: measure * MIN_MEASURE,
@@ -337,79 +335,10 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
-    // No paragraph of the body's own to open (only quotes, lists, headings, figures …): the
-    // dateline stands on its own line before them, as in the EPUB. Decided before the body is
-    // set, so that no flow is inserted among flows that figures already refer to.
-    let opens_a_paragraph = doc.blocks.iter().any(
-        |b| matches!(&b.kind, BlockKind::Paragraph(c) if super::figure::figure_image(c).is_none()),
-    );
-    if !opens_a_paragraph && let Some(t) = dateline.take() {
-        let lines = s.set(&t, &b.opts());
-        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
-        f.keep_with_next = true;
-        flows.push(f);
-    }
-    for block in &doc.blocks {
-        // The dateline opens the release's own text: a paragraph of the body, never one in a
-        // quotation or a list item.
-        let lead = match block.kind {
-            BlockKind::Paragraph(_) => &mut dateline,
-            _ => &mut None,
-        };
-        block_flows(&mut s, block, &b, lead, &mut flows);
-    }
-    if let Some(first) = flows
-        .iter()
-        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
-        && let Some(f) = flows.get_mut(first)
-    {
-        f.space_before = f.space_before.max(th.spacing.body);
-    }
+    body_flows(&mut s, doc, &b, &mut flows);
 
-    // "About <organization>".
-    if !meta.about.is_empty() {
-        let title = match &meta.organization {
-            Some(o) => s.labels.about_heading(o),
-            None => s.labels.about_heading("").trim().to_string(),
-        };
-        let ctx = Ctx {
-            family: Family::Sans,
-            bold: true,
-            size: th.sizes.about,
-            color: th.colors.accent.rgb(),
-            ..s.body
-        };
-        let leading = Theme::line(th.sizes.about, th.leading.body);
-        let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
-        flows.push(Flow {
-            origin: Origin::Front(Front::AboutHeading),
-            indent: 0.0,
-            space_before: th.spacing.about,
-            lines,
-            keep_with_next: true,
-            splittable: false,
-            outline: Some((1, title)),
-        });
-        b.about = true;
-        b.ctx.size = th.sizes.about;
-        let mut none = None;
-        for block in &meta.about {
-            block_flows(&mut s, block, &b, &mut none, &mut flows);
-        }
-    }
-    // The end mark.
-    let end = s.labels.end.clone();
-    let leading = Theme::line(th.sizes.body, th.leading.body);
-    let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
-    flows.push(Flow {
-        origin: Origin::Front(Front::EndMark),
-        indent: 0.0,
-        space_before: th.spacing.end,
-        lines,
-        keep_with_next: false,
-        splittable: false,
-        outline: None,
-    });
+    about_flows(&mut s, doc, &mut b, measure, &mut flows);
+    flows.push(end_mark(&mut s, measure));
 
     // Footnotes, set in a smaller size at the body's measure.
     let note_cx = BlockCx {
@@ -441,6 +370,111 @@ pub fn lay_out_with(
     footnote::draw(per_page, &mut pages, &geometry);
     furniture(&mut s, doc, &geometry, measure, &mut pages);
 
+    missing_warning(&mut s, doc);
+    LaidOut {
+        geometry,
+        pages,
+        outline,
+    }
+}
+
+/// "About <organization>": its heading and the boilerplate's blocks.
+fn about_flows(
+    s: &mut Setter,
+    doc: &Document,
+    b: &mut BlockCx,
+    measure: f32,
+    flows: &mut Vec<Flow>,
+) {
+    let (meta, th) = (&doc.meta, s.theme);
+    if !meta.about.is_empty() {
+        let title = match &meta.organization {
+            Some(o) => s.labels.about_heading(o),
+            None => s.labels.about_heading("").trim().to_string(),
+        };
+        let ctx = Ctx {
+            family: Family::Sans,
+            bold: true,
+            size: th.sizes.about,
+            color: th.colors.accent.rgb(),
+            ..s.body
+        };
+        let leading = Theme::line(th.sizes.about, th.leading.body);
+        let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
+        flows.push(Flow {
+            origin: Origin::Front(Front::AboutHeading),
+            indent: 0.0,
+            space_before: th.spacing.about,
+            lines,
+            keep_with_next: true,
+            splittable: false,
+            outline: Some((1, title)),
+        });
+        b.about = true;
+        b.ctx.size = th.sizes.about;
+        let mut none = None;
+        for block in &meta.about {
+            let from = flows.len();
+            block_flows(s, block, b, &mut none, flows);
+            shrink(&mut flows[from..]);
+        }
+    }
+}
+
+/// The end mark.
+fn end_mark(s: &mut Setter, measure: f32) -> Flow {
+    let th = s.theme;
+    let end = s.labels.end.clone();
+    let leading = Theme::line(th.sizes.body, th.leading.body);
+    let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
+    Flow {
+        origin: Origin::Front(Front::EndMark),
+        indent: 0.0,
+        space_before: th.spacing.end,
+        lines,
+        keep_with_next: false,
+        splittable: false,
+        outline: None,
+    }
+}
+
+/// The body's flows, with the dateline opening its first paragraph.
+fn body_flows(s: &mut Setter, doc: &Document, b: &BlockCx, flows: &mut Vec<Flow>) {
+    let mut dateline = dateline_text(doc, s.body);
+    // No paragraph of the body's own to open (only quotes, lists, headings, figures …): the
+    // dateline stands on its own line before them, as in the EPUB. Decided before the body is
+    // set, so that no flow is inserted among flows that figures already refer to.
+    let opens_a_paragraph = doc.blocks.iter().any(
+        |b| matches!(&b.kind, BlockKind::Paragraph(c) if super::figure::figure_image(c).is_none()),
+    );
+    if !opens_a_paragraph && let Some(t) = dateline.take() {
+        let lines = s.set(&t, &b.opts());
+        let mut f = front(Front::Dateline, s.theme.spacing.paragraph, lines);
+        f.keep_with_next = true;
+        flows.push(f);
+    }
+    for block in &doc.blocks {
+        // The dateline opens the release's own text: a paragraph of the body, never one in a
+        // quotation or a list item.
+        let lead = match block.kind {
+            BlockKind::Paragraph(_) => &mut dateline,
+            _ => &mut None,
+        };
+        let from = flows.len();
+        block_flows(s, block, b, lead, flows);
+        shrink(&mut flows[from..]);
+    }
+    if let Some(first) = flows
+        .iter()
+        .position(|f| matches!(f.origin, Origin::Block(_) | Origin::Front(Front::Dateline)))
+        && let Some(f) = flows.get_mut(first)
+    {
+        f.space_before = f.space_before.max(s.theme.spacing.body);
+    }
+}
+
+/// One warning for the characters no font covers (drawn as the replacement mark).
+fn missing_warning(s: &mut Setter, doc: &Document) {
     if !s.missing.is_empty() {
         const SHOWN: usize = 12;
         let mut chars: Vec<String> = s
@@ -480,10 +514,20 @@ pub fn lay_out_with(
         };
         s.diagnostics.push(d);
     }
-    LaidOut {
-        geometry,
-        pages,
-        outline,
+}
+
+/// Lets go of the spare room of the flows' lines and glyph runs (their vectors grew a glyph
+/// at a time, up to twice their length): a long document holds all of them until it is
+/// paginated and written.
+fn shrink(flows: &mut [Flow]) {
+    for f in flows {
+        f.lines.shrink_to_fit();
+        for l in &mut f.lines {
+            l.runs.shrink_to_fit();
+            for r in &mut l.runs {
+                r.glyphs.shrink_to_fit();
+            }
+        }
     }
 }
 
@@ -496,6 +540,65 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         hyphenate: false,
         ..s.body
     };
+    letterhead_flow(s, doc, measure, sans, flows);
+
+    // Left column: release line and date. Right column: media contacts.
+    let col = measure * 0.5;
+    let label = Ctx {
+        bold: true,
+        size: th.sizes.small,
+        ..sans
+    };
+    let small = Ctx {
+        size: th.sizes.small,
+        ..sans
+    };
+    let small_leading = Theme::line(th.sizes.small, th.leading.small);
+    let release = match &meta.release {
+        Release::Immediate => s.labels.immediate.clone(),
+        Release::Embargoed { until, zone } => {
+            crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
+        }
+    };
+    let left = s.set_plain(&release, label, col, Align::Left, small_leading);
+    let mut date_lines = Vec::new();
+    if let Some(d) = &meta.date {
+        let date = crate::locale::long_date(d, &meta.lang);
+        date_lines = s.set_plain(&date, small, col, Align::Left, small_leading);
+    }
+    let mut right: Vec<Line> = Vec::new();
+    if !meta.contacts.is_empty() {
+        let contact = s.labels.media_contact.to_uppercase();
+        right.extend(s.set_plain(&contact, label, col, Align::Left, small_leading));
+        for (i, c) in meta.contacts.iter().enumerate() {
+            if i > 0
+                && let Some(l) = right.last_mut()
+            {
+                l.height += th.spacing.contacts;
+            }
+            right.extend(contact_lines(s, c, small, col));
+        }
+    }
+    // Right to left, the release line takes the right column and the contacts the left.
+    let (left_x, right_x) = if s.rtl == Some(true) {
+        (measure - col, 0.0)
+    } else {
+        (0.0, measure - col + 20.0)
+    };
+    side_by_side(
+        flows,
+        th.spacing.release,
+        (left, date_lines),
+        right,
+        (left_x, right_x),
+    );
+
+    headline_flows(s, doc, measure, flows);
+}
+
+/// The letterhead: the organization's name, when there is one.
+fn letterhead_flow(s: &mut Setter, doc: &Document, measure: f32, sans: Ctx, flows: &mut Vec<Flow>) {
+    let (meta, th) = (&doc.meta, s.theme);
     if let Some(org) = &meta.organization {
         let ctx = Ctx {
             family: Family::Letterhead,
@@ -558,59 +661,11 @@ fn front_matter(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Fl
         }
         flows.push(front(Front::Letterhead, 0.0, lines));
     }
+}
 
-    // Left column: release line and date. Right column: media contacts.
-    let col = measure * 0.5;
-    let label = Ctx {
-        bold: true,
-        size: th.sizes.small,
-        ..sans
-    };
-    let small = Ctx {
-        size: th.sizes.small,
-        ..sans
-    };
-    let small_leading = Theme::line(th.sizes.small, th.leading.small);
-    let release = match &meta.release {
-        Release::Immediate => s.labels.immediate.clone(),
-        Release::Embargoed { until, zone } => {
-            crate::locale::embargo_line(&s.labels, until, zone.as_deref(), &meta.lang)
-        }
-    };
-    let left = s.set_plain(&release, label, col, Align::Left, small_leading);
-    let mut date_lines = Vec::new();
-    if let Some(d) = &meta.date {
-        let date = crate::locale::long_date(d, &meta.lang);
-        date_lines = s.set_plain(&date, small, col, Align::Left, small_leading);
-    }
-    let mut right: Vec<Line> = Vec::new();
-    if !meta.contacts.is_empty() {
-        let contact = s.labels.media_contact.to_uppercase();
-        right.extend(s.set_plain(&contact, label, col, Align::Left, small_leading));
-        for (i, c) in meta.contacts.iter().enumerate() {
-            if i > 0
-                && let Some(l) = right.last_mut()
-            {
-                l.height += th.spacing.contacts;
-            }
-            right.extend(contact_lines(s, c, small, col));
-        }
-    }
-    // Right to left, the release line takes the right column and the contacts the left.
-    let (left_x, right_x) = if s.rtl == Some(true) {
-        (measure - col, 0.0)
-    } else {
-        (0.0, measure - col + 20.0)
-    };
-    side_by_side(
-        flows,
-        th.spacing.release,
-        (left, date_lines),
-        right,
-        (left_x, right_x),
-    );
-
-    // Headline (balanced) and subtitle.
+/// The headline (balanced) and the subtitle.
+fn headline_flows(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<Flow>) {
+    let (meta, th) = (&doc.meta, s.theme);
     let head = Ctx {
         bold: true,
         size: th.sizes.headline,
@@ -767,6 +822,160 @@ struct BlockCx {
     about: bool,
 }
 
+/// A heading's flow (kept with the next, listed in the outline).
+fn heading_flow(
+    s: &mut Setter,
+    b: &BlockCx,
+    origin: Origin,
+    level: u8,
+    content: &[Inline],
+    flows: &mut Vec<Flow>,
+) {
+    let th = s.theme;
+    let size = match level {
+        1 => th.sizes.heading1,
+        2 => th.sizes.heading2,
+        _ => th.sizes.heading3,
+    };
+    let ctx = Ctx {
+        family: Family::Sans,
+        bold: true,
+        size,
+        color: th.colors.accent.rgb(),
+        hyphenate: false,
+        italic: false,
+        ..s.body
+    };
+    let mut t = Text::default();
+    push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
+    let mut opts = b.opts();
+    opts.align = Align::Left;
+    opts.leading = Theme::line(size, th.leading.headings);
+    let lines = s.set(&t, &opts);
+    flows.push(Flow {
+        origin,
+        indent: b.indent,
+        space_before: th.spacing.heading,
+        lines,
+        keep_with_next: true,
+        splittable: false,
+        outline: Some((level, model::plain_text(content))),
+    });
+}
+
+/// A labelled note (GitHub's `> [!TIP]`): its label, then its blocks, with a bar in the gutter.
+fn alert_flows(
+    s: &mut Setter,
+    b: &BlockCx,
+    origin: Origin,
+    kind: crate::model::AlertKind,
+    blocks: &[Block],
+    dateline: &mut Option<Text>,
+    flows: &mut Vec<Flow>,
+) {
+    // A labelled note: its label ("Tip") in bold in the accent colour, then its
+    // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
+    let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
+    let cx = BlockCx {
+        width: b.width - 2.0 * step,
+        indent: b.indent + step,
+        ..*b
+    };
+    let th = s.theme;
+    let ctx = Ctx {
+        family: Family::Sans,
+        bold: true,
+        italic: false,
+        hyphenate: false,
+        color: th.colors.accent.rgb(),
+        ..b.ctx
+    };
+    // A lead-in (a footnote's number) goes before the label.
+    let mut t = dateline.take().unwrap_or_default();
+    t.push(
+        crate::locale::alert_label(kind, s.lang),
+        ctx.style(),
+        None,
+        None,
+    );
+    let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
+    let start = flows.len();
+    flows.push(Flow {
+        origin,
+        indent: cx.indent,
+        space_before: th.spacing.paragraph,
+        lines,
+        keep_with_next: true,
+        splittable: false,
+        outline: None,
+    });
+    for blk in blocks {
+        block_flows(s, blk, &cx, &mut None, flows);
+    }
+    // The label sits on the text it labels.
+    if let Some(f) = flows.get_mut(start + 1) {
+        f.space_before = f.space_before.min(2.0);
+    }
+    let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
+    gutter_bar(s, &cx, &mut flows[start..], w, color);
+}
+
+/// A code block: monospaced, indented, unhyphenated.
+fn code_flow(s: &mut Setter, b: &BlockCx, origin: Origin, text: &str) -> Flow {
+    let ctx = Ctx {
+        family: Family::Mono,
+        size: b.ctx.size * 0.82,
+        hyphenate: false,
+        ..b.ctx
+    };
+    let mut t = Text::default();
+    let code = code_text(text);
+    t.push(&code, ctx.style(), None, None);
+    let opts = SetOptions {
+        width: b.width - 12.0,
+        align: Align::Left,
+        balance: false,
+        leading: Theme::line(ctx.size, s.theme.leading.code),
+        em: ctx.size,
+    };
+    let lines = s.set(&t, &opts);
+    Flow {
+        origin,
+        indent: b.indent + 12.0,
+        space_before: s.theme.spacing.paragraph,
+        lines,
+        keep_with_next: false,
+        splittable: true,
+        outline: None,
+    }
+}
+
+/// A thematic break: a short centred rule.
+fn break_flow(s: &Setter, b: &BlockCx, origin: Origin) -> Flow {
+    let w = b.width / 4.0;
+    let line = Line {
+        height: 18.0,
+        baseline: 9.0,
+        rules: vec![Rule {
+            x0: (b.width - w) / 2.0,
+            x1: (b.width + w) / 2.0,
+            y: 0.0,
+            thickness: s.theme.rules.thematic_break,
+            color: s.theme.colors.rules.rgb(),
+        }],
+        ..Line::default()
+    };
+    Flow {
+        origin,
+        indent: b.indent,
+        space_before: s.theme.spacing.paragraph,
+        lines: vec![line],
+        keep_with_next: false,
+        splittable: false,
+        outline: None,
+    }
+}
+
 impl BlockCx {
     fn origin(&self, b: &Block) -> Origin {
         if self.about {
@@ -796,36 +1005,7 @@ fn block_flows(
     let origin = b.origin(block);
     match &block.kind {
         BlockKind::Heading { level, content, .. } => {
-            let th = s.theme;
-            let size = match level {
-                1 => th.sizes.heading1,
-                2 => th.sizes.heading2,
-                _ => th.sizes.heading3,
-            };
-            let ctx = Ctx {
-                family: Family::Sans,
-                bold: true,
-                size,
-                color: th.colors.accent.rgb(),
-                hyphenate: false,
-                italic: false,
-                ..s.body
-            };
-            let mut t = Text::default();
-            push_inlines(s, &mut t, content, ctx, &Fit::text(size, b.width));
-            let mut opts = b.opts();
-            opts.align = Align::Left;
-            opts.leading = Theme::line(size, th.leading.headings);
-            let lines = s.set(&t, &opts);
-            flows.push(Flow {
-                origin,
-                indent: b.indent,
-                space_before: th.spacing.heading,
-                lines,
-                keep_with_next: true,
-                splittable: false,
-                outline: Some((*level, model::plain_text(content))),
-            });
+            heading_flow(s, b, origin, *level, content, flows)
         }
         BlockKind::Paragraph(content) => {
             if let Some(img) = super::figure::figure_image(content)
@@ -858,81 +1038,10 @@ fn block_flows(
             gutter_bar(s, &cx, &mut flows[start..], w, color);
         }
         BlockKind::Alert { kind, blocks } => {
-            // A labelled note: its label ("Tip") in bold in the accent colour, then its
-            // blocks, with a bar in the accent colour in the gutter, indented as a quotation.
-            let step = if b.width - 40.0 >= b.floor { 20.0 } else { 0.0 };
-            let cx = BlockCx {
-                width: b.width - 2.0 * step,
-                indent: b.indent + step,
-                ..*b
-            };
-            let th = s.theme;
-            let ctx = Ctx {
-                family: Family::Sans,
-                bold: true,
-                italic: false,
-                hyphenate: false,
-                color: th.colors.accent.rgb(),
-                ..b.ctx
-            };
-            // A lead-in (a footnote's number) goes before the label.
-            let mut t = dateline.take().unwrap_or_default();
-            t.push(
-                crate::locale::alert_label(*kind, s.lang),
-                ctx.style(),
-                None,
-                None,
-            );
-            let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
-            let start = flows.len();
-            flows.push(Flow {
-                origin,
-                indent: cx.indent,
-                space_before: th.spacing.paragraph,
-                lines,
-                keep_with_next: true,
-                splittable: false,
-                outline: None,
-            });
-            for blk in blocks {
-                block_flows(s, blk, &cx, &mut None, flows);
-            }
-            // The label sits on the text it labels.
-            if let Some(f) = flows.get_mut(start + 1) {
-                f.space_before = f.space_before.min(2.0);
-            }
-            let (w, color) = (2.0 * th.rules.quote, th.colors.accent.rgb());
-            gutter_bar(s, &cx, &mut flows[start..], w, color);
+            alert_flows(s, b, origin, *kind, blocks, dateline, flows)
         }
         BlockKind::List(list) => list_flows(s, list, b, dateline, flows),
-        BlockKind::CodeBlock { text, .. } => {
-            let ctx = Ctx {
-                family: Family::Mono,
-                size: b.ctx.size * 0.82,
-                hyphenate: false,
-                ..b.ctx
-            };
-            let mut t = Text::default();
-            let code = code_text(text);
-            t.push(&code, ctx.style(), None, None);
-            let opts = SetOptions {
-                width: b.width - 12.0,
-                align: Align::Left,
-                balance: false,
-                leading: Theme::line(ctx.size, s.theme.leading.code),
-                em: ctx.size,
-            };
-            let lines = s.set(&t, &opts);
-            flows.push(Flow {
-                origin,
-                indent: b.indent + 12.0,
-                space_before: s.theme.spacing.paragraph,
-                lines,
-                keep_with_next: false,
-                splittable: true,
-                outline: None,
-            });
-        }
+        BlockKind::CodeBlock { text, .. } => flows.push(code_flow(s, b, origin, text)),
         BlockKind::Table(t) if !t.header.is_empty() => {
             if let Some(tf) = table::table(s, t, origin, b, flows) {
                 s.tables.push(tf);
@@ -961,30 +1070,7 @@ fn block_flows(
                 });
             }
         }
-        BlockKind::ThematicBreak => {
-            let w = b.width / 4.0;
-            let line = Line {
-                height: 18.0,
-                baseline: 9.0,
-                rules: vec![Rule {
-                    x0: (b.width - w) / 2.0,
-                    x1: (b.width + w) / 2.0,
-                    y: 0.0,
-                    thickness: s.theme.rules.thematic_break,
-                    color: s.theme.colors.rules.rgb(),
-                }],
-                ..Line::default()
-            };
-            flows.push(Flow {
-                origin,
-                indent: b.indent,
-                space_before: s.theme.spacing.paragraph,
-                lines: vec![line],
-                keep_with_next: false,
-                splittable: false,
-                outline: None,
-            });
-        }
+        BlockKind::ThematicBreak => flows.push(break_flow(s, b, origin)),
         BlockKind::Html(h) => html_flows(s, h, b, dateline, flows),
         BlockKind::RawHtml(html) if crate::model::is_html_comment(html) => {}
         BlockKind::RawHtml(_) => {
@@ -1479,69 +1565,92 @@ fn push_inlines_link(
                 };
                 push_inlines_link(s, t, content, ctx, target, fit);
             }
-            Inline::Image(img) => {
-                if let Some(b) = inline_image(s, img, fit) {
-                    t.push_object(b, ctx.style(), link);
-                } else if !img.alt.is_empty() {
-                    t.push(
-                        &img.alt,
-                        Ctx {
-                            italic: true,
-                            ..ctx
-                        }
-                        .style(),
-                        link,
-                        Some(img.at),
-                    );
-                }
-            }
+            Inline::Image(img) => push_image(s, t, img, ctx, link, fit),
             Inline::SoftBreak => t.push(" ", ctx.style(), link, None),
             Inline::HardBreak => t.push("\u{2028}", ctx.style(), link, None),
-            Inline::FootnoteRef { number, .. } => {
-                // A superscript number with a hidden link area that tells pagination
-                // which line references the note (see `footnote`).
-                let idx = t.links.len() as u32;
-                t.links.push(format!("{}{number}", footnote::MARK));
-                let c = Ctx {
-                    size: ctx.size * 0.7,
-                    rise: ctx.rise + ctx.size * 0.33,
-                    hyphenate: false,
-                    ..ctx
-                };
-                t.push(&number.to_string(), c.style(), Some(idx), None)
-            }
-            Inline::Span(h) => {
-                use model::SpanTag as T;
-                let c = match h.tag {
-                    T::Small => Ctx {
-                        size: ctx.size * 0.85,
-                        ..ctx
-                    },
-                    T::Kbd | T::Samp => Ctx {
-                        family: Family::Mono,
-                        size: ctx.size * 0.88,
-                        hyphenate: false,
-                        ..ctx
-                    },
-                    T::Var | T::Cite | T::Dfn => Ctx {
-                        italic: !ctx.italic,
-                        ..ctx
-                    },
-                    T::Mark => Ctx { bold: true, ..ctx },
-                    T::Abbr | T::Ins | T::Underline | T::Q | T::Time | T::Bdi | T::Span => ctx,
-                };
-                // A quotation is set in quotation marks, as a browser shows `<q>`.
-                if h.tag == T::Q {
-                    t.push("\u{201C}", c.style(), link, None);
-                }
-                push_inlines_link(s, t, &h.content, c, link, fit);
-                if h.tag == T::Q {
-                    t.push("\u{201D}", c.style(), link, None);
-                }
-            }
+            Inline::FootnoteRef { number, .. } => push_note_ref(t, *number, ctx),
+            Inline::Span(h) => push_span(s, t, h, ctx, link, fit),
             Inline::RawHtml(_) => {}
         }
     }
+}
+
+/// An HTML span (`<small>`, `<kbd>`, `<q>` …) in its style.
+fn push_span(
+    s: &mut Setter,
+    t: &mut Text,
+    h: &model::HtmlSpan,
+    ctx: Ctx,
+    link: Option<u32>,
+    fit: &Fit,
+) {
+    use model::SpanTag as T;
+    let c = match h.tag {
+        T::Small => Ctx {
+            size: ctx.size * 0.85,
+            ..ctx
+        },
+        T::Kbd | T::Samp => Ctx {
+            family: Family::Mono,
+            size: ctx.size * 0.88,
+            hyphenate: false,
+            ..ctx
+        },
+        T::Var | T::Cite | T::Dfn => Ctx {
+            italic: !ctx.italic,
+            ..ctx
+        },
+        T::Mark => Ctx { bold: true, ..ctx },
+        T::Abbr | T::Ins | T::Underline | T::Q | T::Time | T::Bdi | T::Span => ctx,
+    };
+    // A quotation is set in quotation marks, as a browser shows `<q>`.
+    if h.tag == T::Q {
+        t.push("\u{201C}", c.style(), link, None);
+    }
+    push_inlines_link(s, t, &h.content, c, link, fit);
+    if h.tag == T::Q {
+        t.push("\u{201D}", c.style(), link, None);
+    }
+}
+
+/// An image in the text: drawn where it fits the line, else its alternative text.
+fn push_image(
+    s: &mut Setter,
+    t: &mut Text,
+    img: &model::Image,
+    ctx: Ctx,
+    link: Option<u32>,
+    fit: &Fit,
+) {
+    if let Some(b) = inline_image(s, img, fit) {
+        t.push_object(b, ctx.style(), link);
+    } else if !img.alt.is_empty() {
+        t.push(
+            &img.alt,
+            Ctx {
+                italic: true,
+                ..ctx
+            }
+            .style(),
+            link,
+            Some(img.at),
+        );
+    }
+}
+
+/// A footnote reference: a superscript number.
+fn push_note_ref(t: &mut Text, number: u32, ctx: Ctx) {
+    // A superscript number with a hidden link area that tells pagination
+    // which line references the note (see `footnote`).
+    let idx = t.links.len() as u32;
+    t.links.push(format!("{}{number}", footnote::MARK));
+    let c = Ctx {
+        size: ctx.size * 0.7,
+        rise: ctx.rise + ctx.size * 0.33,
+        hyphenate: false,
+        ..ctx
+    };
+    t.push(&number.to_string(), c.style(), Some(idx), None)
 }
 
 /// Running text set as a paragraph's flow, opened by the dateline while it still waits.

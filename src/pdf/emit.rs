@@ -33,271 +33,66 @@ enum FontKey {
 }
 
 /// Writes the laid-out pages as a PDF.
+///
+/// Each page's operators are encoded by printpdf (a one-page document) and Flate-compressed
+/// as soon as they are made, and the page's glyphs let go: the document's pages are never
+/// held as operators, nor as uncompressed content, all at once. printpdf then writes the
+/// document's page tree with empty pages, whose contents are set to the encoded ones.
 pub fn write(
     doc: &Document,
     book: &FontBook,
     mut laid: LaidOut,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let geo = laid.geometry;
-    if opts.standards.ua1 {
+    let tag = opts.standards.ua1;
+    if tag {
         for page in &laid.pages {
             for p in &page.items {
                 check_glyphs(p)?;
             }
         }
     }
-    let mut pdf = PdfDocument::new("");
-    pdf.metadata.info.document_title = doc.meta.title.clone();
-    let subsets = subsets(book, &laid, opts.standards.ua1);
+    let subsets = subsets(book, &laid, tag);
     let plan = type3::Plan::new(book, &laid.pages);
-
-    let tag = opts.standards.ua1;
     let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
     let link_parts: Vec<Vec<tagged::Part>> = laid.pages.iter().map(link_parts).collect();
-    // The markers of list items that hold only artifacts (`- ***`) are artifacts too.
     let bare = if tag {
         tagged::bare_labels(doc)
     } else {
         Vec::new()
     };
-    // Per page, whose each marked-content sequence is (the MCID is the index).
-    let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
+    let cx = PageCx {
+        book,
+        plan: &plan,
+        subsets: &subsets,
+        bare: &bare,
+        tag,
+        height: laid.geometry.height,
+    };
     // The font programs (subsetting and compressing them is a good part of the work) are
     // made on another thread, when one is free, while the pages are written: in a batch, whose
     // statements run on rayon's threads. One statement, on the main thread, makes them after
     // the pages (starting a thread pool for it costs more page faults than it saves).
-    let mut write_pages = || {
-        for page in &mut laid.pages {
-            let mut ops = Vec::new();
-            let mut page_marks: Vec<Marked> = Vec::new();
-            // Rules first, then text in one text object.
-            for p in &page.items {
-                if let Item::Rule(r) = &p.item {
-                    let mark = tagged::mark_of(p);
-                    if tag {
-                        open_mark(&mut ops, mark, &mut page_marks);
-                    }
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetOutlineColor {
-                        col: color(r.color),
-                    });
-                    ops.push(Op::SetOutlineThickness {
-                        pt: Pt(r.thickness),
-                    });
-                    let y = geo.height - r.y;
-                    ops.push(Op::DrawLine {
-                        line: PLine {
-                            points: vec![
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(r.x0),
-                                        y: Pt(y),
-                                    },
-                                    bezier: false,
-                                },
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(r.x1),
-                                        y: Pt(y),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                    if tag && mark.is_some() {
-                        ops.push(Op::EndMarkedContent);
-                    }
-                }
-            }
-            ops.push(Op::StartTextSection);
-            let mut open: Option<Mark> = None;
-            let spaces = if tag {
-                space_after(book, &page.items)
-            } else {
-                Vec::new()
-            };
-            let mut cur_font: Option<(FontKey, f32)> = None;
-            let mut cur_color: Option<Rgb> = None;
-            let mut pen = (0.0f32, 0.0f32);
-            for pi in text_order(&page.items) {
-                let p = &mut page.items[pi];
-                let mark = tagged::mark_in(p, &bare);
-                if let Item::Image(b) = &p.item {
-                    // Drawn here, in reading order, outside the text object: a
-                    // placeholder that `images` replaces with the drawing.
-                    if tag && open.is_some() {
-                        ops.push(Op::EndMarkedContent);
-                    }
-                    open = None;
-                    ops.push(Op::EndTextSection);
-                    if tag {
-                        open_mark(&mut ops, mark, &mut page_marks);
-                        if let (Some(Mark::Content(..)), Some(m)) = (mark, page_marks.last_mut()) {
-                            let (x0, y0) = (round3(b.x), round3(geo.height - b.y - b.height));
-                            m.bbox = Some([x0, y0, x0 + round3(b.width), y0 + round3(b.height)]);
-                        }
-                    }
-                    ops.push(Op::BeginMarkedContent {
-                        tag: image_placeholder(pi),
-                    });
-                    ops.push(Op::EndMarkedContent);
-                    if tag && mark.is_some() {
-                        ops.push(Op::EndMarkedContent);
-                    }
-                    ops.push(Op::StartTextSection);
-                    // A new text object starts at the origin.
-                    pen = (0.0, 0.0);
-                    cur_font = None;
-                    continue;
-                }
-                let Item::Text(run) = &mut p.item else {
-                    continue;
-                };
-                let subset = subsets.get(run.face.0 as usize).and_then(Option::as_ref);
-                // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
-                let special = book.face(run.face).raster
-                    || run.glyphs.iter().any(|g| {
-                        g.gid == 0
-                            || (run.face == book.emoji_fallback()
-                                && plan.lookup(book, run.face, g.gid, &g.text).is_some())
-                    });
-                if subset.is_none() && !special {
-                    continue;
-                }
-                if tag && mark != open {
-                    if open.is_some() {
-                        ops.push(Op::EndMarkedContent);
-                    }
-                    open_mark(&mut ops, mark, &mut page_marks);
-                    open = mark;
-                }
-                if special {
-                    if cur_color != Some(run.color) {
-                        ops.push(Op::SetFillColor {
-                            col: color(run.color),
-                        });
-                        cur_color = Some(run.color);
-                    }
-                    let space = spaces.get(pi).copied().unwrap_or(false);
-                    let at = (run.x, geo.height - run.y);
-                    show_mixed(
-                        &mut ops,
-                        book,
-                        &plan,
-                        subset,
-                        run,
-                        at,
-                        space,
-                        &mut cur_font,
-                        &mut pen,
-                    );
-                    continue;
-                }
-                let Some(subset) = subset else { continue };
-                if cur_font != Some((FontKey::Face(run.face), run.size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_name(run.face.0 as usize)),
-                        size: Pt(run.size),
-                    });
-                    cur_font = Some((FontKey::Face(run.face), run.size));
-                }
-                if cur_color != Some(run.color) {
-                    ops.push(Op::SetFillColor {
-                        col: color(run.color),
-                    });
-                    cur_color = Some(run.color);
-                }
-                let face = book.face(run.face);
-                let mut cps = Vec::with_capacity(run.glyphs.len());
-                let n = run.glyphs.len();
-                for i in 0..n {
-                    // The viewer advances by the /W width; the TJ number moves the pen on to
-                    // where the next glyph belongs.
-                    let (gid, x) = (run.glyphs[i].gid, run.glyphs[i].x);
-                    let offset = match run.glyphs.get(i + 1) {
-                        Some(next) => {
-                            let w = face.pdf_width(gid);
-                            let adv = (next.x - x) * 1000.0 / run.size;
-                            ((w - adv) * 10.0).round() / 10.0
-                        }
-                        None => 0.0,
-                    };
-                    // The text comes back through our ToUnicode map (see `embed`).
-                    cps.push(Codepoint {
-                        gid: subset.new_gid(gid),
-                        offset,
-                        cid: None,
-                    });
-                }
-                if spaces.get(pi).copied().unwrap_or(false)
-                    && let Some(sp) = space_gid(book, run.face.0 as usize)
-                {
-                    // An invisible word space where the line (or column) ends, so that text
-                    // extraction and assistive technology read "the new", not "thenew".
-                    cps.push(Codepoint {
-                        gid: subset.new_gid(sp),
-                        offset: 0.0,
-                        cid: None,
-                    });
-                }
-                // `Td` moves relative to the previous line start (printpdf writes it as is;
-                // an absolute `Tm` would make it re-measure every glyph).
-                let (x, y) = (round3(run.x), round3(geo.height - run.y));
-                ops.push(Op::SetTextCursor {
-                    pos: Point {
-                        x: Pt(round3(x - pen.0)),
-                        y: Pt(round3(y - pen.1)),
-                    },
-                });
-                pen = (x, y);
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(cps)],
-                });
-            }
-            if open.is_some() {
-                ops.push(Op::EndMarkedContent);
-            }
-            ops.push(Op::EndTextSection);
-            marks.push(page_marks);
-            // The glyphs are in the ops now: let them go, so that a long document is not held
-            // twice.
-            for p in &mut page.items {
-                if let Item::Text(run) = &mut p.item {
-                    run.glyphs = Vec::new();
-                }
-            }
-            pdf.pages.push(PdfPage {
-                media_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                trim_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                crop_box: Rect::from_wh(Pt(geo.width), Pt(geo.height)),
-                ops,
-            });
-        }
-
-        let save = PdfSaveOptions {
-            optimize: false,
-            subset_fonts: true,
-            secure: true,
-            image_optimization: None,
-        };
-        let mut warnings = Vec::new();
-        pdf.to_lopdf_document(&save, &mut warnings)
-    };
+    let title = &doc.meta.title;
+    let mut pages = || write_pages(&cx, &mut laid, title);
     let make_programs = || (font_programs(book, &subsets), type3::make(book, &plan));
-    let (mut lo, programs) = if rayon::current_thread_index().is_some() {
-        rayon::join(write_pages, make_programs)
+    let ((mut lo, marks), programs) = if rayon::current_thread_index().is_some() {
+        rayon::join(pages, make_programs)
     } else {
-        (write_pages(), make_programs())
+        (pages(), make_programs())
     };
     let (programs, made) = programs;
     add_fonts(&mut lo, &subsets, programs?);
     add_type3_fonts(&mut lo, &plan, made);
     post_process(&mut lo, doc, &laid, opts, marks, &link_texts, &link_parts)?;
+    // What the pages were laid out as is written: let it go before the file is made.
+    drop((laid, link_texts, link_parts));
     compress(&mut lo);
+    save(lo, opts)
+}
+
+/// The finished document as bytes, with its `/ID`.
+fn save(mut lo: lopdf::Document, opts: &PdfOptions) -> Result<Vec<u8>, Diagnostic> {
     let mut bytes = Vec::new();
     let saved = if opts.standards.ua1 || opts.standards.a2b {
         // Object streams: the structure tree is many small dictionaries.
@@ -319,6 +114,350 @@ pub fn write(
     saved.map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
+}
+
+/// What writing a page's operators needs of the document: the fonts, the Type 3 plan and
+/// whether (and how) the content is tagged.
+struct PageCx<'a> {
+    book: &'a FontBook,
+    plan: &'a type3::Plan,
+    subsets: &'a [Option<embed::Subset>],
+    /// The markers of list items that hold only artifacts (`- ***`): artifacts too.
+    bare: &'a [super::layout::Origin],
+    tag: bool,
+    /// The page height (PDF's y axis goes up).
+    height: f32,
+}
+
+/// A page's content, encoded: Flate-compressed (as [`compress`] would), or as it is when
+/// compressing does not make it smaller or when [`images`] has yet to draw its images.
+enum Content {
+    Packed(Vec<u8>),
+    Raw(Vec<u8>),
+}
+
+/// Every page's content encoded one page at a time (its glyphs let go once encoded), then
+/// printpdf's document of the (empty) pages with those contents; and each page's
+/// marked-content sequences.
+fn write_pages(
+    cx: &PageCx,
+    laid: &mut LaidOut,
+    title: &str,
+) -> (lopdf::Document, Vec<Vec<Marked>>) {
+    let geo = laid.geometry;
+    let mut z = flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true);
+    let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
+    let mut contents = Vec::with_capacity(laid.pages.len());
+    let mut pdf = PdfDocument::new("");
+    pdf.metadata.info.document_title = title.to_string();
+    for page in &mut laid.pages {
+        let (ops, page_marks) = page_ops(cx, page);
+        marks.push(page_marks);
+        let raw = encode_page(pdf_page(&geo, ops));
+        // A page with images is compressed once they are drawn (see `images`).
+        let has_images = page.items.iter().any(|p| matches!(p.item, Item::Image(_)));
+        contents.push(match deflate(&mut z, &raw) {
+            Some(packed) if !has_images && packed.len() < raw.len() => Content::Packed(packed),
+            _ => Content::Raw(raw),
+        });
+        pdf.pages.push(pdf_page(&geo, Vec::new()));
+    }
+    // The glyphs are in the contents now: let them go, all at once (freed page by page,
+    // between the pages' own allocations, they left the allocator so many scattered holes
+    // that a 20 MB statement took twice as long to write).
+    for page in &mut laid.pages {
+        for p in &mut page.items {
+            if let Item::Text(run) = &mut p.item {
+                run.glyphs = Vec::new();
+            }
+        }
+    }
+    let mut lo = pdf.to_lopdf_document(&save_options(), &mut Vec::new());
+    set_contents(&mut lo, contents);
+    (lo, marks)
+}
+
+fn save_options() -> PdfSaveOptions {
+    PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    }
+}
+
+fn pdf_page(geo: &super::layout::Geometry, ops: Vec<Op>) -> PdfPage {
+    let size = Rect::from_wh(Pt(geo.width), Pt(geo.height));
+    PdfPage {
+        media_box: size.clone(),
+        trim_box: size.clone(),
+        crop_box: size,
+        ops,
+    }
+}
+
+/// A page's operators as printpdf encodes them: the content stream of a one-page document.
+fn encode_page(page: PdfPage) -> Vec<u8> {
+    let mut one = PdfDocument::new("");
+    one.pages.push(page);
+    let mut lo = one.to_lopdf_document(&save_options(), &mut Vec::new());
+    let Some(content) = first_page_content(&lo) else {
+        return Vec::new();
+    };
+    match lo.objects.remove(&content) {
+        Some(Object::Stream(s)) => s.content,
+        _ => Vec::new(),
+    }
+}
+
+/// The content stream of a page (the first of its contents).
+fn page_content(lo: &lopdf::Document, page: ObjectId) -> Option<ObjectId> {
+    match lo.get_dictionary(page).ok()?.get(b"Contents").ok()? {
+        Object::Reference(r) => Some(*r),
+        Object::Array(a) => a.first().and_then(|o| o.as_reference().ok()),
+        _ => None,
+    }
+}
+
+fn first_page_content(lo: &lopdf::Document) -> Option<ObjectId> {
+    let page = *lo.get_pages().values().next()?;
+    page_content(lo, page)
+}
+
+/// Puts the encoded contents into the pages' (empty) content streams, in page order, as
+/// [`compress`] would have left them.
+fn set_contents(lo: &mut lopdf::Document, contents: Vec<Content>) {
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    for (page, content) in pages.into_iter().zip(contents) {
+        let Some(id) = page_content(lo, page) else {
+            continue;
+        };
+        let Ok(Object::Stream(st)) = lo.get_object_mut(id) else {
+            continue;
+        };
+        match content {
+            Content::Packed(bytes) => {
+                st.dict.set("Filter", "FlateDecode");
+                st.set_content(bytes);
+            }
+            Content::Raw(bytes) => st.set_content(bytes),
+        }
+    }
+}
+
+/// The pen of a page's text object: the font and colour set, and the current line start.
+#[derive(Default)]
+struct Pen {
+    font: Option<(FontKey, f32)>,
+    color: Option<Rgb>,
+    at: (f32, f32),
+}
+
+impl Pen {
+    fn set_color(&mut self, ops: &mut Vec<Op>, c: Rgb) {
+        if self.color != Some(c) {
+            ops.push(Op::SetFillColor { col: color(c) });
+            self.color = Some(c);
+        }
+    }
+
+    /// Moves to `(x, y)` with `Td`, relative to the previous line start (printpdf writes
+    /// it as is; an absolute `Tm` would make it re-measure every glyph).
+    fn move_to(&mut self, ops: &mut Vec<Op>, x: f32, y: f32) {
+        let (x, y) = (round3(x), round3(y));
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(round3(x - self.at.0)),
+                y: Pt(round3(y - self.at.1)),
+            },
+        });
+        self.at = (x, y);
+    }
+}
+
+/// A page's operators (rules first, then the text in one text object, images drawn in
+/// reading order) and its marked-content sequences (the MCID is the index).
+fn page_ops(cx: &PageCx, page: &super::layout::Page) -> (Vec<Op>, Vec<Marked>) {
+    let mut ops = Vec::new();
+    let mut marks: Vec<Marked> = Vec::new();
+    for p in &page.items {
+        if let Item::Rule(r) = &p.item {
+            let mark = tagged::mark_of(p);
+            if cx.tag {
+                open_mark(&mut ops, mark, &mut marks);
+            }
+            rule_ops(&mut ops, r, cx.height);
+            if cx.tag && mark.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+        }
+    }
+    ops.push(Op::StartTextSection);
+    let mut open: Option<Mark> = None;
+    let spaces = if cx.tag {
+        space_after(cx.book, &page.items)
+    } else {
+        Vec::new()
+    };
+    let mut pen = Pen::default();
+    for pi in text_order(&page.items) {
+        let p = &page.items[pi];
+        let mark = tagged::mark_in(p, cx.bare);
+        if let Item::Image(b) = &p.item {
+            // Drawn here, in reading order, outside the text object: a placeholder that
+            // `images` replaces with the drawing.
+            if cx.tag && open.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+            open = None;
+            image_ops(cx, &mut ops, b, pi, mark, &mut marks);
+            // A new text object starts at the origin.
+            pen.at = (0.0, 0.0);
+            pen.font = None;
+            continue;
+        }
+        let Item::Text(run) = &p.item else {
+            continue;
+        };
+        let space = spaces.get(pi).copied().unwrap_or(false);
+        text_ops(cx, &mut ops, run, space, &mut pen, |ops| {
+            if cx.tag && mark != open {
+                if open.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                open_mark(ops, mark, &mut marks);
+                open = mark;
+            }
+        });
+    }
+    if open.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
+    ops.push(Op::EndTextSection);
+    (ops, marks)
+}
+
+/// A horizontal rule.
+fn rule_ops(ops: &mut Vec<Op>, r: &super::layout::Rule, height: f32) {
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetOutlineColor {
+        col: color(r.color),
+    });
+    ops.push(Op::SetOutlineThickness {
+        pt: Pt(r.thickness),
+    });
+    let y = height - r.y;
+    let point = |x: f32| LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    };
+    ops.push(Op::DrawLine {
+        line: PLine {
+            points: vec![point(r.x0), point(r.x1)],
+            is_closed: false,
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// An image's placeholder (item `pi` of its page), between two text objects, in its
+/// marked-content sequence (whose bounding box it gives).
+fn image_ops(
+    cx: &PageCx,
+    ops: &mut Vec<Op>,
+    b: &super::layout::ImageBox,
+    pi: usize,
+    mark: Option<Mark>,
+    marks: &mut Vec<Marked>,
+) {
+    ops.push(Op::EndTextSection);
+    if cx.tag {
+        open_mark(ops, mark, marks);
+        if let (Some(Mark::Content(..)), Some(m)) = (mark, marks.last_mut()) {
+            let (x0, y0) = (round3(b.x), round3(cx.height - b.y - b.height));
+            m.bbox = Some([x0, y0, x0 + round3(b.width), y0 + round3(b.height)]);
+        }
+    }
+    ops.push(Op::BeginMarkedContent {
+        tag: image_placeholder(pi),
+    });
+    ops.push(Op::EndMarkedContent);
+    if cx.tag && mark.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
+    ops.push(Op::StartTextSection);
+}
+
+/// A run of glyphs (`space`: with a word space after it, see [`space_after`]); `open` opens
+/// its marked-content sequence when it is drawn at all.
+fn text_ops(
+    cx: &PageCx,
+    ops: &mut Vec<Op>,
+    run: &super::layout::GlyphRun,
+    space: bool,
+    pen: &mut Pen,
+    open: impl FnOnce(&mut Vec<Op>),
+) {
+    let book = cx.book;
+    let subset = cx.subsets.get(run.face.0 as usize).and_then(Option::as_ref);
+    // Glyphs drawn by Type 3 fonts: colour emoji, and characters no face has.
+    let special = book.face(run.face).raster
+        || run.glyphs.iter().any(|g| {
+            g.gid == 0
+                || (run.face == book.emoji_fallback()
+                    && cx.plan.lookup(book, run.face, g.gid, &g.text).is_some())
+        });
+    if subset.is_none() && !special {
+        return;
+    }
+    open(ops);
+    let at = (run.x, cx.height - run.y);
+    if special {
+        pen.set_color(ops, run.color);
+        show_mixed(ops, book, cx.plan, subset, run, at, space, pen);
+        return;
+    }
+    let Some(subset) = subset else { return };
+    if pen.font != Some((FontKey::Face(run.face), run.size)) {
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font_name(run.face.0 as usize)),
+            size: Pt(run.size),
+        });
+        pen.font = Some((FontKey::Face(run.face), run.size));
+    }
+    pen.set_color(ops, run.color);
+    let face = book.face(run.face);
+    let mut cps = Vec::with_capacity(run.glyphs.len() + 1);
+    for (i, g) in run.glyphs.iter().enumerate() {
+        // The viewer advances by the /W width; the TJ number moves the pen on to where
+        // the next glyph belongs.
+        let offset = match run.glyphs.get(i + 1) {
+            Some(next) => {
+                let adv = (next.x - g.x) * 1000.0 / run.size;
+                ((face.pdf_width(g.gid) - adv) * 10.0).round() / 10.0
+            }
+            None => 0.0,
+        };
+        // The text comes back through our ToUnicode map (see `embed`).
+        cps.push(Codepoint {
+            gid: subset.new_gid(g.gid),
+            offset,
+            cid: None,
+        });
+    }
+    if space && let Some(sp) = space_gid(book, run.face.0 as usize) {
+        // An invisible word space where the line (or column) ends, so that text extraction
+        // and assistive technology read "the new", not "thenew".
+        cps.push(Codepoint {
+            gid: subset.new_gid(sp),
+            offset: 0.0,
+            cid: None,
+        });
+    }
+    pen.move_to(ops, at.0, at.1);
+    ops.push(Op::ShowText {
+        items: vec![TextItem::GlyphIds(cps)],
+    });
 }
 
 /// Fails on a glyph that assistive technology cannot read: one without text. (Glyph 0 is
@@ -398,8 +537,7 @@ fn show_mixed(
     run: &super::layout::GlyphRun,
     at: (f32, f32),
     space: bool,
-    cur_font: &mut Option<(FontKey, f32)>,
-    pen: &mut (f32, f32),
+    pen: &mut Pen,
 ) {
     let face = book.face(run.face);
     let targets: Vec<(FontKey, u16)> = run
@@ -427,7 +565,7 @@ fn show_mixed(
         while e < n && targets[e].0 == key {
             e += 1;
         }
-        if *cur_font != Some((key, run.size)) {
+        if pen.font != Some((key, run.size)) {
             let id = match key {
                 FontKey::Face(f) => font_name(f.0 as usize),
                 FontKey::Type3(i) => FontId(plan.fonts[i].resource.clone()),
@@ -436,7 +574,7 @@ fn show_mixed(
                 font: PdfFontHandle::External(id),
                 size: Pt(run.size),
             });
-            *cur_font = Some((key, run.size));
+            pen.font = Some((key, run.size));
         }
         let mut cps = Vec::new();
         let mut items = Vec::new();
@@ -479,20 +617,39 @@ fn show_mixed(
                 }
             }
         }
-        let (x, y) = (round3(at.0 + run.glyphs[k].x), round3(at.1));
-        ops.push(Op::SetTextCursor {
-            pos: Point {
-                x: Pt(round3(x - pen.0)),
-                y: Pt(round3(y - pen.1)),
-            },
-        });
-        *pen = (x, y);
+        pen.move_to(ops, at.0 + run.glyphs[k].x, at.1);
         if let FontKey::Face(_) = key {
             items.push(TextItem::GlyphIds(cps));
         }
         ops.push(Op::ShowText { items });
         k = e;
     }
+}
+
+/// The glyph procedures of a Type 3 font (`glyphs` in code order), and the images they
+/// draw.
+fn type3_procs(lo: &mut lopdf::Document, glyphs: &[&type3::Glyph]) -> (Dictionary, Dictionary) {
+    use lopdf::Stream;
+    let mut procs = Dictionary::new();
+    let mut xobjects = Dictionary::new();
+    for g in glyphs {
+        if let Some(b) = &g.image {
+            let mut d = image_dict(b.width, b.height, "DeviceRGB");
+            if let Some(alpha) = &b.alpha {
+                let m = image_dict(b.width, b.height, "DeviceGray");
+                let mid = lo.add_object(Stream::new(m, alpha.clone()));
+                d.set("SMask", Object::Reference(mid));
+            }
+            let id = lo.add_object(Stream::new(d, b.rgb.clone()));
+            xobjects.set(format!("Im{}", g.code), Object::Reference(id));
+        }
+        let id = lo.add_object(Stream::new(
+            Dictionary::new(),
+            g.procedure.clone().into_bytes(),
+        ));
+        procs.set(format!("g{:02X}", g.code), Object::Reference(id));
+    }
+    (procs, xobjects)
 }
 
 /// Writes the Type 3 fonts of the plan and adds them to every page's font resources.
@@ -503,27 +660,9 @@ fn add_type3_fonts(lo: &mut lopdf::Document, plan: &type3::Plan, made: Vec<type3
     }
     let mut fonts = Vec::new();
     for (f, m) in plan.fonts.iter().zip(made) {
-        let mut procs = Dictionary::new();
-        let mut xobjects = Dictionary::new();
         let mut glyphs: Vec<&type3::Glyph> = m.glyphs.iter().collect();
         glyphs.sort_by_key(|g| g.code);
-        for g in &glyphs {
-            if let Some(b) = &g.image {
-                let mut d = image_dict(b.width, b.height, "DeviceRGB");
-                if let Some(alpha) = &b.alpha {
-                    let m = image_dict(b.width, b.height, "DeviceGray");
-                    let mid = lo.add_object(Stream::new(m, alpha.clone()));
-                    d.set("SMask", Object::Reference(mid));
-                }
-                let id = lo.add_object(Stream::new(d, b.rgb.clone()));
-                xobjects.set(format!("Im{}", g.code), Object::Reference(id));
-            }
-            let id = lo.add_object(Stream::new(
-                Dictionary::new(),
-                g.procedure.clone().into_bytes(),
-            ));
-            procs.set(format!("g{:02X}", g.code), Object::Reference(id));
-        }
+        let (procs, xobjects) = type3_procs(lo, &glyphs);
         let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
             continue;
         };
@@ -996,6 +1135,11 @@ fn add_fonts(
         return;
     }
     let fonts = lo.add_object(fonts);
+    set_page_fonts(lo, fonts);
+}
+
+/// Puts the font dictionary `fonts` in every page's resources.
+fn set_page_fonts(lo: &mut lopdf::Document, fonts: ObjectId) {
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     for page in pages {
         let res = match lo.get_dictionary(page).and_then(|d| d.get(b"Resources")) {
@@ -1071,29 +1215,14 @@ fn pdf_date(secs: i64) -> Object {
     )
 }
 
-/// Adds what printpdf does not write: info, catalog entries, links, outline.
-fn post_process(
+/// The document information dictionary; the author, creator and date (for the XMP
+/// metadata) it gives.
+fn info(
     lo: &mut lopdf::Document,
     doc: &Document,
-    laid: &LaidOut,
     opts: &PdfOptions,
-    marks: Vec<Vec<Marked>>,
-    link_texts: &[Vec<String>],
-    link_parts: &[Vec<tagged::Part>],
-) -> Result<(), Diagnostic> {
+) -> (String, String, Option<String>) {
     let meta = &doc.meta;
-    lo.version = "1.7".to_string();
-    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
-    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
-        let old = *old;
-        lo.objects.remove(&old);
-    }
-    if let Ok(cat) = lo.catalog_mut() {
-        cat.remove(b"PageMode");
-    }
-    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-
-    // Document info.
     let mut info = Dictionary::new();
     info.set("Title", text_string(&meta.title));
     let author = meta
@@ -1125,8 +1254,53 @@ fn post_process(
     });
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
+    (author, creator, xmp_date)
+}
 
-    // Links: borderless URI annotations.
+/// A link's annotation: a borderless URI action over its area, `text` its contents.
+fn link_annot(
+    l: &super::layout::LinkArea,
+    text: &str,
+    page_id: ObjectId,
+    height: f32,
+) -> Dictionary {
+    let mut a = Dictionary::new();
+    a.set("Type", "Annot");
+    a.set("Subtype", "Link");
+    a.set(
+        "Rect",
+        vec![
+            Object::Real(round3(l.x0)),
+            Object::Real(round3(height - l.y1)),
+            Object::Real(round3(l.x1)),
+            Object::Real(round3(height - l.y0)),
+        ],
+    );
+    a.set(
+        "Border",
+        vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)],
+    );
+    let mut action = Dictionary::new();
+    action.set("S", "URI");
+    action.set(
+        "URI",
+        Object::String(l.url.as_bytes().to_vec(), StringFormat::Literal),
+    );
+    a.set("A", action);
+    a.set("P", Object::Reference(page_id));
+    a.set("F", 4);
+    a.set("Contents", text_string(text));
+    a
+}
+
+/// Links: borderless URI annotations, each page's in its `/Annots`.
+fn links(
+    lo: &mut lopdf::Document,
+    laid: &LaidOut,
+    pages: &[ObjectId],
+    link_texts: &[Vec<String>],
+    link_parts: &[Vec<tagged::Part>],
+) -> Vec<tagged::LinkAnnot> {
     let height = laid.geometry.height;
     let mut link_annots = Vec::new();
     for (pi, page) in laid.pages.iter().enumerate() {
@@ -1143,33 +1317,7 @@ fn post_process(
                 .and_then(|t| t.next())
                 .filter(|t| !t.is_empty())
                 .unwrap_or(&l.url);
-            let mut a = Dictionary::new();
-            a.set("Type", "Annot");
-            a.set("Subtype", "Link");
-            a.set(
-                "Rect",
-                vec![
-                    Object::Real(round3(l.x0)),
-                    Object::Real(round3(height - l.y1)),
-                    Object::Real(round3(l.x1)),
-                    Object::Real(round3(height - l.y0)),
-                ],
-            );
-            a.set(
-                "Border",
-                vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)],
-            );
-            let mut action = Dictionary::new();
-            action.set("S", "URI");
-            action.set(
-                "URI",
-                Object::String(l.url.as_bytes().to_vec(), StringFormat::Literal),
-            );
-            a.set("A", action);
-            a.set("P", Object::Reference(page_id));
-            a.set("F", 4);
-            a.set("Contents", text_string(text));
-            let id = lo.add_object(a);
+            let id = lo.add_object(link_annot(l, text, page_id, height));
             link_annots.push(tagged::LinkAnnot {
                 page: pi,
                 origin: p.origin,
@@ -1191,6 +1339,34 @@ fn post_process(
             }
         }
     }
+    link_annots
+}
+
+/// Adds what printpdf does not write: info, catalog entries, links, outline.
+fn post_process(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    laid: &LaidOut,
+    opts: &PdfOptions,
+    marks: Vec<Vec<Marked>>,
+    link_texts: &[Vec<String>],
+    link_parts: &[Vec<tagged::Part>],
+) -> Result<(), Diagnostic> {
+    let meta = &doc.meta;
+    lo.version = "1.7".to_string();
+    // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
+    if let Ok(Object::Reference(old)) = lo.trailer.get(b"Info") {
+        let old = *old;
+        lo.objects.remove(&old);
+    }
+    if let Ok(cat) = lo.catalog_mut() {
+        cat.remove(b"PageMode");
+    }
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+
+    let (author, creator, xmp_date) = info(lo, doc, opts);
+    let height = laid.geometry.height;
+    let link_annots = links(lo, laid, &pages, link_texts, link_parts);
 
     images(lo, laid, &pages);
 

@@ -22,45 +22,75 @@ pub struct PlacedGlyph {
     pub text: GlyphText,
 }
 
-/// The text a glyph stands for — nearly always one character, so it is kept inline (up to
-/// 22 bytes) rather than in an allocation of its own per glyph.
-#[derive(Clone, PartialEq, Eq)]
-pub enum GlyphText {
-    Inline(u8, [u8; 22]),
-    Heap(Box<str>),
+/// The text a glyph stands for, in four bytes: a long document holds every glyph until its
+/// pages are written. Nearly always one character, or a ligature's two or three: up to four
+/// bytes of UTF-8 inline (zeros after them); a longer text (an Indic cluster, an emoji
+/// sequence) is kept once in the process's table of them, and `0xFF` (never a byte of
+/// UTF-8) then its index stand for it.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct GlyphText([u8; 4]);
+
+/// The texts too long for a [`GlyphText`] (each kept once, for the life of the process:
+/// a document has few distinct ones).
+#[derive(Default)]
+struct LongTexts {
+    index: std::collections::HashMap<&'static str, u32>,
+    texts: Vec<&'static str>,
+}
+
+static LONG_TEXTS: std::sync::Mutex<Option<LongTexts>> = std::sync::Mutex::new(None);
+
+/// The table's lock (a panic elsewhere while it was held leaves the table as it was).
+fn long_texts() -> std::sync::MutexGuard<'static, Option<LongTexts>> {
+    LONG_TEXTS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl GlyphText {
     pub fn new(s: &str) -> GlyphText {
-        if s.len() <= 22 {
-            let mut buf = [0u8; 22];
-            buf[..s.len()].copy_from_slice(s.as_bytes());
-            GlyphText::Inline(s.len() as u8, buf)
-        } else {
-            GlyphText::Heap(s.into())
+        let mut b = [0u8; 4];
+        if s.len() <= 4 && !s.ends_with('\0') {
+            b[..s.len()].copy_from_slice(s.as_bytes());
+            return GlyphText(b);
         }
+        let mut guard = long_texts();
+        let table = guard.get_or_insert_with(LongTexts::default);
+        let i = match table.index.get(s) {
+            Some(&i) => i,
+            None => {
+                let i = table.texts.len() as u32;
+                if i > 0xFF_FFFF {
+                    // More than 16 million distinct long texts: not met in practice.
+                    return GlyphText::new(&s[..s.chars().next().map_or(0, char::len_utf8)]);
+                }
+                let text: &'static str = Box::leak(s.into());
+                table.texts.push(text);
+                table.index.insert(text, i);
+                i
+            }
+        };
+        b[0] = 0xFF;
+        b[1..].copy_from_slice(&i.to_be_bytes()[1..]);
+        GlyphText(b)
     }
 
     pub fn as_str(&self) -> &str {
-        match self {
-            // The bytes were copied from a `str` whole, so they are UTF-8.
-            GlyphText::Inline(len, buf) => {
-                std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default()
-            }
-            GlyphText::Heap(s) => s,
+        let b = &self.0;
+        if b[0] == 0xFF {
+            let i = u32::from_be_bytes([0, b[1], b[2], b[3]]) as usize;
+            return long_texts()
+                .as_ref()
+                .and_then(|t| t.texts.get(i).copied())
+                .unwrap_or_default();
         }
+        let len = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+        // The bytes were copied from a `str` whole, so they are UTF-8.
+        std::str::from_utf8(&b[..len]).unwrap_or_default()
     }
 }
 
 impl From<&str> for GlyphText {
     fn from(s: &str) -> GlyphText {
         GlyphText::new(s)
-    }
-}
-
-impl Default for GlyphText {
-    fn default() -> GlyphText {
-        GlyphText::Inline(0, [0; 22])
     }
 }
 
@@ -572,6 +602,29 @@ pub fn place_line(page: &mut Page, line: Line, origin: Origin, x0: f32, base: f3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glyph_texts_come_back_whole() {
+        for t in [
+            "",
+            "a",
+            "fi",
+            "ffi",
+            "€",
+            "😀",
+            "क्षि",
+            "👩\u{200D}👩\u{200D}👧",
+            "a\0",
+            "\0",
+            "ab\0c",
+        ] {
+            assert_eq!(GlyphText::new(t).as_str(), t);
+            assert_eq!(GlyphText::new(t), GlyphText::new(t));
+        }
+        assert_ne!(GlyphText::new("क्षि"), GlyphText::new("क्षा"));
+        // Twelve bytes a glyph: a long document holds them all until it is paginated.
+        assert_eq!(std::mem::size_of::<PlacedGlyph>(), 12);
+    }
 
     fn flow(lines: usize, splittable: bool, keep: bool) -> Flow {
         Flow {
