@@ -145,7 +145,6 @@ fn write_pages(
     title: &str,
 ) -> (lopdf::Document, Vec<Vec<Marked>>) {
     let geo = laid.geometry;
-    let mut z = flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true);
     let mut marks: Vec<Vec<Marked>> = Vec::with_capacity(laid.pages.len());
     let mut contents = Vec::with_capacity(laid.pages.len());
     let mut pdf = PdfDocument::new("");
@@ -156,7 +155,7 @@ fn write_pages(
         let raw = encode_page(pdf_page(&geo, ops));
         // A page with images is compressed once they are drawn (see `images`).
         let has_images = page.items.iter().any(|p| matches!(p.item, Item::Image(_)));
-        contents.push(match deflate(&mut z, &raw) {
+        contents.push(match pack(&raw) {
             Some(packed) if !has_images && packed.len() < raw.len() => Content::Packed(packed),
             _ => Content::Raw(raw),
         });
@@ -892,9 +891,6 @@ fn open_mark(ops: &mut Vec<Op>, mark: Option<Mark>, page_marks: &mut Vec<Marked>
 /// process): level 3 gives 53.9 KB for 2.2 M instructions less than level 6 (52.8 KB);
 /// level 1 saves 4 M more but costs 11 KB.
 fn compress(lo: &mut lopdf::Document) {
-    // One compressor, reset between streams: setting one up costs more than compressing a
-    // page's content.
-    let mut z = flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true);
     for obj in lo.objects.values_mut() {
         let Object::Stream(stream) = obj else {
             continue;
@@ -902,7 +898,7 @@ fn compress(lo: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
             continue;
         }
-        if let Some(packed) = deflate(&mut z, &stream.content)
+        if let Some(packed) = pack(&stream.content)
             && packed.len() < stream.content.len()
         {
             stream.dict.set("Filter", "FlateDecode");
@@ -911,7 +907,23 @@ fn compress(lo: &mut lopdf::Document) {
     }
 }
 
+thread_local! {
+    /// The thread's compressor for the PDF's streams, reset between streams: setting one up
+    /// (zeroing its tables) costs more than compressing a page's content, and a new one for
+    /// each of the pages, the font programs and the other streams faulted in fresh memory
+    /// each time (about 120 page faults for the statement, `/usr/bin/time -f %R`).
+    static PACKER: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true));
+}
+
+/// `data` Flate-compressed at [`COMPRESSION_LEVEL`] with the thread's compressor, or `None`
+/// if it failed.
+fn pack(data: &[u8]) -> Option<Vec<u8>> {
+    PACKER.with(|z| deflate(&mut z.borrow_mut(), data))
+}
+
 /// `data` Flate-compressed at `level` with a compressor of its own.
+#[cfg(test)]
 pub(super) fn deflate_at(level: u32, data: &[u8]) -> Option<Vec<u8>> {
     deflate(
         &mut flate2::Compress::new(flate2::Compression::new(level), true),
@@ -1037,14 +1049,13 @@ fn font_programs(
     book: &FontBook,
     subsets: &[Option<embed::Subset>],
 ) -> Result<Vec<Option<FontProgram>>, Diagnostic> {
-    let mut z = flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true);
     subsets
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let Some(s) = s else { return Ok(None) };
             let program = embed::program(&book.faces[i], s).map_err(Diagnostic::error)?;
-            let packed = deflate(&mut z, &program).ok_or_else(|| {
+            let packed = pack(&program).ok_or_else(|| {
                 Diagnostic::error(format!(
                     "could not compress the font {}",
                     book.faces[i].name
