@@ -126,10 +126,14 @@ pub fn epub(doc: &Document, opts: &EpubOptions) -> Result<Rendered, Diagnostic> 
         pages,
         nav,
     };
-    let bytes = package::write(&pkg)?;
+    packaged(&pkg, diags)
+}
+
+/// The package written as an EPUB, with the diagnostics of making it.
+fn packaged(pkg: &Package, diagnostics: Vec<Diagnostic>) -> Result<Rendered, Diagnostic> {
     Ok(Rendered {
-        bytes,
-        diagnostics: diags,
+        bytes: package::write(pkg)?,
+        diagnostics,
         attachments: Vec::new(),
     })
 }
@@ -314,12 +318,7 @@ pub fn bundle(title: &str, docs: &[Document], opts: &EpubOptions) -> Result<Rend
         pages,
         nav,
     };
-    let bytes = package::write(&pkg)?;
-    Ok(Rendered {
-        bytes,
-        diagnostics: diags,
-        attachments: Vec::new(),
-    })
+    packaged(&pkg, diags)
 }
 
 /// The organizations of a pack's statements, each once, in order.

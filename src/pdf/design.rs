@@ -672,23 +672,13 @@ fn headline_flows(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<
         hyphenate: false,
         ..s.body
     };
-    let mut t = Text::default();
-    push_inlines(
+    let leading = Theme::line(th.sizes.headline, th.leading.headline);
+    let lines = centred(
         s,
-        &mut t,
         &meta.title_content(),
         head,
-        &Fit::text(head.size, measure),
-    );
-    let lines = s.set(
-        &t,
-        &SetOptions {
-            width: measure * 0.92,
-            align: Align::Center,
-            balance: true,
-            leading: Theme::line(th.sizes.headline, th.leading.headline),
-            em: th.sizes.headline,
-        },
+        (measure, measure * 0.92),
+        leading,
     );
     let mut f = front(Front::Headline, th.spacing.headline, lines);
     f.indent = measure * 0.04;
@@ -701,22 +691,35 @@ fn headline_flows(s: &mut Setter, doc: &Document, measure: f32, flows: &mut Vec<
             hyphenate: false,
             ..s.body
         };
-        let mut t = Text::default();
-        push_inlines(s, &mut t, &sub, ctx, &Fit::text(ctx.size, measure));
-        let lines = s.set(
-            &t,
-            &SetOptions {
-                width: measure * 0.86,
-                align: Align::Center,
-                balance: true,
-                leading: Theme::line(th.sizes.subtitle, th.leading.headings),
-                em: th.sizes.subtitle,
-            },
-        );
+        let leading = Theme::line(th.sizes.subtitle, th.leading.headings);
+        let lines = centred(s, &sub, ctx, (measure, measure * 0.86), leading);
         let mut f = front(Front::Subtitle, th.spacing.subtitle, lines);
         f.indent = measure * 0.07;
         flows.push(f);
     }
+}
+
+/// Inlines set centred and balanced in lines `width` wide, within the `measure` (the headline,
+/// the subtitle).
+fn centred(
+    s: &mut Setter,
+    content: &[Inline],
+    ctx: Ctx,
+    (measure, width): (f32, f32),
+    leading: f32,
+) -> Vec<Line> {
+    let mut t = Text::default();
+    push_inlines(s, &mut t, content, ctx, &Fit::text(ctx.size, measure));
+    s.set(
+        &t,
+        &SetOptions {
+            width,
+            align: Align::Center,
+            balance: true,
+            leading,
+            em: ctx.size,
+        },
+    )
 }
 
 fn front(part: Front, space_before: f32, lines: Vec<Line>) -> Flow {
