@@ -128,3 +128,50 @@ pub use glibc::tune;
 /// Elsewhere, the system's allocator as it is.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn tune() {}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod tests {
+    use std::alloc::{GlobalAlloc, Layout};
+
+    use super::glibc::Heap;
+
+    #[test]
+    fn over_aligned_blocks_are_aligned_kept_and_zeroed() {
+        for align in [32, 64, 256, 4096] {
+            for size in [1, 63, 4096, 380_032] {
+                let layout = Layout::from_size_align(size, align).unwrap();
+                // SAFETY: non-zero sizes; every block is freed with the layout it was made with.
+                unsafe {
+                    let p = Heap.alloc_zeroed(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "align {align}, size {size}");
+                    assert!(std::slice::from_raw_parts(p, size).iter().all(|&b| b == 0));
+                    std::ptr::write_bytes(p, 0xA5, size);
+                    let q = Heap.realloc(p, layout, size * 2);
+                    assert_eq!(q as usize % align, 0);
+                    assert!(
+                        std::slice::from_raw_parts(q, size)
+                            .iter()
+                            .all(|&b| b == 0xA5)
+                    );
+                    Heap.dealloc(q, Layout::from_size_align(size * 2, align).unwrap());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_freed_aligned_block_is_reused() {
+        // Below the mmap threshold, as in the program (glibc's own would map and unmap it).
+        super::tune();
+        let layout = Layout::from_size_align(380_032, 64).unwrap();
+        // SAFETY: as above.
+        unsafe {
+            let first = Heap.alloc(layout);
+            Heap.dealloc(first, layout);
+            let again = Heap.alloc(layout);
+            Heap.dealloc(again, layout);
+            assert_eq!(first, again, "glibc did not reuse the freed block");
+        }
+    }
+}
