@@ -5,6 +5,7 @@ mod args;
 mod build;
 mod check;
 mod completions;
+mod heap;
 mod init;
 mod new;
 mod printer;
@@ -19,6 +20,7 @@ pub use args::*;
 use printer::Printer;
 
 pub fn run(cli: Cli) -> ExitCode {
+    heap::tune();
     let printer = Printer::new(cli.message_format);
     match cli.command {
         Command::Build(args) => build::build(&args, &printer),

@@ -88,6 +88,7 @@ pub fn write(
     // What the pages were laid out as is written: let it go before the file is made.
     drop((laid, link_texts, link_parts));
     compress(&mut lo);
+    release_packer();
     save(lo, opts)
 }
 
@@ -912,14 +913,30 @@ thread_local! {
     /// (zeroing its tables) costs more than compressing a page's content, and a new one for
     /// each of the pages, the font programs and the other streams faulted in fresh memory
     /// each time (about 120 page faults for the statement, `/usr/bin/time -f %R`).
-    static PACKER: std::cell::RefCell<flate2::Compress> =
-        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true));
+    /// Made on first use; see [`release_packer`].
+    static PACKER: std::cell::RefCell<Option<flate2::Compress>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// `data` Flate-compressed at [`COMPRESSION_LEVEL`] with the thread's compressor, or `None`
 /// if it failed.
 fn pack(data: &[u8]) -> Option<Vec<u8>> {
-    PACKER.with(|z| deflate(&mut z.borrow_mut(), data))
+    PACKER.with(|z| {
+        let mut z = z.borrow_mut();
+        let z = z.get_or_insert_with(|| {
+            flate2::Compress::new(flate2::Compression::new(COMPRESSION_LEVEL), true)
+        });
+        deflate(z, data)
+    })
+}
+
+/// Frees the thread's compressor. A single statement, built outside rayon's pool, has no next
+/// PDF for it: freed before lopdf's object streams are compressed, its ~370 KB serve lopdf's
+/// compressor and then the EPUB's instead of fresh pages (~30 page faults for the statement).
+fn release_packer() {
+    if rayon::current_thread_index().is_none() {
+        PACKER.with(|z| z.borrow_mut().take());
+    }
 }
 
 /// `data` Flate-compressed at `level` with a compressor of its own.
