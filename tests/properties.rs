@@ -492,7 +492,11 @@ fn check_pdf(bytes: &[u8], words: &[String], markdown: &str, lang: &str, title: 
     }
     let dir = std::env::temp_dir().join(format!("communique-prop-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("case.pdf");
+    // A file of its own per call: tests of this binary run at once in one process, and two
+    // sharing a name read each other's PDF.
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("case-{n}.pdf"));
     std::fs::write(&path, bytes).unwrap();
     let Some(text) = common::pdftotext(&path, &[]) else {
         return;
