@@ -7,7 +7,6 @@ use common::unzip;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use communique::epub::{EpubOptions, bundle, epub, html};
 use communique::markdown::{ReadOptions, read};
@@ -944,7 +943,7 @@ fn epubcheck_reports_no_errors_or_warnings() {
         paths.push(p);
     }
     for p in &paths {
-        let out = Command::new("java")
+        let out = common::java()
             .arg("-jar")
             .arg(&jar)
             .arg(p)

@@ -7,7 +7,6 @@ use common::unzip;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use communique::assets::{AssetPolicy, ColorModel, ImageFormat, LoadedImage, MAX_SIDE, load_image};
 use communique::epub::{EpubOptions, bundle, epub, html};
@@ -672,7 +671,7 @@ fn epubcheck_passes_the_example_and_every_image_format() {
     for (name, doc) in [("example.epub", example()), ("formats.epub", formats)] {
         let path = d.join(name);
         std::fs::write(&path, epub(&doc, &opts()).unwrap().bytes).unwrap();
-        let out = Command::new("java")
+        let out = common::java()
             .arg("-jar")
             .arg(&jar)
             .arg(&path)

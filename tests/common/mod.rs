@@ -9,6 +9,19 @@ pub fn required() -> bool {
     std::env::var("COMMUNIQUE_REQUIRE_VALIDATORS").as_deref() == Ok("1")
 }
 
+/// The flag for `java` that the validators (EPUBCheck, PDFBox preflight) run with: the JIT
+/// stops at its first tier. Each run checks one file and exits, so the optimizing compiler
+/// only costs time: EPUBCheck on a corpus EPUB took 7.0 s (11.2 s of CPU) without it and
+/// 4.7 s (5.5 s of CPU) with it; the report is the same.
+pub const JAVA_QUICK: &str = "-XX:TieredStopAtLevel=1";
+
+/// `java` with [`JAVA_QUICK`].
+pub fn java() -> Command {
+    let mut c = Command::new("java");
+    c.arg(JAVA_QUICK);
+    c
+}
+
 /// Runs a validator; `None` (and a notice) when it is not installed, unless [`required`].
 pub fn tool(name: &str, args: &[&str]) -> Option<Output> {
     match Command::new(name).args(args).output() {
@@ -131,7 +144,7 @@ pub fn epubcheck_jar() -> Option<PathBuf> {
 /// `None` when EPUBCheck is not installed (see [`epubcheck_jar`]).
 pub fn epubcheck(path: &Path) -> Option<(bool, String)> {
     let jar = epubcheck_jar()?;
-    let o = Command::new("java")
+    let o = java()
         .arg("-jar")
         .arg(&jar)
         .arg(path)
