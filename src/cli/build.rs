@@ -48,12 +48,8 @@ fn formats(args: &[FormatArg]) -> BTreeSet<Format> {
 
 pub(super) fn build(args: &BuildArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
-    let files = match inputs(&args.input) {
-        Ok(f) => f,
-        Err(d) => {
-            printer.print(&d);
-            return ExitCode::from(1);
-        }
+    let Some(files) = inputs(&args.input, printer) else {
+        return ExitCode::from(1);
     };
     let formats = formats(&args.formats);
     let writes_files = formats.iter().any(|f| *f != Format::Model);
@@ -292,12 +288,8 @@ fn rebuild(
     printer: &Printer,
 ) {
     let started = std::time::Instant::now();
-    let all = match inputs(&args.input) {
-        Ok(f) => f,
-        Err(d) => {
-            printer.print(&d);
-            return;
-        }
+    let Some(all) = inputs(&args.input, printer) else {
+        return;
     };
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let changed: Vec<PathBuf> = changed.iter().map(|p| canon(p)).collect();

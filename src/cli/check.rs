@@ -9,12 +9,8 @@ use super::{CheckArgs, Houses, inputs, job, report, summary};
 
 pub(super) fn check(args: CheckArgs, printer: &Printer) -> ExitCode {
     let job = job(&args.input);
-    let files = match inputs(&args.input) {
-        Ok(f) => f,
-        Err(d) => {
-            printer.print(&d);
-            return ExitCode::from(1);
-        }
+    let Some(files) = inputs(&args.input, printer) else {
+        return ExitCode::from(1);
     };
     let mut failed = Vec::new();
     let mut houses = Houses::default();

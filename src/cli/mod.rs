@@ -46,13 +46,17 @@ fn job(input: &InputArgs) -> Job {
     job
 }
 
-fn inputs(input: &InputArgs) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The statements the paths name (`content/` by default), or `None` once the reason there are
+/// none has been printed.
+fn inputs(input: &InputArgs, printer: &Printer) -> Option<Vec<PathBuf>> {
     let paths = if input.paths.is_empty() {
         vec![PathBuf::from("content")]
     } else {
         input.paths.clone()
     };
     publish::collect_inputs(&paths)
+        .map_err(|d| printer.print(&d))
+        .ok()
 }
 
 /// Prints diagnostics to stderr; returns whether they fail the document.
