@@ -327,7 +327,8 @@ pub fn lay_out_with(
     let mut flows: Vec<Flow> = Vec::new();
     front_matter(&mut s, doc, measure, &mut flows);
 
-    let mut b = BlockCx {
+    // The body's context; the footnotes are set at the body's measure too.
+    let body = BlockCx {
         width: measure,
         floor: measure * MIN_MEASURE,
         indent: 0.0,
@@ -335,21 +336,14 @@ pub fn lay_out_with(
         ctx: s.body,
         about: false,
     };
+    let mut b = body;
     body_flows(&mut s, doc, &b, &mut flows);
 
     about_flows(&mut s, doc, &mut b, measure, &mut flows);
     flows.push(end_mark(&mut s, measure));
 
     // Footnotes, set in a smaller size at the body's measure.
-    let note_cx = BlockCx {
-        width: measure,
-        floor: measure * MIN_MEASURE,
-        indent: 0.0,
-        align: body_align,
-        ctx: s.body,
-        about: false,
-    };
-    let notes = footnote::set_notes(&mut s, doc, &note_cx, th.sizes.footnote);
+    let notes = footnote::set_notes(&mut s, doc, &body, th.sizes.footnote);
 
     // Paginate, repeating table headers, keeping room for the notes and floating figures
     // that do not fit past the text that does.
