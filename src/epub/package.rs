@@ -237,7 +237,19 @@ fn patch_opf(opf: &str, p: &Package) -> Result<String, Diagnostic> {
 /// Re-zips epub-builder's archive deterministically, mending the OPF and nav on the way.
 fn rezip(raw: &[u8], p: &Package) -> Result<Vec<u8>, Diagnostic> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
-    let mut out = Zip::new(zip_time(p.modified), raw.len() + 64 * 1024);
+    // Room for every entry stored as it is (what is deflated only shrinks): the archive is
+    // written without growing, so no copy of it is made on the way (pages of a buffer that
+    // are never written are never touched).
+    let contents: usize = p
+        .cover
+        .iter()
+        .chain(&p.resources)
+        .map(|r| r.bytes.len())
+        .sum::<usize>()
+        + p.pages.iter().map(|pg| pg.xhtml.len()).sum::<usize>()
+        + p.css.len()
+        + p.nav.len();
+    let mut out = Zip::new(zip_time(p.modified), raw.len() + contents + 64 * 1024);
     out.add("mimetype", b"application/epub+zip", false);
     let mut buf = Vec::new();
     for i in 0..archive.len() {
