@@ -4,8 +4,9 @@
 # and the page faults of Communique's run (`/usr/bin/time -v`, which do not drift).
 #
 # Sets up what is missing: hyperfine and pandoc (Debian packages), Crowbook
-# (`cargo install crowbook`, several minutes of compiling; CARGO_BUILD_JOBS=1 keeps the
-# machine usable) into $PEERS_ROOT (default ~/.cache/communique-peers).
+# (`cargo install crowbook`, several minutes of compiling;
+# CARGO_BUILD_JOBS=1 keeps the machine usable) into $PEERS_ROOT (default
+# ~/.cache/communique-peers); CROWBOOK=path uses a Crowbook already built.
 #   benches/peers.sh            # set up, then measure
 #   RUNS=60 benches/peers.sh    # more runs
 set -euo pipefail
@@ -17,10 +18,12 @@ bin=${CARGO_TARGET_DIR:-target}/release/communique
 for tool in hyperfine pandoc; do
   command -v "$tool" >/dev/null || apt-get install -y "$tool"
 done
-crowbook=$(command -v crowbook || true)
+crowbook=${CROWBOOK:-$(command -v crowbook || true)}
 if [ -z "$crowbook" ]; then
   crowbook=$root/bin/crowbook
-  [ -x "$crowbook" ] || CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} cargo install --locked crowbook --root "$root"
+  # (0.17.1 does not build without its default `syntect` feature.)
+  [ -x "$crowbook" ] || CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} cargo install crowbook \
+    --version 0.17.1 --root "$root"
 fi
 
 work=$(mktemp -d)
