@@ -499,6 +499,7 @@ impl Page {
     /// after them, and items other than text removed.
     pub fn pack(&mut self) {
         self.unpack();
+        self.items.shrink_to_fit();
         self.packed = Packed::pack(Page::runs(&mut self.items));
     }
 
