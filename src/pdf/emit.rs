@@ -438,7 +438,12 @@ fn write_pages(
         // A page with images is compressed once they are drawn (see `images`).
         let has_images = page.items.iter().any(|p| matches!(p.item, Item::Image(_)));
         contents.push(match pack(&raw) {
-            Some(packed) if !has_images && packed.len() < raw.len() => Content::Packed(packed),
+            Some(mut packed) if !has_images && packed.len() < raw.len() => {
+                // Held until the file is saved: without the compressor's spare room (it
+                // starts at half the raw length; a page packs to about a fifth).
+                packed.shrink_to_fit();
+                Content::Packed(packed)
+            }
             _ => Content::Raw(raw),
         });
         pdf.pages.push(pdf_page(&geo, Vec::new()));
