@@ -232,20 +232,115 @@ impl Flow {
         self.lines.iter().map(|l| l.height).sum()
     }
 
-    /// Moves the glyphs of its lines' runs into [`Flow::packed`] (see [`Packed`]): all
-    /// that paginating needs of a line stays (its height, whether it is hyphenated, its
+    /// Moves its lines' runs, with their glyphs, into [`Flow::packed`] (see [`Packed`]):
+    /// all that paginating needs of a line stays (its height, whether it is hyphenated, its
     /// links), and rules may still be added. Inserting or removing a line needs
     /// [`Flow::unpack`] first.
     pub fn pack(&mut self) {
         self.unpack();
-        self.packed = Packed::pack(self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
+        if self.lines.iter().all(|l| l.runs.is_empty()) {
+            return;
+        }
+        // Each line's number of runs, then each run but its glyphs.
+        let mut head = Vec::new();
+        for l in &self.lines {
+            varint(&mut head, l.runs.len());
+            for r in &l.runs {
+                head.extend_from_slice(&r.face.0.to_le_bytes());
+                for v in [r.size, r.color[0], r.color[1], r.color[2], r.x, r.y] {
+                    head.extend_from_slice(&v.to_bits().to_le_bytes());
+                }
+                let (tag, row, col) = match r.role {
+                    Role::Text => (0u8, 0, 0),
+                    Role::Label => (1, 0, 0),
+                    Role::NoteRef => (2, 0, 0),
+                    Role::Cell { row, col } => (3, row, col),
+                    Role::Hyphen => (4, 0, 0),
+                    Role::Repeat => (5, 0, 0),
+                };
+                head.push(tag);
+                head.extend_from_slice(&row.to_le_bytes());
+                head.extend_from_slice(&col.to_le_bytes());
+            }
+        }
+        self.packed =
+            Packed::pack_after(head, self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
+        for l in &mut self.lines {
+            l.runs = Vec::new();
+        }
     }
 
-    /// Puts the glyphs of [`Flow::pack`] back into the runs.
+    /// Puts the runs of [`Flow::pack`] back into the lines.
     pub fn unpack(&mut self) {
-        std::mem::take(&mut self.packed)
-            .unpack(self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
+        let packed = std::mem::take(&mut self.packed);
+        if !packed.is_packed() {
+            return;
+        }
+        let raw = packer::inflate(&packed.bytes, packed.raw);
+        let mut at = 0;
+        for l in &mut self.lines {
+            debug_assert!(l.runs.is_empty(), "a packed line has runs of its own");
+            let n = read_varint(&raw, &mut at);
+            l.runs = Vec::with_capacity(n);
+            for _ in 0..n {
+                let Some(b) = raw.get(at..at + RUN_BYTES) else {
+                    break;
+                };
+                at += RUN_BYTES;
+                l.runs.push(run_of(b));
+            }
+        }
+        packed.fill(&raw, self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
     }
+}
+
+/// Bytes of a run but its glyphs in a flow's [`Packed`]: face, size, colour, `x`, `y`, role.
+const RUN_BYTES: usize = 35;
+
+/// A run (without its glyphs) from its [`RUN_BYTES`] bytes, as [`Flow::pack`] wrote them.
+fn run_of(b: &[u8]) -> GlyphRun {
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let f32_at = |i: usize| f32::from_bits(u32_at(i));
+    GlyphRun {
+        face: FaceId(u16::from_le_bytes([b[0], b[1]])),
+        size: f32_at(2),
+        color: [f32_at(6), f32_at(10), f32_at(14)],
+        x: f32_at(18),
+        y: f32_at(22),
+        glyphs: Vec::new(),
+        role: match b[26] {
+            1 => Role::Label,
+            2 => Role::NoteRef,
+            3 => Role::Cell {
+                row: u32_at(27),
+                col: u32_at(31),
+            },
+            4 => Role::Hyphen,
+            5 => Role::Repeat,
+            _ => Role::Text,
+        },
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut c: usize) {
+    while c >= 0x80 {
+        out.push(c as u8 | 0x80);
+        c >>= 7;
+    }
+    out.push(c as u8);
+}
+
+fn read_varint(raw: &[u8], at: &mut usize) -> usize {
+    let (mut c, mut shift) = (0usize, 0);
+    while let Some(&b) = raw.get(*at) {
+        *at += 1;
+        c |= ((b & 0x7F) as usize) << shift;
+        shift += 7;
+        if b < 0x80 {
+            break;
+        }
+    }
+    c
 }
 
 /// The glyphs of a sequence of glyph runs (a flow's or a page's: the first `runs` of them
@@ -253,10 +348,13 @@ impl Flow {
 /// and its pages are written, at 12 bytes each uncompressed. Each glyph's ten bytes (glyph
 /// id, `x`, text) are stored byte plane by byte plane (all the first bytes, then all the
 /// second ones, ...), after each run's glyph count, then Flate-compressed at the fastest
-/// level: about 2 bytes a glyph on prose. Empty (no allocation) when nothing is packed.
+/// level: about 5 bytes a glyph on prose. A flow's runs come first (see [`Flow::pack`]).
+/// Empty (no allocation) when nothing is packed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Packed {
     runs: usize,
+    /// The length of what comes before the glyphs (a flow's runs).
+    head: usize,
     /// The length before compression.
     raw: usize,
     bytes: Vec<u8>,
@@ -268,6 +366,11 @@ const GLYPH_BYTES: usize = 10;
 impl Packed {
     /// Takes the glyphs of `runs` (leaving their vectors empty).
     pub fn pack<'a>(runs: impl Iterator<Item = &'a mut GlyphRun>) -> Packed {
+        Packed::pack_after(Vec::new(), runs)
+    }
+
+    /// [`Packed::pack`], after `head`.
+    fn pack_after<'a>(head: Vec<u8>, runs: impl Iterator<Item = &'a mut GlyphRun>) -> Packed {
         let mut counts = Vec::new();
         let mut glyphs: Vec<[u8; GLYPH_BYTES]> = Vec::new();
         let mut n = 0;
@@ -292,18 +395,21 @@ impl Packed {
                 b
             }));
         }
-        if glyphs.is_empty() {
+        if glyphs.is_empty() && head.is_empty() {
             // Nothing to keep: the runs' glyphs were empty already.
             return Packed::default();
         }
-        let mut raw = counts;
-        raw.reserve_exact(glyphs.len() * GLYPH_BYTES);
+        let at = head.len();
+        let mut raw = head;
+        raw.reserve_exact(counts.len() + glyphs.len() * GLYPH_BYTES);
+        raw.extend_from_slice(&counts);
         for k in 0..GLYPH_BYTES {
             raw.extend(glyphs.iter().map(|g| g[k]));
         }
         drop(glyphs);
         Packed {
             runs: n,
+            head: at,
             raw: raw.len(),
             bytes: packer::deflate(&raw),
         }
@@ -314,8 +420,12 @@ impl Packed {
         if self.runs == 0 {
             return;
         }
-        let raw = packer::inflate(&self.bytes, self.raw);
-        let mut at = 0;
+        self.fill(&packer::inflate(&self.bytes, self.raw), runs);
+    }
+
+    /// Gives the glyphs of `raw` (this, inflated) back to the first runs of `runs`.
+    fn fill<'a>(&self, raw: &[u8], runs: impl Iterator<Item = &'a mut GlyphRun>) {
+        let mut at = self.head;
         let mut runs: Vec<(&mut GlyphRun, usize)> = runs
             .take(self.runs)
             .map(|r| {
@@ -353,9 +463,9 @@ impl Packed {
         }
     }
 
-    /// Whether some runs' glyphs are here.
+    /// Whether some runs or glyphs are here.
     pub fn is_packed(&self) -> bool {
-        self.runs > 0
+        self.runs > 0 || self.head > 0
     }
 }
 
@@ -906,8 +1016,8 @@ mod tests {
         }
     }
 
-    /// Issue 17: glyphs packed come back as they were, bit for bit; a page's items added
-    /// after it was packed stay as they are.
+    /// Issue 17: runs and glyphs packed come back as they were, bit for bit; a page's items
+    /// added after it was packed stay as they are.
     #[test]
     fn packed_glyphs_come_back_whole() {
         let long: Vec<&str> = (0..300)
@@ -923,18 +1033,28 @@ mod tests {
                 line(vec![run(&["H", "e"], 0.0), run(&[], 3.0), run(&long, 9.5)]),
                 line(Vec::new()),
                 line(vec![run(&["x"; 200], 1.0)]),
+                line(vec![
+                    GlyphRun {
+                        role: Role::Cell {
+                            row: 7,
+                            col: 70_000,
+                        },
+                        color: [0.1, 0.35, 1.0],
+                        y: -2.5,
+                        ..run(&["c"], 4.0)
+                    },
+                    GlyphRun {
+                        role: Role::Hyphen,
+                        ..run(&["-"], 9.0)
+                    },
+                ]),
             ],
             ..Flow::default()
         };
         let before = f.clone();
         f.pack();
         assert!(f.packed.is_packed());
-        assert!(
-            f.lines
-                .iter()
-                .flat_map(|l| &l.runs)
-                .all(|r| r.glyphs.is_empty())
-        );
+        assert!(f.lines.iter().all(|l| l.runs.is_empty()));
         f.unpack();
         assert!(!f.packed.is_packed());
         assert_eq!(f, before);
