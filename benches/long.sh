@@ -2,6 +2,8 @@
 # Issue 17, bounded memory: long statements made of the bundled statement's real paragraphs
 # (sections of them in a varying order, as batch.sh varies them), built to PDF with their
 # wall time and peak RSS. Usage: benches/long.sh [MEGABYTES...] (default: 0.2 2 20).
+# BIN=… times another binary; KEEP=1 keeps each input as /tmp/long-MB.md (to compare binaries
+# on the same input, or to cmp their PDFs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-target/release/communique}
@@ -29,6 +31,7 @@ while size < mb * 1e6:
     size += len(sec.encode()) + 2
 open(out, "w", encoding="utf-8").write(front + "\n" + "\n\n".join(parts) + "\n")
 PY
+    [ "${KEEP:-}" = 1 ] && cp "$work/long-$m.md" "/tmp/long-$m.md"
     /usr/bin/time -f "$m MB → PDF: %e s, %M KB peak" "$bin" build -q -f pdf -o "$work/out-$m" "$work/long-$m.md"
   done
 done

@@ -193,7 +193,15 @@ struct Setter<'a> {
     /// The design's measures, and body text set by them.
     theme: &'a Theme,
     body: Ctx,
+    /// Whether the flows' and pages' glyphs are packed (see [`layout::Packed`]) while the
+    /// document is paginated and written: a long document's ([`PACK_FROM`]).
+    pack: bool,
 }
+
+/// The length of source from which a document's glyphs are packed while it is paginated and
+/// written: a statement of a few pages keeps them as they are (packing would cost it more
+/// page faults than it saves memory).
+const PACK_FROM: usize = 100_000;
 
 impl Setter<'_> {
     fn set(&mut self, text: &Text, opts: &SetOptions) -> Vec<Line> {
@@ -273,7 +281,10 @@ pub fn lay_out(
             Images::default()
         }
     };
-    lay_out_with(doc, book, opts, &images, diagnostics)
+    let mut laid = lay_out_with(doc, book, opts, &images, diagnostics);
+    // Every glyph in its run, as a caller that reads the pages expects.
+    laid.pages.iter_mut().for_each(Page::unpack);
+    laid
 }
 
 /// Lays out the whole press release with its images loaded.
@@ -283,6 +294,20 @@ pub fn lay_out_with(
     opts: &PdfOptions,
     images: &Images,
     diagnostics: &mut Vec<Diagnostic>,
+) -> LaidOut {
+    let pack = doc.source.text().len() >= PACK_FROM;
+    lay_out_packing(doc, book, opts, images, diagnostics, pack)
+}
+
+/// [`lay_out_with`], the glyphs packed while the document is paginated if `pack` (its pages
+/// then come out packed: see [`Page::pack`]).
+fn lay_out_packing(
+    doc: &Document,
+    book: &FontBook,
+    opts: &PdfOptions,
+    images: &Images,
+    diagnostics: &mut Vec<Diagnostic>,
+    pack: bool,
 ) -> LaidOut {
     let meta = &doc.meta;
     let paper = opts.paper.unwrap_or_else(|| Paper::for_lang(&meta.lang));
@@ -317,6 +342,7 @@ pub fn lay_out_with(
         },
         theme: th,
         body: Ctx::body(faces, th),
+        pack,
     };
     let body_align = if opts.ragged {
         Align::Left
@@ -356,20 +382,38 @@ pub fn lay_out_with(
         &s.figures,
         &geometry,
     );
-    let (mut pages, outline) = layout::draw(flows, &placement, &geometry);
-    figure_flow::place(&s.attach, &placement, &mut pages, &geometry);
-    if per_page.len() > pages.len() {
-        pages.resize_with(per_page.len(), layout::Page::default);
-    }
-    footnote::draw(per_page, &mut pages, &geometry);
-    furniture(&mut s, doc, &geometry, measure, &mut pages);
-
+    let (pages, outline) = draw(&mut s, flows, (&placement, per_page), &geometry, measure);
     missing_warning(&mut s, doc);
     LaidOut {
         geometry,
         pages,
         outline,
     }
+}
+
+/// The paginated flows drawn into pages, each page, once its lines are drawn, with its
+/// images, notes and furniture (and then packed, for a long document).
+fn draw(
+    s: &mut Setter,
+    flows: Vec<Flow>,
+    (placement, per_page): (&layout::Placement, figure_flow::NotesPerPage),
+    geometry: &Geometry,
+    measure: f32,
+) -> (Vec<Page>, Vec<layout::OutlineEntry>) {
+    let images = figure_flow::by_page(std::mem::take(&mut s.attach), placement, geometry);
+    let mut images = images.into_iter().peekable();
+    let room = footnote::reserve(&per_page);
+    let mut notes = per_page.into_iter();
+    let n = layout::pages_of(placement).max(room.len());
+    let doc = s.doc;
+    layout::draw(flows, placement, geometry, n, s.pack, |i, page| {
+        while let Some((_, image)) = images.next_if(|(p, _)| *p <= i) {
+            page.items.push(image);
+        }
+        let lines = notes.next().unwrap_or_default();
+        footnote::draw(lines, room.get(i).copied().unwrap_or(0.0), page, geometry);
+        furniture(s, doc, geometry, measure, (i, n), page);
+    })
 }
 
 /// "About <organization>": its heading and the boilerplate's blocks.
@@ -396,6 +440,7 @@ fn about_flows(
         let leading = Theme::line(th.sizes.about, th.leading.body);
         let lines = s.set_plain(&title, ctx, measure, Align::Left, leading);
         flows.push(Flow {
+            packed: Default::default(),
             origin: Origin::Front(Front::AboutHeading),
             indent: 0.0,
             space_before: th.spacing.about,
@@ -410,7 +455,7 @@ fn about_flows(
         for block in &meta.about {
             let from = flows.len();
             block_flows(s, block, b, &mut none, flows);
-            shrink(&mut flows[from..]);
+            shrink(&mut flows[from..], s.pack);
         }
     }
 }
@@ -422,6 +467,7 @@ fn end_mark(s: &mut Setter, measure: f32) -> Flow {
     let leading = Theme::line(th.sizes.body, th.leading.body);
     let lines = s.set_plain(&end, s.body, measure, Align::Center, leading);
     Flow {
+        packed: Default::default(),
         origin: Origin::Front(Front::EndMark),
         indent: 0.0,
         space_before: th.spacing.end,
@@ -456,7 +502,7 @@ fn body_flows(s: &mut Setter, doc: &Document, b: &BlockCx, flows: &mut Vec<Flow>
         };
         let from = flows.len();
         block_flows(s, block, b, lead, flows);
-        shrink(&mut flows[from..]);
+        shrink(&mut flows[from..], s.pack);
     }
     if let Some(first) = flows
         .iter()
@@ -511,16 +557,21 @@ fn missing_warning(s: &mut Setter, doc: &Document) {
 }
 
 /// Lets go of the spare room of the flows' lines and glyph runs (their vectors grew a glyph
-/// at a time, up to twice their length): a long document holds all of them until it is
-/// paginated and written.
-fn shrink(flows: &mut [Flow]) {
+/// at a time, up to twice their length), and packs their glyphs if `pack`: a long document
+/// holds all of them until it is paginated and written.
+fn shrink(flows: &mut [Flow], pack: bool) {
     for f in flows {
         f.lines.shrink_to_fit();
         for l in &mut f.lines {
             l.runs.shrink_to_fit();
-            for r in &mut l.runs {
-                r.glyphs.shrink_to_fit();
+            if !pack {
+                for r in &mut l.runs {
+                    r.glyphs.shrink_to_fit();
+                }
             }
+        }
+        if pack {
+            f.pack();
         }
     }
 }
@@ -718,6 +769,7 @@ fn centred(
 
 fn front(part: Front, space_before: f32, lines: Vec<Line>) -> Flow {
     Flow {
+        packed: Default::default(),
         origin: Origin::Front(part),
         indent: 0.0,
         space_before,
@@ -850,6 +902,7 @@ fn heading_flow(
     opts.leading = Theme::line(size, th.leading.headings);
     let lines = s.set(&t, &opts);
     flows.push(Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent,
         space_before: th.spacing.heading,
@@ -898,6 +951,7 @@ fn alert_flows(
     let lines = s.set(&t, &plain_opts(cx.width, cx.opts().leading, ctx.size));
     let start = flows.len();
     flows.push(Flow {
+        packed: Default::default(),
         origin,
         indent: cx.indent,
         space_before: th.spacing.paragraph,
@@ -937,6 +991,7 @@ fn code_flow(s: &mut Setter, b: &BlockCx, origin: Origin, text: &str) -> Flow {
     };
     let lines = s.set(&t, &opts);
     Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent + 12.0,
         space_before: s.theme.spacing.paragraph,
@@ -963,6 +1018,7 @@ fn break_flow(s: &Setter, b: &BlockCx, origin: Origin) -> Flow {
         ..Line::default()
     };
     Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent,
         space_before: s.theme.spacing.paragraph,
@@ -1057,6 +1113,7 @@ fn block_flows(
                 opts.align = Align::Left;
                 let lines = s.set(&t, &opts);
                 flows.push(Flow {
+                    packed: Default::default(),
                     origin,
                     indent: b.indent,
                     space_before: 2.0,
@@ -1663,6 +1720,7 @@ fn text_flow(
     push_inlines(s, &mut t, inlines, b.ctx, &Fit::text(b.ctx.size, b.width));
     let lines = s.set(&t, &b.opts());
     flows.push(Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent,
         space_before: s.theme.spacing.paragraph,
@@ -1714,9 +1772,15 @@ fn short_headline(title: &str) -> String {
     format!("{out}\u{2026}")
 }
 
-/// Running header, "- more -" and "Page N of M".
-fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages: &mut [Page]) {
-    let n = pages.len();
+/// The furniture of page `i` of `n`: running header, "- more -", page number.
+fn furniture(
+    s: &mut Setter,
+    doc: &Document,
+    geo: &Geometry,
+    measure: f32,
+    (i, n): (usize, usize),
+    page: &mut Page,
+) {
     let th = s.theme;
     let small = Ctx {
         family: Family::Sans,
@@ -1728,63 +1792,88 @@ fn furniture(s: &mut Setter, doc: &Document, geo: &Geometry, measure: f32, pages
     let leading = Theme::line(th.sizes.furniture, th.leading.small);
     let header_left = doc.meta.organization.clone().unwrap_or_default();
     let header_right = short_headline(&doc.meta.title);
-    for (i, page) in pages.iter_mut().enumerate() {
-        if i > 0 {
-            let y = geo.top_other - 36.0;
-            let left = s.set_plain(
-                &header_left,
-                Ctx {
-                    bold: true,
-                    ..small
-                },
-                measure * 0.4,
-                Align::Left,
-                leading,
-            );
-            let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, leading);
-            // Right to left, the organization heads the right side and the headline the left.
-            let (lx, rx) = if s.rtl == Some(true) {
-                (geo.left + measure * 0.6, geo.left)
-            } else {
-                (geo.left, geo.left + measure * 0.42)
-            };
-            for l in left.into_iter().take(1) {
-                place_line(page, l, Origin::Furniture, lx, y);
-            }
-            for l in right.into_iter().take(1) {
-                place_line(page, l, Origin::Furniture, rx, y);
-            }
-            page.items.push(layout::Placed {
-                origin: Origin::Furniture,
-                item: layout::Item::Rule(Rule {
-                    x0: geo.left,
-                    x1: geo.left + measure,
-                    y: y + 6.0,
-                    thickness: th.rules.header,
-                    color: th.colors.rules.rgb(),
-                }),
-            });
+    if i > 0 {
+        let y = geo.top_other - 36.0;
+        let left = s.set_plain(
+            &header_left,
+            Ctx {
+                bold: true,
+                ..small
+            },
+            measure * 0.4,
+            Align::Left,
+            leading,
+        );
+        let right = s.set_plain(&header_right, small, measure * 0.58, Align::Right, leading);
+        // Right to left, the organization heads the right side and the headline the left.
+        let (lx, rx) = if s.rtl == Some(true) {
+            (geo.left + measure * 0.6, geo.left)
+        } else {
+            (geo.left, geo.left + measure * 0.42)
+        };
+        for l in left.into_iter().take(1) {
+            place_line(page, l, Origin::Furniture, lx, y);
         }
-        if i + 1 < n {
-            let more_label = s.labels.more.clone();
-            let body_leading = Theme::line(th.sizes.body, th.leading.body);
-            let more = s.set_plain(&more_label, s.body, measure, Align::Center, body_leading);
-            for l in more.into_iter().take(1) {
-                place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
-            }
+        for l in right.into_iter().take(1) {
+            place_line(page, l, Origin::Furniture, rx, y);
         }
-        let page_label = s.labels.page_of(i + 1, n);
-        let num = s.set_plain(&page_label, small, measure, Align::Right, leading);
-        for l in num.into_iter().take(1) {
-            // On the baseline of "- more -", so text extraction keeps them apart.
+        page.items.push(layout::Placed {
+            origin: Origin::Furniture,
+            item: layout::Item::Rule(Rule {
+                x0: geo.left,
+                x1: geo.left + measure,
+                y: y + 6.0,
+                thickness: th.rules.header,
+                color: th.colors.rules.rgb(),
+            }),
+        });
+    }
+    if i + 1 < n {
+        let more_label = s.labels.more.clone();
+        let body_leading = Theme::line(th.sizes.body, th.leading.body);
+        let more = s.set_plain(&more_label, s.body, measure, Align::Center, body_leading);
+        for l in more.into_iter().take(1) {
             place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
         }
+    }
+    let page_label = s.labels.page_of(i + 1, n);
+    let num = s.set_plain(&page_label, small, measure, Align::Right, leading);
+    for l in num.into_iter().take(1) {
+        // On the baseline of "- more -", so text extraction keeps them apart.
+        place_line(page, l, Origin::Furniture, geo.left, geo.bottom + 26.0);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17: a long document's glyphs are packed while it is paginated and its pages
+    /// come out packed; unpacked, they are the pages laid out without packing, item for item
+    /// (statements with tables and their repeated headers, footnotes, lists, figures).
+    #[test]
+    fn packed_pages_are_the_pages() {
+        for path in [
+            "content/us-upr-review.md",
+            "tests/corpus/check-cfg/check-cfg.md",
+            "tests/corpus/i128-layout/i128-layout.md",
+            "tests/corpus/rfc-3691/rfc-3691.md",
+        ] {
+            let text = std::fs::read_to_string(path).unwrap();
+            let opts = crate::markdown::ReadOptions::default();
+            let (doc, _) = crate::markdown::read(std::path::Path::new(path), &text, &opts);
+            let doc = doc.unwrap();
+            let book = FontBook::bundled();
+            let opts = PdfOptions::default();
+            let images = Images::load(&doc, &opts.assets).unwrap_or_default();
+            let mut diags = Vec::new();
+            let plain = lay_out_packing(&doc, &book, &opts, &images, &mut diags, false);
+            let mut packed = lay_out_packing(&doc, &book, &opts, &images, &mut diags, true);
+            assert!(packed.pages.iter().all(|p| p.packed.is_packed()), "{path}");
+            packed.pages.iter_mut().for_each(Page::unpack);
+            assert_eq!(plain, packed, "{path}");
+        }
+    }
 
     #[test]
     fn every_placed_item_knows_its_origin() {

@@ -19,7 +19,7 @@ use super::PdfOptions;
 use super::design::LaidOut;
 use super::embed;
 use super::fonts::{FaceId, FontBook};
-use super::layout::{Item, OutlineEntry, Role};
+use super::layout::{GlyphText, Item, OutlineEntry, Role};
 use super::shape::Rgb;
 use super::tagged::{self, Mark, Marked};
 use super::type3;
@@ -45,17 +45,26 @@ pub fn write(
     opts: &PdfOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     let tag = opts.standards.ua1;
-    if tag {
-        for page in &laid.pages {
+    // What the pages' glyphs say of the document, read page by page (a long document's
+    // pages are packed: each is unpacked for this, then let go).
+    let mut used = Used::default();
+    let mut planner = type3::Planner::default();
+    let mut link_texts: Vec<Vec<String>> = Vec::with_capacity(laid.pages.len());
+    let mut link_parts: Vec<Vec<tagged::Part>> = Vec::with_capacity(laid.pages.len());
+    for page in &laid.pages {
+        let page = page.unpacked();
+        if tag {
             for p in &page.items {
                 check_glyphs(p)?;
             }
         }
+        used.note_page(book, &page);
+        planner.note(book, &page);
+        link_texts.push(link_texts_of(&page));
+        link_parts.push(link_parts_of(&page));
     }
-    let subsets = subsets(book, &laid, tag);
-    let plan = type3::Plan::new(book, &laid.pages);
-    let link_texts: Vec<Vec<String>> = laid.pages.iter().map(link_texts).collect();
-    let link_parts: Vec<Vec<tagged::Part>> = laid.pages.iter().map(link_parts).collect();
+    let subsets = subsets(book, used, tag);
+    let plan = planner.plan;
     let bare = if tag {
         tagged::bare_labels(doc)
     } else {
@@ -84,37 +93,303 @@ pub fn write(
     let (programs, made) = programs;
     add_fonts(&mut lo, &subsets, programs?);
     add_type3_fonts(&mut lo, &plan, made);
-    post_process(&mut lo, doc, &laid, opts, marks, &link_texts, &link_parts)?;
+    let raw = post_process(&mut lo, doc, &laid, opts, marks, &link_texts, &link_parts)?;
     // What the pages were laid out as is written: let it go before the file is made.
     drop((laid, link_texts, link_parts));
     compress(&mut lo);
     release_packer();
-    save(lo, opts)
+    save(lo, raw, opts)
 }
 
 /// The finished document as bytes, with its `/ID`.
-fn save(mut lo: lopdf::Document, opts: &PdfOptions) -> Result<Vec<u8>, Diagnostic> {
+fn save(
+    mut lo: lopdf::Document,
+    raw: objstm::Raw,
+    opts: &PdfOptions,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut bytes = Vec::new();
     let saved = if opts.standards.ua1 || opts.standards.a2b {
         // Object streams: the structure tree is many small dictionaries.
-        lo.save_with_options(
-            &mut bytes,
-            lopdf::SaveOptions {
-                use_object_streams: true,
-                use_xref_streams: true,
-                linearize: false,
-                object_stream_config: lopdf::ObjectStreamConfig {
-                    max_objects_per_stream: 1000,
-                    compression_level: 6,
-                },
-            },
-        )
+        objstm::save(lo, raw).map(|b| bytes = b)
     } else {
-        lo.save_to(&mut bytes)
+        lo.save_to(&mut bytes).map_err(std::io::Error::other)
     };
     saved.map_err(|e| Diagnostic::error(format!("could not write the PDF: {e}")))?;
     set_id(&mut bytes);
     Ok(bytes)
+}
+
+/// The file with object streams and a cross-reference stream, byte for byte as lopdf's
+/// `save_with_options` writes it (1,000 objects a stream, compression level 6), without its
+/// copy of every object that goes into an object stream: each stream's objects are moved out
+/// of the document when the stream is made, and let go once it is written. (For a 20 MB
+/// statement lopdf's copy, of the whole structure tree, cost about 100 MB.)
+pub(super) mod objstm {
+    use std::io::Write;
+
+    use lopdf::xref::{Xref, XrefEntry, XrefType};
+    use lopdf::{Object, ObjectId, ObjectStream};
+
+    const PER_STREAM: usize = 1000;
+
+    /// Objects written out already (as [`serialized`]), in increasing id order: not in the
+    /// document's objects, they go into its object streams in their place. A long statement's
+    /// structure elements take about 30 bytes each this way, several hundred as lopdf's
+    /// dictionaries.
+    pub type Raw = Vec<(ObjectId, Vec<u8>)>;
+
+    /// An object that goes into an object stream: one of the document's, or a written one.
+    enum Member {
+        Object(ObjectId),
+        Raw(ObjectId, Vec<u8>),
+    }
+
+    impl Member {
+        fn id(&self) -> ObjectId {
+            match self {
+                Member::Object(id) | Member::Raw(id, _) => *id,
+            }
+        }
+    }
+
+    /// Which objects go into object streams (in groups, in id order) and which are written as
+    /// they are; and a size the file will not exceed.
+    fn sort(lo: &lopdf::Document, raw: Raw) -> (Vec<Vec<Member>>, Vec<ObjectId>, usize) {
+        let mut groups: Vec<Vec<Member>> = Vec::new();
+        let mut direct: Vec<ObjectId> = Vec::new();
+        let mut size = 1024;
+        let mut raw = raw.into_iter().peekable();
+        let push = |groups: &mut Vec<Vec<Member>>, m: Member| match groups.last_mut() {
+            Some(g) if g.len() < PER_STREAM => g.push(m),
+            _ => groups.push(vec![m]),
+        };
+        for (&id, object) in &lo.objects {
+            while let Some((rid, bytes)) = raw.next_if(|(rid, _)| *rid < id) {
+                size += bytes.len() + 32;
+                push(&mut groups, Member::Raw(rid, bytes));
+            }
+            if let Object::Stream(st) = object {
+                if st.dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"ObjStm") {
+                    continue;
+                }
+                size += st.content.len() + 256;
+            } else {
+                size += 256;
+            }
+            if id.1 == 0 && ObjectStream::can_be_compressed(id, object, lo) {
+                push(&mut groups, Member::Object(id));
+            } else {
+                direct.push(id);
+            }
+        }
+        for (rid, bytes) in raw {
+            size += bytes.len() + 32;
+            push(&mut groups, Member::Raw(rid, bytes));
+        }
+        (groups, direct, size)
+    }
+
+    pub fn save(mut lo: lopdf::Document, raw: Raw) -> std::io::Result<Vec<u8>> {
+        if lo.version.as_str() < "1.5" {
+            lo.version = "1.5".to_string();
+        }
+        let (groups, direct, size) = sort(&lo, raw);
+        // More than the file needs, so that it is never copied to grow: the pages of it that
+        // are not written are never touched.
+        let mut out = Vec::with_capacity(size);
+        writeln!(out, "%PDF-{}", lo.version)?;
+        if !lo.binary_mark.iter().all(|&b| b >= 128) {
+            return Err(std::io::Error::other("Invalid binary mark"));
+        }
+        out.push(b'%');
+        out.extend_from_slice(&lo.binary_mark);
+        out.push(b'\n');
+        let mut xref = Xref::new(lo.max_id + 1, XrefType::CrossReferenceStream);
+        for id in direct {
+            if let Some(object) = lo.objects.get(&id) {
+                indirect(&mut out, id, object, &mut xref)?;
+            }
+        }
+        let streams = groups.len() as u32;
+        for (k, group) in groups.into_iter().enumerate() {
+            let stream_id = lo.max_id + 1 + k as u32;
+            let mut members = Vec::with_capacity(group.len());
+            for (index, m) in group.into_iter().enumerate() {
+                let id = m.id();
+                let bytes = match m {
+                    Member::Raw(_, bytes) => bytes,
+                    Member::Object(id) => match lo.objects.remove(&id) {
+                        Some(object) => serialized(&object)?,
+                        None => continue,
+                    },
+                };
+                let (container, index) = (stream_id, index as u16);
+                xref.insert(id.0, XrefEntry::Compressed { container, index });
+                members.push((id.0, bytes));
+            }
+            let st = object_stream(members)?;
+            indirect(&mut out, (stream_id, 0), &Object::Stream(st), &mut xref)?;
+        }
+        lo.max_id += streams;
+        xref_stream(&mut out, &mut lo, &mut xref)?;
+        Ok(out)
+    }
+
+    /// An object stream of written objects, as lopdf's `ObjectStream::to_stream_object`
+    /// makes it (compressed at level 6).
+    fn object_stream(members: Vec<(u32, Vec<u8>)>) -> std::io::Result<lopdf::Stream> {
+        let n = members.len() as i64;
+        let mut table = Vec::with_capacity(members.len());
+        let mut at = 0;
+        for (id, bytes) in &members {
+            table.push(format!("{id} {at}"));
+            at += bytes.len() + 1;
+        }
+        let table = table.join(" ") + " ";
+        let mut content = Vec::with_capacity(table.len() + at);
+        content.extend_from_slice(table.as_bytes());
+        for (_, bytes) in &members {
+            content.extend_from_slice(bytes);
+            content.push(b' ');
+        }
+        drop(members);
+        let mut dict = lopdf::Dictionary::new();
+        dict.set("Type", "ObjStm");
+        dict.set("N", n);
+        dict.set("First", table.len() as i64);
+        let mut stream = lopdf::Stream::new(dict, content);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&stream.content)?;
+        let packed = z.finish()?;
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
+        Ok(stream)
+    }
+
+    /// The cross-reference stream, the trailer's `startxref` and `%%EOF`.
+    fn xref_stream(
+        out: &mut Vec<u8>,
+        lo: &mut lopdf::Document,
+        xref: &mut Xref,
+    ) -> std::io::Result<()> {
+        let start = out.len();
+        lo.max_id += 1;
+        let id = lo.max_id;
+        xref.insert(
+            id,
+            XrefEntry::Normal {
+                offset: start as u32,
+                generation: 0,
+            },
+        );
+        let trailer = &mut lo.trailer;
+        trailer.set("Type", Object::Name(b"XRef".to_vec()));
+        trailer.set("Size", i64::from(id + 1));
+        trailer.set("W", vec![1.into(), 4.into(), 2.into()]);
+        let (content, index) = xref_content(xref);
+        trailer.set("Index", index);
+        trailer.remove(b"Filter");
+        trailer.set("Length", content.len() as i64);
+        let stream = lopdf::Stream {
+            dict: trailer.clone(),
+            allows_compression: true,
+            content,
+            start_position: None,
+        };
+        indirect(out, (id, 0), &Object::Stream(stream), xref)?;
+        write!(out, "\nstartxref\n{start}\n%%EOF")
+    }
+
+    /// The entries of the cross-reference stream (widths 1, 4, 2) and its `/Index`.
+    fn xref_content(xref: &Xref) -> (Vec<u8>, Object) {
+        let mut content = Vec::new();
+        let mut index: Vec<Object> = Vec::new();
+        let mut section: Option<(u32, u32)> = None;
+        let mut close = |section: &mut Option<(u32, u32)>| {
+            if let Some((start, n)) = section.take() {
+                index.push(i64::from(start).into());
+                index.push(i64::from(n).into());
+            }
+        };
+        for id in 1..xref.size {
+            let Some(entry) = xref.get(id) else {
+                close(&mut section);
+                continue;
+            };
+            match section.as_mut() {
+                Some((_, n)) => *n += 1,
+                None => section = Some((id, 1)),
+            }
+            let (kind, field, last) = match *entry {
+                XrefEntry::Free => (0, id, 0),
+                XrefEntry::UnusableFree => (0, id, 65535),
+                XrefEntry::Normal { offset, generation } => (1, offset, generation),
+                XrefEntry::Compressed { container, index } => (2, container, index),
+            };
+            content.push(kind);
+            content.extend(field.to_be_bytes());
+            content.extend(last.to_be_bytes());
+        }
+        close(&mut section);
+        (content, Object::Array(index))
+    }
+
+    /// An indirect object, as lopdf's writer writes it.
+    fn indirect(
+        out: &mut Vec<u8>,
+        id: ObjectId,
+        object: &Object,
+        xref: &mut Xref,
+    ) -> std::io::Result<()> {
+        let offset = out.len() as u32;
+        xref.insert(
+            id.0,
+            XrefEntry::Normal {
+                offset,
+                generation: id.1,
+            },
+        );
+        let spaced = matches!(
+            object,
+            Object::Null
+                | Object::Boolean(_)
+                | Object::Integer(_)
+                | Object::Real(_)
+                | Object::Reference(_)
+        );
+        write!(
+            out,
+            "{} {} obj\n{}",
+            id.0,
+            id.1,
+            if spaced { " " } else { "" }
+        )?;
+        match object {
+            Object::Stream(st) => {
+                out.extend_from_slice(&serialized(&Object::Dictionary(st.dict.clone()))?);
+                out.extend_from_slice(b"stream\n");
+                out.extend_from_slice(&st.content);
+                out.extend_from_slice(b"\nendstream");
+            }
+            other => out.extend_from_slice(&serialized(other)?),
+        }
+        let end_spaced = spaced || matches!(object, Object::Name(_) | Object::Stream(_));
+        writeln!(out, "{}\nendobj", if end_spaced { " " } else { "" })
+    }
+
+    /// A (non-stream) object as lopdf's writer writes it: the one object of an object
+    /// stream's content, after its offset table ("1 0 ") and before its separator (" ").
+    pub fn serialized(object: &Object) -> std::io::Result<Vec<u8>> {
+        let mut os = ObjectStream::builder().max_objects(1).build();
+        os.add_object((1, 0), object.clone())
+            .map_err(std::io::Error::other)?;
+        let content = os.build_stream_content().map_err(std::io::Error::other)?;
+        let body = content
+            .strip_prefix(b"1 0 ".as_slice())
+            .and_then(|c| c.strip_suffix(b" ".as_slice()))
+            .ok_or_else(|| std::io::Error::other("unexpected object stream"))?;
+        Ok(body.to_vec())
+    }
 }
 
 /// What writing a page's operators needs of the document: the fonts, the Type 3 plan and
@@ -151,13 +426,24 @@ fn write_pages(
     let mut pdf = PdfDocument::new("");
     pdf.metadata.info.document_title = title.to_string();
     for page in &mut laid.pages {
+        let packed = page.packed.is_packed();
+        page.unpack();
         let (ops, page_marks) = page_ops(cx, page);
+        if packed {
+            // Drawn: let the glyphs go now (the page came packed, so they are few).
+            drop_glyphs(page);
+        }
         marks.push(page_marks);
         let raw = encode_page(pdf_page(&geo, ops));
         // A page with images is compressed once they are drawn (see `images`).
         let has_images = page.items.iter().any(|p| matches!(p.item, Item::Image(_)));
         contents.push(match pack(&raw) {
-            Some(packed) if !has_images && packed.len() < raw.len() => Content::Packed(packed),
+            Some(mut packed) if !has_images && packed.len() < raw.len() => {
+                // Held until the file is saved: without the compressor's spare room (it
+                // starts at half the raw length; a page packs to about a fifth).
+                packed.shrink_to_fit();
+                Content::Packed(packed)
+            }
             _ => Content::Raw(raw),
         });
         pdf.pages.push(pdf_page(&geo, Vec::new()));
@@ -165,16 +451,19 @@ fn write_pages(
     // The glyphs are in the contents now: let them go, all at once (freed page by page,
     // between the pages' own allocations, they left the allocator so many scattered holes
     // that a 20 MB statement took twice as long to write).
-    for page in &mut laid.pages {
-        for p in &mut page.items {
-            if let Item::Text(run) = &mut p.item {
-                run.glyphs = Vec::new();
-            }
-        }
-    }
+    laid.pages.iter_mut().for_each(drop_glyphs);
     let mut lo = pdf.to_lopdf_document(&save_options(), &mut Vec::new());
     set_contents(&mut lo, contents);
     (lo, marks)
+}
+
+/// Lets go of the glyphs of a page's runs.
+fn drop_glyphs(page: &mut super::layout::Page) {
+    for p in &mut page.items {
+        if let Item::Text(run) = &mut p.item {
+            run.glyphs = Vec::new();
+        }
+    }
 }
 
 fn save_options() -> PdfSaveOptions {
@@ -476,7 +765,7 @@ pub fn check_glyphs(p: &super::layout::Placed) -> Result<(), Diagnostic> {
 
 /// The visible text of each link area of a page, in order: the glyphs of its block's
 /// runs that lie inside the area.
-fn link_texts(page: &super::layout::Page) -> Vec<String> {
+fn link_texts_of(page: &super::layout::Page) -> Vec<String> {
     let mut out = Vec::new();
     for p in &page.items {
         let Item::Link(l) = &p.item else { continue };
@@ -500,7 +789,7 @@ fn link_texts(page: &super::layout::Page) -> Vec<String> {
 
 /// The part of its block each link area of a page lies in (a table cell's, say): that of
 /// the first run of its block inside it. (Taken before the writer lets the glyphs go.)
-fn link_parts(page: &super::layout::Page) -> Vec<tagged::Part> {
+fn link_parts_of(page: &super::layout::Page) -> Vec<tagged::Part> {
     let mut out = Vec::new();
     for p in &page.items {
         let Item::Link(l) = &p.item else { continue };
@@ -985,23 +1274,23 @@ fn font_name(face: usize) -> FontId {
     FontId(format!("F{face}"))
 }
 
-/// The subset of each face the pages use (`None` for faces they do not use).
-fn subsets(book: &FontBook, laid: &LaidOut, word_spaces: bool) -> Vec<Option<embed::Subset>> {
-    // Per face, the text of each glyph it uses (the first non-empty one met), indexed by
-    // glyph id: linear in the glyphs of the document.
-    let mut used: Vec<Vec<Option<&str>>> = vec![Vec::new(); book.faces.len()];
-    fn note<'a>(
-        used: &mut [Vec<Option<&'a str>>],
-        book: &FontBook,
-        face: usize,
-        gid: u16,
-        text: &'a str,
-    ) {
+/// Per face, the text of each glyph the pages use (the first non-empty one met), indexed
+/// by glyph id: linear in the glyphs of the document.
+#[derive(Default)]
+struct Used(Vec<Vec<Option<GlyphText>>>);
+
+impl Used {
+    fn note(&mut self, book: &FontBook, face: usize, gid: u16, text: GlyphText) {
         // Glyph 0 and colour glyphs are drawn by Type 3 fonts (see `type3`).
         if gid == 0 || book.faces.get(face).is_none_or(|f| f.raster) {
             return;
         }
-        let Some(u) = used.get_mut(face) else { return };
+        if self.0.len() < book.faces.len() {
+            self.0.resize(book.faces.len(), Vec::new());
+        }
+        let Some(u) = self.0.get_mut(face) else {
+            return;
+        };
         if u.is_empty() {
             u.resize(
                 book.faces[face].shaper.number_of_glyphs() as usize + 1,
@@ -1009,34 +1298,41 @@ fn subsets(book: &FontBook, laid: &LaidOut, word_spaces: bool) -> Vec<Option<emb
             );
         }
         if let Some(slot) = u.get_mut(gid as usize)
-            && slot.is_none_or(str::is_empty)
+            && slot.is_none_or(|t| t.is_empty())
         {
             *slot = Some(text);
         }
     }
-    for page in &laid.pages {
+
+    fn note_page(&mut self, book: &FontBook, page: &super::layout::Page) {
         for p in &page.items {
             if let Item::Text(run) = &p.item {
                 for g in &run.glyphs {
-                    note(&mut used, book, run.face.0 as usize, g.gid, g.text.as_str());
+                    self.note(book, run.face.0 as usize, g.gid, g.text);
                 }
             }
         }
     }
+}
+
+/// The subset of each face the pages use (`None` for faces they do not use).
+fn subsets(book: &FontBook, mut used: Used, word_spaces: bool) -> Vec<Option<embed::Subset>> {
+    used.0.resize(book.faces.len(), Vec::new());
     if word_spaces {
         // Word spaces at line ends (see `space_after`) use each face's space glyph.
         for i in 0..book.faces.len() {
-            if let (false, Some(sp)) = (used[i].is_empty(), space_gid(book, i)) {
-                note(&mut used, book, i, sp, " ");
+            if let (false, Some(sp)) = (used.0[i].is_empty(), space_gid(book, i)) {
+                used.note(book, i, sp, GlyphText::new(" "));
             }
         }
     }
     let used: Vec<Vec<(u16, &str)>> = used
-        .into_iter()
+        .0
+        .iter()
         .map(|u| {
-            u.into_iter()
+            u.iter()
                 .enumerate()
-                .filter_map(|(g, t)| Some((g as u16, t?)))
+                .filter_map(|(g, t)| Some((g as u16, t.as_ref()?.as_str())))
                 .collect()
         })
         .collect();
@@ -1379,7 +1675,7 @@ fn post_process(
     marks: Vec<Vec<Marked>>,
     link_texts: &[Vec<String>],
     link_parts: &[Vec<tagged::Part>],
-) -> Result<(), Diagnostic> {
+) -> Result<objstm::Raw, Diagnostic> {
     let meta = &doc.meta;
     lo.version = "1.7".to_string();
     // printpdf's own Info (with an empty GTS_PDFXVersion) is replaced below.
@@ -1414,8 +1710,9 @@ fn post_process(
     lo.trailer.set("ID", vec![placeholder.clone(), placeholder]);
 
     let std = opts.standards;
+    let mut raw = Vec::new();
     if std.ua1 {
-        tagged::structure(lo, doc, &pages, &marks, &link_annots)?;
+        raw = tagged::structure(lo, doc, &pages, &marks, &link_annots)?;
     }
     if std.ua1 || std.a2b {
         let keywords = meta.keywords.join(", ");
@@ -1431,7 +1728,7 @@ fn post_process(
         };
         tagged::archival(lo, &info, std);
     }
-    Ok(())
+    Ok(raw)
 }
 
 /// The dictionary of an 8-bit image XObject (a picture, an emoji bitmap, or a soft mask),
@@ -1739,5 +2036,97 @@ impl Hash128 {
     }
     fn finish(&self) -> [u8; 16] {
         self.0.to_be_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Dictionary, Object, Stream, StringFormat};
+
+    use super::objstm;
+
+    /// A document with objects of every kind: streams (written as they are), dictionaries
+    /// (into object streams, more than one stream's worth), gaps in the ids.
+    fn sample() -> lopdf::Document {
+        let mut lo = lopdf::Document::with_version("1.7");
+        let mut pages = Vec::new();
+        for i in 0..2500i64 {
+            let mut d = Dictionary::new();
+            d.set("Type", "StructElem");
+            d.set("S", if i % 3 == 0 { "P" } else { "Span #1" });
+            d.set(
+                "K",
+                vec![
+                    Object::Integer(i),
+                    Object::Real(i as f32 / 7.0),
+                    Object::Null,
+                ],
+            );
+            d.set(
+                "T",
+                Object::String(b"a (b) \\ c)\r".to_vec(), StringFormat::Literal),
+            );
+            d.set(
+                "H",
+                Object::String(vec![0, 255, 17], StringFormat::Hexadecimal),
+            );
+            d.set("B", i % 2 == 0);
+            let id = lo.add_object(d);
+            pages.push(Object::Reference(id));
+            if i % 500 == 7 {
+                // A gap in the ids.
+                lo.max_id += 3;
+            }
+            if i % 400 == 1 {
+                lo.add_object(Stream::new(Dictionary::new(), vec![b'x'; i as usize]));
+            }
+        }
+        lo.add_object(Object::Array(pages));
+        lo.add_object(Object::Integer(7));
+        lo.add_object(Object::Name(b"N".to_vec()));
+        let catalog = lo.add_object(lopdf::dictionary! { "Type" => "Catalog" });
+        lo.trailer.set("Root", catalog);
+        lo
+    }
+
+    fn lopdf_save(mut lo: lopdf::Document) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        lo.save_with_options(
+            &mut bytes,
+            lopdf::SaveOptions {
+                use_object_streams: true,
+                use_xref_streams: true,
+                linearize: false,
+                object_stream_config: lopdf::ObjectStreamConfig {
+                    max_objects_per_stream: 1000,
+                    compression_level: 6,
+                },
+            },
+        )
+        .unwrap();
+        bytes
+    }
+
+    /// Issue 17: the writer of object streams writes lopdf's bytes, with some objects given
+    /// to it written already.
+    #[test]
+    fn object_streams_are_written_as_lopdf_writes_them() {
+        let expected = lopdf_save(sample());
+        assert_eq!(objstm::save(sample(), Vec::new()).unwrap(), expected);
+        let mut lo = sample();
+        let ids: Vec<_> = lo
+            .objects
+            .iter()
+            .filter(|(id, o)| id.0 % 3 != 0 && matches!(o, Object::Dictionary(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        let raw = ids
+            .into_iter()
+            .map(|id| {
+                let o = lo.objects.remove(&id).unwrap();
+                (id, objstm::serialized(&o).unwrap())
+            })
+            .collect();
+        assert_eq!(objstm::save(lo, raw).unwrap(), expected);
     }
 }

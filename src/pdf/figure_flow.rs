@@ -146,6 +146,7 @@ pub fn figure(
     }
     s.figures.push(flows.len());
     flows.push(Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent,
         space_before: 12.0,
@@ -167,23 +168,25 @@ pub fn logo(s: &mut Setter, doc: &Document) -> Option<(f32, Arc<PdfImage>)> {
     Some((w, image))
 }
 
-/// Puts the attached images on their pages.
-pub fn place(attach: &[Attach], placement: &Placement, pages: &mut [super::Page], geo: &Geometry) {
-    for a in attach {
-        let Some(&(page, top)) = placement.get(a.flow).and_then(|f| f.get(a.line)) else {
-            continue;
-        };
-        let Some(p) = pages.get_mut(page) else {
-            continue;
-        };
-        let mut b = a.image_box();
-        b.x += geo.left;
-        b.y += top;
-        p.items.push(Placed {
-            origin: a.origin,
-            item: Item::Image(b),
-        });
-    }
+/// The attached images as placed items, each with its page, in page order (and in the
+/// order of `attach` on a page).
+pub fn by_page(attach: Vec<Attach>, placement: &Placement, geo: &Geometry) -> Vec<(usize, Placed)> {
+    let mut out: Vec<(usize, Placed)> = attach
+        .into_iter()
+        .filter_map(|a| {
+            let &(page, top) = placement.get(a.flow).and_then(|f| f.get(a.line))?;
+            let mut b = a.image_box();
+            b.x += geo.left;
+            b.y += top;
+            let item = Placed {
+                origin: a.origin,
+                item: Item::Image(b),
+            };
+            Some((page, item))
+        })
+        .collect();
+    out.sort_by_key(|(page, _)| *page);
+    out
 }
 
 /// Lines of notes per page.

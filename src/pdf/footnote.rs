@@ -221,18 +221,11 @@ pub fn reserve(per_page: &[Vec<(Origin, Line)>]) -> Vec<f32> {
         .collect()
 }
 
-/// Draws the notes at the foot of each page, under a short rule, and removes the hidden
-/// link areas of the references.
-pub fn draw(per_page: Vec<Vec<(Origin, Line)>>, pages: &mut [Page], geo: &Geometry) {
-    let room = reserve(&per_page);
-    for (pi, lines) in per_page.into_iter().enumerate() {
-        let Some(page) = pages.get_mut(pi) else {
-            continue;
-        };
-        if lines.is_empty() {
-            continue;
-        }
-        let mut y = geo.bottom - room[pi];
+/// Draws a page's notes at its foot (`room` is what [`reserve`] kept for them), under a
+/// short rule, and removes the hidden link areas of the references.
+pub fn draw(lines: Vec<(Origin, Line)>, room: f32, page: &mut Page, geo: &Geometry) {
+    if !lines.is_empty() {
+        let mut y = geo.bottom - room;
         page.items.push(Placed {
             origin: Origin::Furniture,
             item: Item::Rule(Rule {
@@ -251,11 +244,9 @@ pub fn draw(per_page: Vec<Vec<(Origin, Line)>>, pages: &mut [Page], geo: &Geomet
             y += h;
         }
     }
-    for page in pages.iter_mut() {
-        mark_refs(page);
-        page.items
-            .retain(|p| !matches!(&p.item, Item::Link(l) if l.url.starts_with(MARK)));
-    }
+    mark_refs(page);
+    page.items
+        .retain(|p| !matches!(&p.item, Item::Link(l) if l.url.starts_with(MARK)));
 }
 
 /// Gives the runs a reference's hidden link area covers the role of a note reference.

@@ -222,11 +222,315 @@ pub struct Flow {
     pub splittable: bool,
     /// A heading to list in the outline: (level, title).
     pub outline: Option<(u8, String)>,
+    /// The glyphs of its lines' runs, while a long document waits to be paginated (see
+    /// [`Flow::pack`]).
+    pub packed: Packed,
 }
 
 impl Flow {
     pub fn height(&self) -> f32 {
         self.lines.iter().map(|l| l.height).sum()
+    }
+
+    /// Moves its lines' runs, with their glyphs, into [`Flow::packed`] (see [`Packed`]):
+    /// all that paginating needs of a line stays (its height, whether it is hyphenated, its
+    /// links), and rules may still be added. Inserting or removing a line needs
+    /// [`Flow::unpack`] first.
+    pub fn pack(&mut self) {
+        self.unpack();
+        if self.lines.iter().all(|l| l.runs.is_empty()) {
+            return;
+        }
+        // Each line's number of runs, then each run but its glyphs.
+        let mut head = Vec::new();
+        for l in &self.lines {
+            varint(&mut head, l.runs.len());
+            for r in &l.runs {
+                head.extend_from_slice(&r.face.0.to_le_bytes());
+                for v in [r.size, r.color[0], r.color[1], r.color[2], r.x, r.y] {
+                    head.extend_from_slice(&v.to_bits().to_le_bytes());
+                }
+                let (tag, row, col) = match r.role {
+                    Role::Text => (0u8, 0, 0),
+                    Role::Label => (1, 0, 0),
+                    Role::NoteRef => (2, 0, 0),
+                    Role::Cell { row, col } => (3, row, col),
+                    Role::Hyphen => (4, 0, 0),
+                    Role::Repeat => (5, 0, 0),
+                };
+                head.push(tag);
+                head.extend_from_slice(&row.to_le_bytes());
+                head.extend_from_slice(&col.to_le_bytes());
+            }
+        }
+        self.packed =
+            Packed::pack_after(head, self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
+        for l in &mut self.lines {
+            l.runs = Vec::new();
+        }
+    }
+
+    /// Puts the runs of [`Flow::pack`] back into the lines.
+    pub fn unpack(&mut self) {
+        let packed = std::mem::take(&mut self.packed);
+        if !packed.is_packed() {
+            return;
+        }
+        let raw = packer::inflate(&packed.bytes, packed.raw);
+        let mut at = 0;
+        for l in &mut self.lines {
+            debug_assert!(l.runs.is_empty(), "a packed line has runs of its own");
+            let n = read_varint(&raw, &mut at);
+            l.runs = Vec::with_capacity(n);
+            for _ in 0..n {
+                let Some(b) = raw.get(at..at + RUN_BYTES) else {
+                    break;
+                };
+                at += RUN_BYTES;
+                l.runs.push(run_of(b));
+            }
+        }
+        packed.fill(&raw, self.lines.iter_mut().flat_map(|l| l.runs.iter_mut()));
+    }
+}
+
+/// Bytes of a run but its glyphs in a flow's [`Packed`]: face, size, colour, `x`, `y`, role.
+const RUN_BYTES: usize = 35;
+
+/// A run (without its glyphs) from its [`RUN_BYTES`] bytes, as [`Flow::pack`] wrote them.
+fn run_of(b: &[u8]) -> GlyphRun {
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let f32_at = |i: usize| f32::from_bits(u32_at(i));
+    GlyphRun {
+        face: FaceId(u16::from_le_bytes([b[0], b[1]])),
+        size: f32_at(2),
+        color: [f32_at(6), f32_at(10), f32_at(14)],
+        x: f32_at(18),
+        y: f32_at(22),
+        glyphs: Vec::new(),
+        role: match b[26] {
+            1 => Role::Label,
+            2 => Role::NoteRef,
+            3 => Role::Cell {
+                row: u32_at(27),
+                col: u32_at(31),
+            },
+            4 => Role::Hyphen,
+            5 => Role::Repeat,
+            _ => Role::Text,
+        },
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut c: usize) {
+    while c >= 0x80 {
+        out.push(c as u8 | 0x80);
+        c >>= 7;
+    }
+    out.push(c as u8);
+}
+
+fn read_varint(raw: &[u8], at: &mut usize) -> usize {
+    let (mut c, mut shift) = (0usize, 0);
+    while let Some(&b) = raw.get(*at) {
+        *at += 1;
+        c |= ((b & 0x7F) as usize) << shift;
+        shift += 7;
+        if b < 0x80 {
+            break;
+        }
+    }
+    c
+}
+
+/// The glyphs of a sequence of glyph runs (a flow's or a page's: the first `runs` of them
+/// in order), compressed: a long document holds every laid-out glyph until it is paginated
+/// and its pages are written, at 12 bytes each uncompressed. Each glyph's ten bytes (glyph
+/// id, `x`, text) are stored byte plane by byte plane (all the first bytes, then all the
+/// second ones, ...), after each run's glyph count, then Flate-compressed at the fastest
+/// level: about 5 bytes a glyph on prose. A flow's runs come first (see [`Flow::pack`]).
+/// Empty (no allocation) when nothing is packed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Packed {
+    runs: usize,
+    /// The length of what comes before the glyphs (a flow's runs).
+    head: usize,
+    /// The length before compression.
+    raw: usize,
+    bytes: Vec<u8>,
+}
+
+/// Bytes a glyph takes in a [`Packed`] before compression.
+const GLYPH_BYTES: usize = 10;
+
+impl Packed {
+    /// Takes the glyphs of `runs` (leaving their vectors empty).
+    pub fn pack<'a>(runs: impl Iterator<Item = &'a mut GlyphRun>) -> Packed {
+        Packed::pack_after(Vec::new(), runs)
+    }
+
+    /// [`Packed::pack`], after `head`.
+    fn pack_after<'a>(head: Vec<u8>, runs: impl Iterator<Item = &'a mut GlyphRun>) -> Packed {
+        let mut counts = Vec::new();
+        let mut glyphs: Vec<[u8; GLYPH_BYTES]> = Vec::new();
+        let mut n = 0;
+        for r in runs {
+            n += 1;
+            let mut c = r.glyphs.len();
+            while c >= 0x80 {
+                counts.push(c as u8 | 0x80);
+                c >>= 7;
+            }
+            counts.push(c as u8);
+            let mut prev = 0u32;
+            glyphs.extend(std::mem::take(&mut r.glyphs).into_iter().map(|g| {
+                let mut b = [0u8; GLYPH_BYTES];
+                b[..2].copy_from_slice(&g.gid.to_le_bytes());
+                // `x` grows along the run: XORed with the one before, its sign, exponent and
+                // first bits of mantissa are mostly zeros.
+                let x = g.x.to_bits();
+                b[2..6].copy_from_slice(&(x ^ prev).to_le_bytes());
+                prev = x;
+                b[6..].copy_from_slice(&g.text.0);
+                b
+            }));
+        }
+        if glyphs.is_empty() && head.is_empty() {
+            // Nothing to keep: the runs' glyphs were empty already.
+            return Packed::default();
+        }
+        let at = head.len();
+        let mut raw = head;
+        raw.reserve_exact(counts.len() + glyphs.len() * GLYPH_BYTES);
+        raw.extend_from_slice(&counts);
+        for k in 0..GLYPH_BYTES {
+            raw.extend(glyphs.iter().map(|g| g[k]));
+        }
+        drop(glyphs);
+        Packed {
+            runs: n,
+            head: at,
+            raw: raw.len(),
+            bytes: packer::deflate(&raw),
+        }
+    }
+
+    /// Gives the glyphs back to the first runs of `runs`, as [`Packed::pack`] took them.
+    pub fn unpack<'a>(&self, runs: impl Iterator<Item = &'a mut GlyphRun>) {
+        if self.runs == 0 {
+            return;
+        }
+        self.fill(&packer::inflate(&self.bytes, self.raw), runs);
+    }
+
+    /// Gives the glyphs of `raw` (this, inflated) back to the first runs of `runs`.
+    fn fill<'a>(&self, raw: &[u8], runs: impl Iterator<Item = &'a mut GlyphRun>) {
+        let mut at = self.head;
+        let mut runs: Vec<(&mut GlyphRun, usize)> = runs
+            .take(self.runs)
+            .map(|r| {
+                let (mut c, mut shift) = (0usize, 0);
+                while let Some(&b) = raw.get(at) {
+                    at += 1;
+                    c |= ((b & 0x7F) as usize) << shift;
+                    shift += 7;
+                    if b < 0x80 {
+                        break;
+                    }
+                }
+                (r, c)
+            })
+            .collect();
+        let n: usize = runs.iter().map(|r| r.1).sum();
+        let plane = |k: usize, i: usize| raw.get(at + k * n + i).copied().unwrap_or(0);
+        let mut i = 0;
+        for (r, c) in &mut runs {
+            debug_assert!(r.glyphs.is_empty(), "a packed run has glyphs of its own");
+            let mut prev = 0u32;
+            r.glyphs = (i..i + *c)
+                .map(|i| {
+                    let b: [u8; GLYPH_BYTES] = std::array::from_fn(|k| plane(k, i));
+                    let x = u32::from_le_bytes([b[2], b[3], b[4], b[5]]) ^ prev;
+                    prev = x;
+                    PlacedGlyph {
+                        gid: u16::from_le_bytes([b[0], b[1]]),
+                        x: f32::from_bits(x),
+                        text: GlyphText([b[6], b[7], b[8], b[9]]),
+                    }
+                })
+                .collect();
+            i += *c;
+        }
+    }
+
+    /// Whether some runs or glyphs are here.
+    pub fn is_packed(&self) -> bool {
+        self.runs > 0 || self.head > 0
+    }
+}
+
+/// Raw Deflate at the fastest level, with the thread's (reset) compressor and
+/// decompressor: a long document packs hundreds of thousands of flows and pages.
+mod packer {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static Z: RefCell<Option<(flate2::Compress, flate2::Decompress)>> =
+            const { RefCell::new(None) };
+    }
+
+    fn with<T>(f: impl FnOnce(&mut (flate2::Compress, flate2::Decompress)) -> T) -> T {
+        Z.with(|z| {
+            let mut z = z.borrow_mut();
+            f(z.get_or_insert_with(|| {
+                (
+                    flate2::Compress::new(flate2::Compression::fast(), false),
+                    flate2::Decompress::new(false),
+                )
+            }))
+        })
+    }
+
+    pub fn deflate(data: &[u8]) -> Vec<u8> {
+        with(|(z, _)| {
+            z.reset();
+            let mut out = Vec::with_capacity(data.len() / 3 + 64);
+            loop {
+                let consumed = z.total_in() as usize;
+                match z.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish) {
+                    Ok(flate2::Status::StreamEnd) => break,
+                    Ok(_) => out.reserve(out.capacity().max(1024)),
+                    // Not met with an in-memory buffer: the glyphs would be lost, so stop.
+                    Err(e) => panic!("packing glyphs failed: {e}"),
+                }
+            }
+            out.shrink_to_fit();
+            out
+        })
+    }
+
+    pub fn inflate(data: &[u8], len: usize) -> Vec<u8> {
+        with(|(_, z)| {
+            z.reset(false);
+            let mut out = Vec::with_capacity(len);
+            loop {
+                let (consumed, made) = (z.total_in() as usize, out.len());
+                match z.decompress_vec(&data[consumed..], &mut out, flate2::FlushDecompress::Finish)
+                {
+                    Ok(flate2::Status::StreamEnd) => break,
+                    Ok(_)
+                        if out.len() == out.capacity()
+                            || z.total_in() as usize > consumed
+                            || out.len() > made =>
+                    {
+                        out.reserve(1024)
+                    }
+                    // Only a bug could corrupt what `deflate` made in memory.
+                    _ => panic!("unpacking glyphs failed"),
+                }
+            }
+            out
+        })
     }
 }
 
@@ -288,6 +592,44 @@ pub struct OutlineEntry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub items: Vec<Placed>,
+    /// The glyphs of its text runs, in a long document until the page is written (see
+    /// [`Page::pack`]).
+    pub packed: Packed,
+}
+
+impl Page {
+    fn runs(items: &mut [Placed]) -> impl Iterator<Item = &mut GlyphRun> {
+        items.iter_mut().filter_map(|p| match &mut p.item {
+            Item::Text(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Moves the glyphs of its text runs into [`Page::packed`]. Items may still be added
+    /// after them, and items other than text removed.
+    pub fn pack(&mut self) {
+        self.unpack();
+        self.items.shrink_to_fit();
+        self.packed = Packed::pack(Page::runs(&mut self.items));
+    }
+
+    /// Puts the glyphs of [`Page::pack`] back into the runs.
+    pub fn unpack(&mut self) {
+        std::mem::take(&mut self.packed).unpack(Page::runs(&mut self.items));
+    }
+
+    /// The page with every glyph in its run: itself, or an unpacked copy.
+    pub fn unpacked(&self) -> std::borrow::Cow<'_, Page> {
+        if !self.packed.is_packed() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut page = Page {
+            items: self.items.clone(),
+            packed: Packed::default(),
+        };
+        self.packed.unpack(Page::runs(&mut page.items));
+        std::borrow::Cow::Owned(page)
+    }
 }
 
 /// The page geometry, in points.
@@ -521,20 +863,46 @@ fn place_lines_anyway(
         .collect()
 }
 
-/// Turns placed flows into pages of absolutely positioned items, and the outline.
+/// How many pages a placement fills (at least one).
+pub fn pages_of(placement: &Placement) -> usize {
+    placement
+        .iter()
+        .flat_map(|f| f.iter().map(|p| p.0 + 1))
+        .max()
+        .unwrap_or(1)
+}
+
+/// Turns placed flows into pages of absolutely positioned items, and the outline: at
+/// least `min_pages` pages. Each page, once every line placed on it is drawn, is handed
+/// to `finish` (with its index) and then, if `pack`, packed (see [`Page::pack`]); each
+/// flow is unpacked when it is drawn.
 pub fn draw(
     flows: Vec<Flow>,
     placement: &Placement,
     geo: &Geometry,
+    min_pages: usize,
+    pack: bool,
+    mut finish: impl FnMut(usize, &mut Page),
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
-    let pages_n = placement
-        .iter()
-        .flat_map(|f| f.iter().map(|p| p.0 + 1))
-        .max()
-        .unwrap_or(1);
+    let pages_n = pages_of(placement).max(min_pages);
     let mut pages = vec![Page::default(); pages_n];
     let mut outline = Vec::new();
-    for (f, places) in flows.into_iter().zip(placement) {
+    // Pages before `done` are finished. The placement goes down the pages in flow order.
+    let mut done = 0;
+    let mut end = |pages: &mut [Page], upto: usize, done: &mut usize| {
+        while *done < upto.min(pages.len()) {
+            finish(*done, &mut pages[*done]);
+            if pack {
+                pages[*done].pack();
+            }
+            *done += 1;
+        }
+    };
+    for (mut f, places) in flows.into_iter().zip(placement) {
+        if let Some(&(page, _)) = places.first() {
+            end(&mut pages, page, &mut done);
+        }
+        f.unpack();
         if let (Some((level, title)), Some((page, y))) = (&f.outline, places.first()) {
             outline.push(OutlineEntry {
                 level: *level,
@@ -544,11 +912,13 @@ pub fn draw(
             });
         }
         for (line, (page, top)) in f.lines.into_iter().zip(places) {
+            debug_assert!(*page >= done, "a line placed on a finished page");
             let x0 = geo.left + f.indent;
             let base = top + line.baseline;
             place_line(&mut pages[*page], line, f.origin, x0, base);
         }
     }
+    end(&mut pages, pages_n, &mut done);
     (pages, outline)
 }
 
@@ -626,6 +996,110 @@ mod tests {
         assert_eq!(std::mem::size_of::<PlacedGlyph>(), 12);
     }
 
+    fn run(texts: &[&str], x0: f32) -> GlyphRun {
+        GlyphRun {
+            face: FaceId(0),
+            size: 10.5,
+            color: [0.0; 3],
+            x: x0,
+            y: 0.0,
+            glyphs: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| PlacedGlyph {
+                    gid: (i * 37 % 3000) as u16,
+                    x: [0.0, 4.271, -0.0, f32::MAX, 1e-40, 341.9999][i % 6] + i as f32,
+                    text: GlyphText::new(t),
+                })
+                .collect(),
+            role: Role::Text,
+        }
+    }
+
+    /// Issue 17: runs and glyphs packed come back as they were, bit for bit; a page's items
+    /// added after it was packed stay as they are.
+    #[test]
+    fn packed_glyphs_come_back_whole() {
+        let long: Vec<&str> = (0..300)
+            .map(|i| ["a", "fi", "क्षि", "", "😀"][i % 5])
+            .collect();
+        let line = |runs: Vec<GlyphRun>| Line {
+            height: 12.0,
+            runs,
+            ..Line::default()
+        };
+        let mut f = Flow {
+            lines: vec![
+                line(vec![run(&["H", "e"], 0.0), run(&[], 3.0), run(&long, 9.5)]),
+                line(Vec::new()),
+                line(vec![run(&["x"; 200], 1.0)]),
+                line(vec![
+                    GlyphRun {
+                        role: Role::Cell {
+                            row: 7,
+                            col: 70_000,
+                        },
+                        color: [0.1, 0.35, 1.0],
+                        y: -2.5,
+                        ..run(&["c"], 4.0)
+                    },
+                    GlyphRun {
+                        role: Role::Hyphen,
+                        ..run(&["-"], 9.0)
+                    },
+                ]),
+            ],
+            ..Flow::default()
+        };
+        let before = f.clone();
+        f.pack();
+        assert!(f.packed.is_packed());
+        assert!(f.lines.iter().all(|l| l.runs.is_empty()));
+        f.unpack();
+        assert!(!f.packed.is_packed());
+        assert_eq!(f, before);
+        let bits = |f: &Flow| -> Vec<u32> {
+            f.lines
+                .iter()
+                .flat_map(|l| &l.runs)
+                .flat_map(|r| r.glyphs.iter().map(|g| g.x.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(&f), bits(&before));
+
+        let text = |r: GlyphRun| Placed {
+            origin: Origin::Furniture,
+            item: Item::Text(r),
+        };
+        let mut page = Page::default();
+        page.items.push(text(run(&long, 0.0)));
+        page.items.push(Placed {
+            origin: Origin::Furniture,
+            item: Item::Link(LinkArea {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 1.0,
+                y1: 1.0,
+                url: "https://example.org".into(),
+            }),
+        });
+        page.items.push(text(run(&["a", "b"], 2.0)));
+        let whole = page.clone();
+        page.pack();
+        page.items.push(text(run(&["later"], 5.0)));
+        page.items.retain(|p| !matches!(p.item, Item::Link(_)));
+        let mut expected = whole.clone();
+        expected.items.push(text(run(&["later"], 5.0)));
+        expected.items.retain(|p| !matches!(p.item, Item::Link(_)));
+        assert_eq!(page.unpacked().items, expected.items);
+        page.unpack();
+        assert_eq!(page, expected);
+        // Nothing to pack: nothing kept.
+        let mut empty = Page::default();
+        empty.pack();
+        assert!(!empty.packed.is_packed());
+    }
+
     fn flow(lines: usize, splittable: bool, keep: bool) -> Flow {
         Flow {
             origin: Origin::Furniture,
@@ -642,6 +1116,7 @@ mod tests {
             keep_with_next: keep,
             splittable,
             outline: None,
+            packed: Packed::default(),
         }
     }
 

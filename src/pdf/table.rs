@@ -493,6 +493,7 @@ fn row_flows(
         b.decorative = true;
     }
     flows.push(Flow {
+        packed: Default::default(),
         origin,
         indent: b.indent,
         space_before: PARA_SPACE + 4.0,
@@ -514,6 +515,7 @@ fn row_flows(
             l.height += 4.0;
         }
         flows.push(Flow {
+            packed: Default::default(),
             origin,
             indent: b.indent,
             space_before: 0.0,
@@ -550,6 +552,8 @@ pub fn repeat_headers(
                 changed = true;
                 t.repeated[r] = want;
                 if let Some(flow) = flows.get_mut(f) {
+                    // Its lines change: the packed glyphs (see `Flow::pack`) are theirs.
+                    flow.unpack();
                     if want {
                         flow.lines.insert(0, t.header.clone());
                     } else if flow.lines.len() > 1 {

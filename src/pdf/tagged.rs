@@ -11,6 +11,7 @@
 //! link annotations under the elements their keys name. New kinds of item get their part
 //! in [`mark_of`] and their elements in `Tree::blocks`.
 
+use super::emit::objstm::{Raw, serialized};
 use super::emit::text_string;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
@@ -555,15 +556,18 @@ pub fn structure(
     pages: &[ObjectId],
     marks: &[Vec<Marked>],
     links: &[LinkAnnot],
-) -> Result<(), Diagnostic> {
+) -> Result<Raw, Diagnostic> {
     let mut t = skeleton(doc);
     place_marks(&mut t, marks)?;
     check_figures(&t)?;
     place_links(&mut t, links)?;
-    let w = write_elements(lo, &t, pages, marks);
+    let mut w = write_elements(lo, &t, pages, marks)
+        .map_err(|e| Diagnostic::error(format!("could not write the structure tree: {e}")))?;
     let (pt_id, key) = write_parent_tree(lo, pages, marks.len(), w.parent_of_mcid, w.annot_parent);
     write_root(lo, w.root_id, w.ids[0], pt_id, w.id_names, key);
-    Ok(())
+    // The elements, written, go into the file's object streams in their places.
+    w.raw.sort_by_key(|(id, _)| *id);
+    Ok(w.raw)
 }
 
 /// Each marked-content sequence becomes a kid of its structure element (a Reference, a Span
@@ -695,6 +699,8 @@ struct Written {
     parent_of_mcid: Vec<Vec<Object>>,
     /// (annotation, its Link element).
     annot_parent: Vec<(ObjectId, ObjectId)>,
+    /// The elements, written (see `emit::objstm::Raw`).
+    raw: Raw,
 }
 
 /// The structure elements that hold content, written as objects in tree order.
@@ -703,7 +709,7 @@ fn write_elements(
     t: &Tree,
     pages: &[ObjectId],
     marks: &[Vec<Marked>],
-) -> Written {
+) -> std::io::Result<Written> {
     // Object ids for the nodes that hold content, in tree order.
     let root_id = lo.new_object_id();
     let ids: Vec<Option<ObjectId>> = (0..t.nodes.len())
@@ -713,6 +719,7 @@ fn write_elements(
     let mut parent_of_mcid: Vec<Vec<Object>> =
         marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
     let mut annot_parent: Vec<(ObjectId, ObjectId)> = Vec::new();
+    let mut raw = Raw::new();
     for (i, node) in t.nodes.iter().enumerate() {
         let Some(id) = ids[i] else { continue };
         let mut d = Dictionary::new();
@@ -783,16 +790,17 @@ fn write_elements(
         } else {
             d.set("K", kids);
         }
-        lo.objects.insert(id, Object::Dictionary(d));
+        raw.push((id, serialized(&Object::Dictionary(d))?));
     }
 
-    Written {
+    Ok(Written {
         root_id,
         ids,
         id_names,
         parent_of_mcid,
         annot_parent,
-    }
+        raw,
+    })
 }
 
 /// The parent tree: one array per page (by MCID), then one entry per annotation; each page's

@@ -58,6 +58,43 @@ pub struct Plan {
     replacement: HashMap<String, (usize, u8)>,
 }
 
+/// A [`Plan`] made page by page (each page met once, in order).
+#[derive(Default)]
+pub struct Planner {
+    pub plan: Plan,
+    /// The first text of each glyph of the bundled emoji face (as `emit::subsets` keeps it).
+    first: HashMap<u16, String>,
+}
+
+impl Planner {
+    /// Plans the glyphs of `page` that need a Type 3 font.
+    pub fn note(&mut self, book: &FontBook, page: &super::layout::Page) {
+        let (plan, first) = (&mut self.plan, &mut self.first);
+        let fallback = book.emoji_fallback();
+        for p in &page.items {
+            let Item::Text(run) = &p.item else { continue };
+            let raster = book.face(run.face).raster;
+            for g in &run.glyphs {
+                if g.gid == 0 {
+                    plan.add(Source::Replacement, 0, g.text.as_str());
+                } else if raster {
+                    plan.add(Source::Raster(run.face), g.gid, g.text.as_str());
+                } else if run.face == fallback && !g.text.is_empty() {
+                    match first.get(&g.gid) {
+                        None => {
+                            first.insert(g.gid, g.text.as_str().to_string());
+                        }
+                        Some(t) if t != g.text.as_str() => {
+                            plan.add(Source::Outline(run.face), g.gid, g.text.as_str())
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The codes, in order of use.
 fn code(i: usize) -> u8 {
     if i < 94 {
@@ -74,34 +111,11 @@ impl Plan {
     /// Plans the Type 3 fonts for the glyphs of `pages` that need one: those of colour
     /// faces and those no face has (glyph 0), in order of first use.
     pub fn new(book: &FontBook, pages: &[super::layout::Page]) -> Plan {
-        let mut plan = Plan::default();
-        let fallback = book.emoji_fallback();
-        // The first text of each glyph of the bundled emoji face (as `emit::subsets` keeps it).
-        let mut first: HashMap<u16, String> = HashMap::new();
+        let mut planner = Planner::default();
         for page in pages {
-            for p in &page.items {
-                let Item::Text(run) = &p.item else { continue };
-                let raster = book.face(run.face).raster;
-                for g in &run.glyphs {
-                    if g.gid == 0 {
-                        plan.add(Source::Replacement, 0, g.text.as_str());
-                    } else if raster {
-                        plan.add(Source::Raster(run.face), g.gid, g.text.as_str());
-                    } else if run.face == fallback && !g.text.is_empty() {
-                        match first.get(&g.gid) {
-                            None => {
-                                first.insert(g.gid, g.text.as_str().to_string());
-                            }
-                            Some(t) if t != g.text.as_str() => {
-                                plan.add(Source::Outline(run.face), g.gid, g.text.as_str())
-                            }
-                            Some(_) => {}
-                        }
-                    }
-                }
-            }
+            planner.note(book, page);
         }
-        plan
+        planner.plan
     }
 
     fn add(&mut self, source: Source, gid: u16, text: &str) {
