@@ -1,7 +1,7 @@
 //! Images: the shared loader (`communique::assets`) and images in the EPUB and the HTML page.
 //! Every image is generated here; nothing large is stored.
 
-mod common;
+use crate::common;
 
 use common::unzip;
 

@@ -1,6 +1,6 @@
 //! EPUB and HTML backend tests: unzip the book and check what a reader and EPUBCheck see.
 
-mod common;
+use crate::common;
 
 use common::unzip;
 

@@ -3,7 +3,7 @@
 //! drawing, EPUBCheck clean) and the HTML page; hostile drawings are sanitized, warned about
 //! once, or refused with a clear error, never a panic or a hang. Every SVG is written here.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::path::Path;
