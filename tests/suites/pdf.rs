@@ -408,7 +408,7 @@ fn uncovered_characters_are_reported_once_with_position() {
         }]),
     }];
     // The bundled book alone: no system CJK font is looked for. The uncovered characters
-    // are drawn as the replacement glyph (see tests/emoji.rs).
+    // are drawn as the replacement glyph (see tests/suites/emoji.rs).
     let opts = PdfOptions {
         fonts: Some(communique::pdf::FontBook::bundled()),
         standards: communique::pdf::Standards::NONE,
