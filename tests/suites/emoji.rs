@@ -4,7 +4,7 @@
 //! poppler, qpdf, lopdf, `pdfua` and `outloud`. A missing tool or colour emoji font skips with
 //! a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
-mod common;
+use crate::common;
 
 use common::{required, scratch, tool};
 

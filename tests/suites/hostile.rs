@@ -2,7 +2,7 @@
 //! the process exits 0 or 1 (never a panic's 101 or a signal), names the problem when it
 //! fails, writes nothing outside `--out-dir` and leaves no partial file.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -5,7 +5,7 @@
 //! (`pdftotext`); qpdf, pdfua, outloud and EPUBCheck find nothing. Validators skip with a
 //! notice when missing, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

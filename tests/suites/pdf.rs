@@ -2,7 +2,7 @@
 //! (`pdftotext`, `pdffonts`) where they are installed. A test that needs a missing tool
 //! skips with a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
-mod common;
+use crate::common;
 
 use common::{pdftotext, tool};
 
@@ -13,7 +13,7 @@ use communique::model::{
 };
 use communique::pdf::{PdfOptions, pdf};
 
-const STATEMENT: &str = include_str!("../content/us-upr-review.md");
+const STATEMENT: &str = include_str!("../../content/us-upr-review.md");
 
 /// The statement's body text (after the front matter).
 fn body_text() -> &'static str {
@@ -408,7 +408,7 @@ fn uncovered_characters_are_reported_once_with_position() {
         }]),
     }];
     // The bundled book alone: no system CJK font is looked for. The uncovered characters
-    // are drawn as the replacement glyph (see tests/emoji.rs).
+    // are drawn as the replacement glyph (see tests/suites/emoji.rs).
     let opts = PdfOptions {
         fonts: Some(communique::pdf::FontBook::bundled()),
         standards: communique::pdf::Standards::NONE,

@@ -3,7 +3,7 @@
 //! A test that needs a missing tool — or a CJK font, for Chinese — skips with a notice,
 //! unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
-mod common;
+use crate::common;
 
 use common::{required, tool};
 
@@ -115,7 +115,7 @@ fn no_glyph_is_notdef_in_any_language() {
 
 #[test]
 fn the_statement_needs_no_system_fonts() {
-    let text = include_str!("../content/us-upr-review.md");
+    let text = include_str!("../../content/us-upr-review.md");
     let book = FontBook::bundled();
     assert!(uncovered(&book, text).is_empty());
     assert!(Arc::ptr_eq(

@@ -3,7 +3,7 @@
 //! word reaches the PDF's text and the EPUB's, the HTML table is a Table in the PDF's structure
 //! tree, and the EPUB passes EPUBCheck.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

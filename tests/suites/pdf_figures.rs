@@ -3,7 +3,7 @@
 //! (`pdfimages`, `pdftotext`) where they are installed. A test that needs a missing tool
 //! skips with a notice, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
-mod common;
+use crate::common;
 
 use common::{pdftotext, tool};
 

@@ -17,7 +17,7 @@
 //! failed. A missing validator skips its check with a notice, unless
 //! `COMMUNIQUE_REQUIRE_VALIDATORS=1`. A document that fails is a failing test: none is ignored.
 
-mod common;
+use crate::common;
 
 use common::unzip;
 

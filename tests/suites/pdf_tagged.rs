@@ -4,7 +4,7 @@
 //! `libpdfbox2-java`). A test whose tool is missing skips with a notice, unless
 //! `COMMUNIQUE_REQUIRE_VALIDATORS=1`, where it fails.
 
-mod common;
+use crate::common;
 
 use common::{required, tool};
 
@@ -15,7 +15,7 @@ use communique::pdf::layout::Origin;
 use communique::pdf::{PdfOptions, Standards, pdf, tagged};
 use lopdf::{Object, ObjectId};
 
-const STATEMENT: &str = include_str!("../content/us-upr-review.md");
+const STATEMENT: &str = include_str!("../../content/us-upr-review.md");
 
 const KITCHEN: &str = r#"---
 title: Kitchen sink of every block kind

@@ -1,6 +1,6 @@
 //! EPUB and HTML backend tests: unzip the book and check what a reader and EPUBCheck see.
 
-mod common;
+use crate::common;
 
 use common::unzip;
 
@@ -881,12 +881,66 @@ fn hostile_inlines_stay_well_formed() {
 
 // ----- EPUBCheck -----
 
-/// EPUBCheck on a few representative books: 0 errors and 0 warnings.
+/// A book with one broken content document (an end tag taken out, so not well-formed XML)
+/// fails EPUBCheck with a message that names the document and its line; the report from the
+/// test binary's shared JVM (`common::epubcheck`) is the one `java -jar epubcheck.jar` prints,
+/// and the same JVM then finds the unbroken book clean.
 #[test]
-fn epubcheck_reports_no_errors_or_warnings() {
+fn epubcheck_fails_a_broken_book_with_the_command_lines_report() {
+    use std::io::Write;
     let Some(jar) = common::epubcheck_jar() else {
         return;
     };
+    let dir = common::scratch("epub", "broken");
+    let book = epub(&seed(), &opts()).unwrap().bytes;
+    let mut broken = None;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, mut bytes) in unzip(&book) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if broken.is_none() && name.ends_with(".xhtml") && text.contains("</p>") {
+            bytes = text.replacen("</p>", "", 1).into_bytes();
+            broken = Some(name.clone());
+        }
+        let method = if name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        zip.start_file(
+            name,
+            zip::write::SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    let broken = broken.expect("a content document with a paragraph");
+    let bad = dir.join("broken.epub");
+    std::fs::write(&bad, zip.finish().unwrap().into_inner()).unwrap();
+    let good = dir.join("good.epub");
+    std::fs::write(&good, &book).unwrap();
+
+    let (clean, report) = common::epubcheck(&bad).unwrap();
+    assert!(!clean, "{report}");
+    let message = report
+        .lines()
+        .find(|l| l.starts_with("FATAL(") || l.starts_with("ERROR("))
+        .unwrap_or_else(|| panic!("no error in:\n{report}"));
+    assert!(
+        message.contains(&format!("{broken}(")),
+        "the message names {broken} and its line: {message}"
+    );
+    assert_eq!(report, common::epubcheck_cli(&jar, &bad));
+
+    let (clean, report) = common::epubcheck(&good).unwrap();
+    assert!(clean, "{report}");
+}
+
+/// EPUBCheck on a few representative books: 0 errors and 0 warnings.
+#[test]
+fn epubcheck_reports_no_errors_or_warnings() {
+    if common::epubcheck_jar().is_none() {
+        return;
+    }
     // COMMUNIQUE_KEEP_BOOKS=DIR keeps the books there, to look at them.
     let keep = std::env::var_os("COMMUNIQUE_KEEP_BOOKS").map(PathBuf::from);
     let dir = keep.clone().unwrap_or_else(|| {
@@ -943,17 +997,9 @@ fn epubcheck_reports_no_errors_or_warnings() {
         paths.push(p);
     }
     for p in &paths {
-        let out = common::java()
-            .arg("-jar")
-            .arg(&jar)
-            .arg(p)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let Some((_, text)) = common::epubcheck(p) else {
+            return;
+        };
         assert!(
             text.contains("0 fatals / 0 errors / 0 warnings"),
             "EPUBCheck on {}:\n{text}",

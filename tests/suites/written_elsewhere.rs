@@ -5,7 +5,7 @@
 //! A validator that is missing skips its part with a notice, unless
 //! `COMMUNIQUE_REQUIRE_VALIDATORS=1`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};

@@ -12,10 +12,10 @@
 //!   mailto or tel.
 //!
 //! `PROPTEST_CASES` sets the number of documents (default 24, about 30 s in a debug build).
-//! A failing case is shrunk and its seed saved in `tests/properties.regressions`, which
+//! A failing case is shrunk and its seed saved in `tests/suites/properties.regressions`, which
 //! proptest replays first on every later run.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! axe-core in headless Chromium checks the page and the e-mail's HTML part. Each consumer
 //! is skipped with a notice when it is missing, unless `COMMUNIQUE_REQUIRE_VALIDATORS=1`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

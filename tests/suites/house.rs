@@ -3,7 +3,7 @@
 //! `[theme]` table; and a press office's folder from `communique init` to outputs that pass
 //! the validators.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
