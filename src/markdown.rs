@@ -26,7 +26,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 32;
 
 /// The highest nesting limit accepted. Every backend walks the model recursively, on threads
 /// with 2 MB stacks in a parallel batch; 256 levels of quotes in lists in quotes stay far below
-/// that even in a debug build (`tests/hostile.rs` checks 2,000 levels at this limit).
+/// that even in a debug build (`tests/suites/hostile.rs` checks 2,000 levels at this limit).
 pub const MAX_DEPTH_CEILING: usize = 256;
 
 /// Options for [`read`].

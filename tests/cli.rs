@@ -124,7 +124,7 @@ fn a_failing_document_does_not_stop_the_others() {
 
 /// Every Markdown file the project ships reads without error (`tests/reader/bad/` holds the
 /// files that are wrong on purpose; `tests/corpus/` holds other people's documents, which
-/// `tests/corpus.rs` measures).
+/// `tests/suites/corpus.rs` measures).
 #[test]
 fn every_shipped_markdown_file_checks() {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -790,7 +790,7 @@ enum Html {
     El(&'static str, &'static str, Vec<Html>, bool),
     /// A snippet whose text must not reach any output, or that holds no body text. (Not
     /// `<form>`: text after it may be parsed into it, as a browser does, and a form is left out
-    /// with its content — `tests/hostile.rs` checks that.)
+    /// with its content — `tests/suites/hostile.rs` checks that.)
     Hostile(&'static str),
     /// A Markdown line (its words are the body's).
     Md(&'static str, Vec<String>),
