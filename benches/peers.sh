@@ -57,10 +57,20 @@ echo "== page faults, Crowbook EPUB"
 (cd "$work" && /usr/bin/time -v "$crowbook" statement.book 2>&1 |
   grep -E 'Minor|Major|Maximum resident|Elapsed') || true
 
-hyperfine -N -w 5 -r "$runs" --export-markdown "$work/peers.md" \
+hyperfine -N -w 5 -r "$runs" --export-markdown "$work/peers.md" --export-json "$work/peers.json" \
   -n 'communique PDF+EPUB' "$bin build -q $src -o $work/c1" \
   -n 'communique EPUB' "$bin build -q -f epub $src -o $work/c2" \
   -n 'communique check' "$bin check -q $src" \
   -n 'crowbook EPUB' "$crowbook $work/statement.book" \
   -n 'pandoc EPUB' "pandoc $work/statement.md -o $work/pandoc.epub"
 cat "$work/peers.md"
+# Medians (a run that the machine interrupts moves the mean, not the median), and the ratio
+# the issue asks for: Communique's PDF + EPUB to Crowbook's EPUB alone.
+python3 - "$work/peers.json" <<'PY'
+import json, sys
+res = {r["command"]: r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
+for name, ms in res.items():
+    print(f"{name:24} median {ms:7.2f} ms")
+print(f"ratio communique PDF+EPUB / crowbook EPUB: {res['communique PDF+EPUB'] / res['crowbook EPUB']:.2f}")
+print(f"ratio communique PDF+EPUB / pandoc EPUB:   {res['communique PDF+EPUB'] / res['pandoc EPUB']:.2f}")
+PY
