@@ -277,3 +277,17 @@ pub fn without_json_ld(page: &str) -> String {
         None => page.to_string(),
     }
 }
+
+/// The PDF of a document read in the test, with a fixed `SOURCE_DATE_EPOCH`; its warnings
+/// printed (shown when the test fails).
+pub fn pdf_bytes(doc: &communique::model::Document) -> Vec<u8> {
+    let opts = communique::pdf::PdfOptions {
+        source_date_epoch: Some(1_795_800_000),
+        ..communique::pdf::PdfOptions::default()
+    };
+    let out = communique::pdf::pdf(doc, &opts).expect("a PDF");
+    for d in &out.diagnostics {
+        eprintln!("{d}");
+    }
+    out.bytes
+}

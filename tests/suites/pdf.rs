@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{pdftotext, tool};
+use common::{pdf_bytes, pdftotext, tool};
 
 use std::path::PathBuf;
 
@@ -108,18 +108,6 @@ fn seed_doc() -> Document {
     }
 }
 
-fn build(doc: &Document) -> Vec<u8> {
-    let opts = PdfOptions {
-        source_date_epoch: Some(1_795_800_000),
-        ..PdfOptions::default()
-    };
-    let out = pdf(doc, &opts).expect("a PDF");
-    for d in &out.diagnostics {
-        eprintln!("{d}");
-    }
-    out.bytes
-}
-
 fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(name);
@@ -129,20 +117,20 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
 
 /// The statement's PDF, written to a file of its own for each test (tests run in parallel).
 fn seed_pdf(name: &str) -> PathBuf {
-    write_tmp(&format!("seed-{name}.pdf"), &build(&statement_doc()))
+    write_tmp(&format!("seed-{name}.pdf"), &pdf_bytes(&statement_doc()))
 }
 
 #[test]
 fn builds_are_byte_identical() {
     let doc = statement_doc();
-    assert_eq!(build(&doc), build(&doc));
+    assert_eq!(pdf_bytes(&doc), pdf_bytes(&doc));
     let doc = seed_doc();
-    assert_eq!(build(&doc), build(&doc));
+    assert_eq!(pdf_bytes(&doc), pdf_bytes(&doc));
 }
 
 #[test]
 fn statement_fits_two_pages_with_metadata() {
-    let bytes = build(&statement_doc());
+    let bytes = pdf_bytes(&statement_doc());
     let d = lopdf::Document::load_mem(&bytes).unwrap();
     assert!(d.get_pages().len() <= 2);
     let info_id = d.trailer.get(b"Info").unwrap().as_reference().unwrap();
@@ -156,10 +144,10 @@ fn statement_fits_two_pages_with_metadata() {
 
 #[test]
 fn different_documents_have_different_ids() {
-    let a = build(&seed_doc());
+    let a = pdf_bytes(&seed_doc());
     let mut other = seed_doc();
     other.meta.title = "Another headline".into();
-    let b = build(&other);
+    let b = pdf_bytes(&other);
     let id = |bytes: &[u8]| {
         let d = lopdf::Document::load_mem(bytes).unwrap();
         let ids = d.trailer.get(b"ID").unwrap().as_array().unwrap().clone();
@@ -179,7 +167,7 @@ fn different_documents_have_different_ids() {
 
 #[test]
 fn metadata_and_catalog() {
-    let bytes = build(&seed_doc());
+    let bytes = pdf_bytes(&seed_doc());
     let d = lopdf::Document::load_mem(&bytes).unwrap();
     let pages = d.get_pages();
     assert!(
@@ -512,7 +500,7 @@ fn kitchen_doc() -> Document {
 
 #[test]
 fn every_block_kind_is_set() {
-    let bytes = build(&kitchen_doc());
+    let bytes = pdf_bytes(&kitchen_doc());
     let path = write_tmp("kitchen.pdf", &bytes);
     let d = lopdf::Document::load_mem(&bytes).unwrap();
     // The outline lists the headings in document order (printpdf would sort them).
@@ -740,7 +728,7 @@ fn no_word_is_hyphenated_across_a_page_break() {
         }
         let text = format!("---\ntitle: Page breaks\nlang: {lang}\n---\n\n{body}");
         let doc = read_doc("long.md", &text);
-        let path = write_tmp(&format!("page-breaks-{lang}.pdf"), &build(&doc));
+        let path = write_tmp(&format!("page-breaks-{lang}.pdf"), &pdf_bytes(&doc));
         let Some(out) = pdftotext(&path, &["-bbox"]) else {
             return;
         };

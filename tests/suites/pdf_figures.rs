@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{pdftotext, tool};
+use common::{pdf_bytes, pdftotext, tool};
 
 use std::path::{Path, PathBuf};
 
@@ -27,23 +27,11 @@ fn example_doc() -> Document {
     doc.expect("the example reads")
 }
 
-fn build(doc: &Document) -> Vec<u8> {
-    let opts = PdfOptions {
-        source_date_epoch: Some(1_795_800_000),
-        ..PdfOptions::default()
-    };
-    let out = pdf(doc, &opts).expect("a PDF");
-    for d in &out.diagnostics {
-        eprintln!("{d}");
-    }
-    out.bytes
-}
-
 fn example_pdf(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("communique-pdf-figures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, build(&example_doc())).expect("write");
+    std::fs::write(&path, pdf_bytes(&example_doc())).expect("write");
     path
 }
 
@@ -55,8 +43,8 @@ fn squash(s: &str) -> String {
 #[test]
 fn example_builds_deterministically() {
     let doc = example_doc();
-    let a = build(&doc);
-    assert_eq!(a, build(&doc));
+    let a = pdf_bytes(&doc);
+    assert_eq!(a, pdf_bytes(&doc));
     let lo = lopdf::Document::load_mem(&a).expect("lopdf reads it");
     let pages = lo.get_pages().len();
     assert!((3..=7).contains(&pages), "{pages} pages");

@@ -9,7 +9,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{pdftotext, tool};
+use common::{pdf_bytes, pdftotext, tool};
 use communique::epub::{EpubOptions, epub};
 use communique::model::Document;
 use communique::pdf::{PdfOptions, pdf};
@@ -43,18 +43,6 @@ fn doc_in(dir: &Path, body: &str) -> Document {
         eprintln!("{d}");
     }
     doc.expect("the statement reads")
-}
-
-fn pdf_of(doc: &Document) -> Vec<u8> {
-    let opts = PdfOptions {
-        source_date_epoch: Some(1_795_800_000),
-        ..PdfOptions::default()
-    };
-    let out = pdf(doc, &opts).expect("a PDF");
-    for d in &out.diagnostics {
-        eprintln!("{d}");
-    }
-    out.bytes
 }
 
 /// A figure of the structure tree: its /Alt, the roles of its ancestors (nearest first) and
@@ -216,7 +204,7 @@ fn check_all(
     alts: &[&str],
     decorative: usize,
 ) -> (Vec<u8>, Vec<Figure>, String) {
-    let bytes = pdf_of(doc);
+    let bytes = pdf_bytes(doc);
     let path = dir.join("doc.pdf");
     std::fs::write(&path, &bytes).unwrap();
     let figs = figures(&bytes);
@@ -417,7 +405,7 @@ fn a_survey_with_seventeen_charts_has_all_seventeen() {
             "caption {i}:\n{text}"
         );
     }
-    assert_eq!(bytes, pdf_of(&doc), "same input, same bytes");
+    assert_eq!(bytes, pdf_bytes(&doc), "same input, same bytes");
     epub_checked(&doc, &dir, 17);
 }
 
