@@ -1239,20 +1239,7 @@ pub(super) fn deflate_at(level: u32, data: &[u8]) -> Option<Vec<u8>> {
 
 /// `data` Flate-compressed with `z` (reset first), or `None` if the compressor failed.
 fn deflate(z: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
-    z.reset();
-    let mut packed = Vec::with_capacity(data.len() / 2 + 64);
-    loop {
-        let consumed = z.total_in() as usize;
-        match z.compress_vec(
-            &data[consumed..],
-            &mut packed,
-            flate2::FlushCompress::Finish,
-        ) {
-            Ok(flate2::Status::StreamEnd) => return Some(packed),
-            Ok(_) => packed.reserve(packed.capacity().max(1024)),
-            Err(_) => return None,
-        }
-    }
+    super::flate::deflate(z, data, data.len() / 2 + 64)
 }
 
 const COMPRESSION_LEVEL: u32 = 3;

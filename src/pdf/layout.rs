@@ -493,17 +493,9 @@ mod packer {
 
     pub fn deflate(data: &[u8]) -> Vec<u8> {
         with(|(z, _)| {
-            z.reset();
-            let mut out = Vec::with_capacity(data.len() / 3 + 64);
-            loop {
-                let consumed = z.total_in() as usize;
-                match z.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish) {
-                    Ok(flate2::Status::StreamEnd) => break,
-                    Ok(_) => out.reserve(out.capacity().max(1024)),
-                    // Not met with an in-memory buffer: the glyphs would be lost, so stop.
-                    Err(e) => panic!("packing glyphs failed: {e}"),
-                }
-            }
+            // Not met with an in-memory buffer: the glyphs would be lost, so stop.
+            let mut out = super::super::flate::deflate(z, data, data.len() / 3 + 64)
+                .expect("packing glyphs failed");
             out.shrink_to_fit();
             out
         })

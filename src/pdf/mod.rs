@@ -20,6 +20,7 @@ pub mod emit;
 pub mod emoji;
 pub mod fallback;
 pub mod figure;
+pub mod flate;
 pub mod fonts;
 pub mod hyphenate;
 pub mod layout;
